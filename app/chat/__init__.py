@@ -1,0 +1,1 @@
+"""Chat: the inference engine, prompt/context management and the conversation store."""

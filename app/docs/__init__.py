@@ -1,0 +1,1 @@
+"""Documents: PDF text, chunking, embeddings, the vector index and retrieval-augmented answers."""

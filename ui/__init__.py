@@ -1,0 +1,1 @@
+"""Hearth GUI (PySide6): thin widgets, item models and workers bridging app/ to Qt signals."""
