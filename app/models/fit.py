@@ -1,0 +1,223 @@
+"""Memory plan for running a GGUF model with llama.cpp: will it fit on this machine, and how?
+
+The estimate follows what llama.cpp (as built into llama-cpp-python 0.3.36) actually allocates
+and touches, term by term, so that it can be checked against a measured peak RSS:
+
+* weights: the tensor bytes from the header. On CPU they are mmapped and every page is touched
+  while generating (tied or full output matrix), so all of them become resident.
+* KV cache: ``cells × n_head_kv × (key_length + value_length) × bytes/element`` per layer. llama.cpp
+  pads the context to 256 cells and zero-fills the cache at load, so all of it is resident.
+  Sliding-window layers keep only ``pad256(min(n_ctx, n_swa + n_ubatch))`` cells when the SWA cache
+  is not full-size (``swa_full=False``); llama.cpp's default is ``swa_full=True`` (full size).
+* compute buffer: the graph allocator reuses memory between ops, so the live set is the largest
+  single stage for one micro-batch of prompt tokens: attention (the f32 ``KQ`` matrix
+  ``n_head × n_kv × n_tokens`` + Q/K/V + residual) or the FFN (gate, up, activation + residual).
+  Only the last token's logits are produced (``n_vocab × 4`` bytes), not a full batch of them.
+* host-side structures that scale with the file: llama.cpp's vocabulary (per token a
+  ``std::string``, a hash-map node and a piece cache, ~170 bytes; per BPE merge a ``std::map``
+  node with two strings, ~112 bytes), and the GGUF metadata it holds in memory while loading
+  (about twice the header: raw arrays plus string objects).
+* a fixed runtime allowance (thread pool, ggml contexts, sampler, Python wrappers): 8 MiB.
+
+GPU offload moves whole repeating layers (weights + their KV) to VRAM; llama.cpp also offloads
+the output layer when ``n_gpu_layers > n_layers``. The verdict compares with AVAILABLE memory.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from app.models import gguf
+
+MiB = 2**20
+GiB = 2**30
+N_UBATCH = 512  # llama.cpp default micro-batch
+KV_PAD = 256
+RUNTIME_BYTES = 8 * MiB
+VOCAB_TOKEN_BYTES = 170
+VOCAB_MERGE_BYTES = 112
+KV_BYTES = {"f32": 4.0, "f16": 2.0, "bf16": 2.0, "q8_0": 34 / 32, "q4_0": 18 / 32, "q4_1": 20 / 32,
+            "q5_0": 22 / 32, "q5_1": 24 / 32, "iq4_nl": 18 / 32}  # fmt: skip
+GPU_RESERVE = 300 * MiB  # CUDA/Metal context and driver allocations
+
+VERDICT_GPU = "full GPU offload"
+VERDICT_RAM = "fits in RAM"
+VERDICT_TIGHT = "tight"
+VERDICT_TOO_LARGE = "too large"
+
+
+@dataclass(frozen=True)
+class Machine:
+    """What the plan is compared with (defaults to this machine)."""
+
+    available_ram: int
+    total_ram: int
+    free_vram: int = 0
+    offload_supported: bool = False
+
+    @staticmethod
+    def current() -> Machine:
+        from app import hardware
+
+        mem = hardware.memory()
+        try:
+            g = hardware.gpu()
+            offload, vram = g.offload_supported, g.vram_free_bytes
+        except ImportError:  # llama_cpp missing: plan for CPU
+            offload, vram = False, 0
+        return Machine(mem.available_bytes, mem.total_bytes, vram, offload)
+
+
+@dataclass(frozen=True)
+class FitReport:
+    n_ctx: int
+    weights_bytes: int
+    kv_cache_bytes: int
+    compute_bytes: int
+    overhead_bytes: int
+    ram_bytes: int  # RAM needed with the requested GPU layers
+    vram_bytes: int  # VRAM needed with the requested GPU layers
+    gpu_layers: int  # layers that fit the free VRAM (0 without GPU offload)
+    n_layers: int
+    verdict: str
+    fits: bool
+    summary: str
+    bytes_read: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _gb(n: int) -> str:
+    return f"{n / GiB:.2f} GB"
+
+
+def kv_cells(info: gguf.GgufInfo, n_ctx: int, swa_full: bool = True) -> tuple[int, int]:
+    """(cells for full-attention layers, cells for sliding-window layers)."""
+    full = math.ceil(n_ctx / KV_PAD) * KV_PAD
+    if not info.sliding_window or swa_full:
+        return full, full
+    swa = math.ceil(min(full, info.sliding_window + N_UBATCH) / KV_PAD) * KV_PAD
+    return full, swa
+
+
+def kv_per_layer(info: gguf.GgufInfo, n_ctx: int, kv_type: str = "f16", swa_full: bool = True) -> list[int]:
+    """KV cache bytes of each layer."""
+    per_elem = KV_BYTES.get(kv_type.lower(), 2.0)
+    full, swa = kv_cells(info, n_ctx, swa_full)
+    width = info.n_head_kv * (info.key_length + info.value_length)
+    pattern = info.swa_pattern
+    out = []
+    for il in range(info.n_layers):
+        # llama.cpp: with pattern N, layer il is SWA unless (il + 1) % N == 0
+        is_swa = pattern > 0 and (il + 1) % pattern != 0
+        out.append(int((swa if is_swa else full) * width * per_elem))
+    return out
+
+
+def compute_bytes(info: gguf.GgufInfo, n_ctx: int, prompt_tokens: int | None = None) -> int:
+    """Live compute memory for the largest micro-batch (see module docstring)."""
+    if prompt_tokens is None:  # worst case: a full micro-batch attending to the whole context
+        n_ub, n_kv = min(n_ctx, N_UBATCH), math.ceil(n_ctx / KV_PAD) * KV_PAD
+    else:
+        n_ub = max(1, min(prompt_tokens, N_UBATCH))
+        n_kv = math.ceil(prompt_tokens / KV_PAD) * KV_PAD
+    head_dim = max(info.key_length, info.value_length)
+    residual = 2 * n_ub * info.n_embd * 4
+    attention = info.n_head * n_kv * n_ub * 4 + n_ub * (info.n_head + 2 * info.n_head_kv) * head_dim * 4
+    ffn = 3 * n_ub * info.n_ff * 4
+    logits = info.n_vocab * 4
+    return max(attention, ffn) + residual + logits
+
+
+def overhead_bytes(info: gguf.GgufInfo) -> int:
+    merges = info.array_lengths.get("tokenizer.ggml.merges", 0)
+    vocab = info.n_vocab * VOCAB_TOKEN_BYTES + merges * VOCAB_MERGE_BYTES
+    output = info.n_vocab * 4  # llama.cpp output buffer for one sequence's logits
+    return vocab + 2 * info.header_bytes_read + output + RUNTIME_BYTES
+
+
+def plan(
+    info: gguf.GgufInfo,
+    n_ctx: int,
+    n_gpu_layers: int = 0,
+    machine: Machine | None = None,
+    kv_type: str = "f16",
+    swa_full: bool = True,
+    prompt_tokens: int | None = None,
+    weights_bytes: int | None = None,
+) -> FitReport:
+    """Memory plan for ``info`` at ``n_ctx`` with ``n_gpu_layers`` offloaded (-1 = all)."""
+    machine = machine or Machine.current()
+    n_ctx = n_ctx if n_ctx > 0 else (info.context_length or 4096)
+    weights = weights_bytes if weights_bytes is not None else info.weights_bytes
+    layers = info.layer_bytes()
+    if weights > info.weights_bytes and info.weights_bytes:  # split file: scale the known layers
+        layers = [int(b * weights / info.weights_bytes) for b in layers]
+    kv = kv_per_layer(info, n_ctx, kv_type, swa_full)
+    compute = compute_bytes(info, n_ctx, prompt_tokens)
+    overhead = overhead_bytes(info)
+    n_layers = info.n_layers
+
+    def split(ngl: int) -> tuple[int, int]:
+        ngl = n_layers + 1 if ngl < 0 else ngl
+        if ngl <= 0 or not machine.offload_supported:
+            return weights + sum(kv) + compute + overhead, 0
+        on_gpu = list(range(max(0, n_layers - ngl), n_layers))  # llama.cpp offloads the last layers
+        gpu_w = sum(layers[i] for i in on_gpu) + (weights - sum(layers) if ngl > n_layers else 0)
+        vram = gpu_w + sum(kv[i] for i in on_gpu) + compute + GPU_RESERVE
+        ram = weights - gpu_w + sum(kv) - sum(kv[i] for i in on_gpu) + overhead + compute // 4
+        return ram, vram
+
+    best = 0
+    if machine.offload_supported and machine.free_vram > 0:
+        for ngl in range(n_layers + 1, 0, -1):
+            if split(ngl)[1] <= machine.free_vram:
+                best = ngl
+                break
+    ram, vram = split(n_gpu_layers)
+    headroom = machine.available_ram - ram
+    margin = max(ram // 10, 256 * MiB)
+    vram_ok = vram <= machine.free_vram if vram else True
+    if not vram_ok or headroom < 0:
+        verdict = VERDICT_TOO_LARGE
+    elif vram and (n_gpu_layers < 0 or n_gpu_layers > n_layers):
+        verdict = VERDICT_GPU
+    elif vram:
+        verdict = f"partial offload ({n_gpu_layers} of {n_layers} layers)"
+    elif headroom < margin:
+        verdict = VERDICT_TIGHT
+    else:
+        verdict = VERDICT_RAM
+    fits = verdict != VERDICT_TOO_LARGE
+    where = f"{_gb(ram)} of RAM" + (f" and {_gb(vram)} of VRAM" if vram else "")
+    summary = (
+        f"Needs about {where} at {n_ctx} tokens of context (weights {_gb(weights)}, "
+        f"KV cache {_gb(sum(kv))}); {_gb(machine.available_ram)} of RAM is available: {verdict}."
+    )
+    if not vram_ok:
+        summary += f" Only {_gb(machine.free_vram)} of VRAM is free; try {best} GPU layers."
+    return FitReport(n_ctx, weights, sum(kv), compute, overhead, ram, vram, best, n_layers, verdict, fits,
+                     summary, info.header_bytes_read)  # fmt: skip
+
+
+def check_fits(path: Path, n_ctx: int, n_gpu_layers: int = 0, machine: Machine | None = None) -> FitReport:
+    """Called by the chat engine before every load: reads the header and plans memory."""
+    info = gguf.read_file(Path(path))
+    extra = _split_weights(Path(path), info)
+    return plan(info, n_ctx, n_gpu_layers, machine, weights_bytes=extra)
+
+
+def _split_weights(path: Path, info: gguf.GgufInfo) -> int | None:
+    """For ``-00001-of-0000N.gguf`` files, the weights of all parts (tensor bytes of each part)."""
+    if info.split_count <= 1:
+        return None
+    from app.models.names import split_parts
+
+    total = 0
+    for part in split_parts(path, info.split_count):
+        total += gguf.read_file(part).weights_bytes if part.is_file() else 0
+    return total
