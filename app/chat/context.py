@@ -1,0 +1,114 @@
+"""Turn a conversation into prompt tokens that fit the context window.
+
+Rendering uses the chat template stored in the GGUF (``tokenizer.chat_template``), through
+llama-cpp-python's Jinja2 formatter; models without one fall back to ChatML. When the prompt plus
+room for the reply does not fit ``n_ctx``, the oldest turns are dropped (the system prompt and the
+newest user message are kept); if the newest message alone is too long, its middle is cut. The
+caller tells the user what happened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from app.chat.types import ChatMessage
+from app.errors import HearthError
+
+if TYPE_CHECKING:
+    from llama_cpp import Llama
+
+CHATML = (
+    "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content']"
+    " + '<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}"
+    "{% endif %}"
+)
+MIN_REPLY_TOKENS = 64
+
+
+@dataclass
+class FittedPrompt:
+    tokens: list[int]
+    stop: list[str]
+    max_tokens: int
+    notice: str = ""
+
+
+def make_formatter(llm: Llama, template: str | None) -> Any:
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+    def piece(token_id: int) -> str:
+        return llm.detokenize([token_id], special=True).decode("utf-8", "replace") if token_id >= 0 else ""
+
+    return Jinja2ChatFormatter(
+        template=template or CHATML,
+        eos_token=piece(llm.token_eos()),
+        bos_token=piece(llm.token_bos()),
+        add_generation_prompt=True,
+    )
+
+
+def _render(llm: Llama, formatter: Any, messages: list[ChatMessage]) -> tuple[list[int], list[str]]:
+    try:
+        result = formatter(messages=[{"role": m.role, "content": m.content} for m in messages])
+    except Exception as exc:  # a template may reject e.g. a system role
+        raise HearthError(f"The model's chat template could not format this conversation: {exc}") from exc
+    tokens = llm.tokenize(result.prompt.encode("utf-8"), add_bos=not result.added_special, special=True)
+    stop = result.stop if isinstance(result.stop, list) else [result.stop] if result.stop else []
+    return tokens, stop
+
+
+def _merge_system(messages: list[ChatMessage]) -> list[ChatMessage]:
+    """Some templates reject a system role: fold it into the first user message then."""
+    if not messages or messages[0].role != "system" or len(messages) < 2:
+        return messages
+    first = messages[1]
+    return [ChatMessage(first.role, f"{messages[0].content}\n\n{first.content}"), *messages[2:]]
+
+
+def fit_prompt(llm: Llama, formatter: Any, messages: list[ChatMessage], max_tokens: int) -> FittedPrompt:
+    if not messages or messages[-1].role != "user":
+        raise HearthError("A reply needs a user message last.")
+    n_ctx = llm.n_ctx()
+    reserve = min(max_tokens, max(MIN_REPLY_TOKENS, n_ctx // 4))
+    system = [m for m in messages[:1] if m.role == "system"]
+    history = messages[len(system) : -1]
+    last = messages[-1]
+
+    def render(hist: list[ChatMessage], final: ChatMessage) -> tuple[list[int], list[str]]:
+        msgs = [*system, *hist, final]
+        try:
+            return _render(llm, formatter, msgs)
+        except HearthError:
+            if not system:
+                raise
+            return _render(llm, formatter, _merge_system(msgs))
+
+    tokens, stop = render(history, last)
+    dropped = 0
+    while len(tokens) + reserve > n_ctx and history:
+        # drop the oldest turn (a user message and the reply that follows it)
+        cut = 2 if len(history) >= 2 and history[1].role == "assistant" else 1
+        history = history[cut:]
+        dropped += cut
+        tokens, stop = render(history, last)
+    notice = f"Dropped the {dropped} oldest messages to fit the {n_ctx}-token context." if dropped else ""
+
+    if len(tokens) + reserve > n_ctx:
+        text = last.content
+        over = len(tokens) + reserve - n_ctx
+        body = llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)
+        keep = len(body) - over - 8
+        if keep < 16:
+            raise HearthError(
+                f"The system prompt alone does not fit the {n_ctx}-token context: shorten it or raise the"
+                " context length."
+            )
+        head = llm.detokenize(body[: keep // 2]).decode("utf-8", "ignore")
+        tail = llm.detokenize(body[len(body) - keep // 2 :]).decode("utf-8", "ignore")
+        last = ChatMessage("user", f"{head}\n[…]\n{tail}")
+        tokens, stop = render(history, last)
+        notice = (notice + " " if notice else "") + (
+            f"Your message was too long for the {n_ctx}-token context: its middle was left out."
+        )
+    return FittedPrompt(tokens, stop, max(1, min(max_tokens, n_ctx - len(tokens))), notice)

@@ -1,0 +1,106 @@
+"""Conversation flows over the store, shared by the GUI and the CLI: send, regenerate, edit.
+
+Each flow writes the user's side first, opens an assistant message in status ``streaming`` and
+returns what the engine needs. While tokens arrive the caller saves the growing text with
+:meth:`ChatSession.save_partial` (cheap, one UPDATE) and closes the reply with :meth:`finish`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from app.chat.store import ChatStore, Message
+from app.chat.types import ChatMessage, Stats
+
+TITLE_CHARS = 48
+SAVE_EVERY_S = 1.0
+
+
+@dataclass
+class PendingReply:
+    conversation_id: int
+    message_id: int
+    prompt: list[ChatMessage]
+
+
+class ChatSession:
+    def __init__(self, store: ChatStore, default_system_prompt: str = "") -> None:
+        self.store = store
+        self.default_system_prompt = default_system_prompt
+        self._last_save: dict[int, float] = {}
+
+    def prompt_for(self, conversation_id: int) -> list[ChatMessage]:
+        """System prompt + every user message and every non-empty reply, oldest first."""
+        conv = self.store.conversation(conversation_id)
+        out: list[ChatMessage] = []
+        if conv.system_prompt.strip():
+            out.append(ChatMessage("system", conv.system_prompt))
+        for m in self.store.messages(conversation_id):
+            if m.role == "user" or (m.role == "assistant" and m.content.strip()):
+                out.append(ChatMessage(m.role, m.content))  # type: ignore[arg-type]
+        return out
+
+    def _open_reply(self, conversation_id: int) -> PendingReply:
+        prompt = self.prompt_for(conversation_id)
+        reply = self.store.add_message(conversation_id, "assistant", "", status="streaming")
+        return PendingReply(conversation_id, reply.id, prompt)
+
+    def send(self, conversation_id: int, text: str) -> PendingReply:
+        conv = self.store.conversation(conversation_id)
+        if not self.store.messages(conversation_id) and conv.title in ("", "New chat"):
+            title = " ".join(text.split())
+            title = title[:TITLE_CHARS] + ("…" if len(title) > TITLE_CHARS else "")
+            self.store.update_conversation(conversation_id, title=title or "New chat")
+        self.store.add_message(conversation_id, "user", text)
+        return self._open_reply(conversation_id)
+
+    def regenerate(self, conversation_id: int) -> PendingReply:
+        """Replace the last reply (or answer a trailing user message again)."""
+        msgs = self.store.messages(conversation_id)
+        last_user = next((m for m in reversed(msgs) if m.role == "user"), None)
+        if last_user is None:
+            raise ValueError("nothing to regenerate")
+        later = [m for m in msgs if m.id > last_user.id]
+        if later:
+            self.store.delete_messages_from(conversation_id, later[0].id)
+        return self._open_reply(conversation_id)
+
+    def edit(self, conversation_id: int, message_id: int, text: str) -> PendingReply:
+        """Change a past user message, drop everything after it, and answer again."""
+        msg = self.store.message(message_id)
+        if msg.role != "user" or msg.conversation_id != conversation_id:
+            raise ValueError("only the user's own messages can be edited")
+        later = [m for m in self.store.messages(conversation_id) if m.id > message_id]
+        if later:
+            self.store.delete_messages_from(conversation_id, later[0].id)
+        self.store.update_message(message_id, content=text)
+        return self._open_reply(conversation_id)
+
+    def save_partial(self, message_id: int, text: str, force: bool = False) -> None:
+        """Persist the growing reply at most once a second, so a crash keeps most of it."""
+        now = time.monotonic()
+        if force or now - self._last_save.get(message_id, 0.0) >= SAVE_EVERY_S:
+            self.store.update_message(message_id, content=text)
+            self._last_save[message_id] = now
+
+    def finish(
+        self,
+        message_id: int,
+        text: str,
+        stats: Stats | None,
+        status: str = "complete",
+        sources: list[dict[str, Any]] | None = None,
+    ) -> Message:
+        if stats is not None and stats.finish_reason == "cancelled" and status == "complete":
+            status = "stopped"
+        self.store.update_message(
+            message_id,
+            content=text,
+            status=status,
+            stats=stats.to_dict() if stats else {},
+            sources=sources,
+        )
+        self._last_save.pop(message_id, None)
+        return self.store.message(message_id)

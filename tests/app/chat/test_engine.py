@@ -1,0 +1,151 @@
+"""LocalEngine on the real starter model (real llama.cpp, no mocks)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app import hardware
+from app.cancel import CancelToken
+from app.chat.engine import LocalEngine
+from app.chat.types import ChatMessage, LoadParams, Notice, SamplingParams, Stats, Token
+from app.errors import HearthError, ModelTooLarge
+from app.models import fit
+
+GREEDY = SamplingParams(temperature=0.0, max_tokens=24, seed=1)
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[LocalEngine]:
+    from app.models.bundled import starter_model_path
+
+    eng = LocalEngine()
+    eng.load(starter_model_path(), LoadParams(n_ctx=1024))
+    yield eng
+    eng.unload()
+
+
+def run(
+    engine: LocalEngine, messages: list[ChatMessage], params: SamplingParams = GREEDY
+) -> tuple[str, Stats, list[str]]:
+    text, notices, stats = "", [], None
+    for ev in engine.stream(messages, params, CancelToken()):
+        if isinstance(ev, Token):
+            text += ev.text
+        elif isinstance(ev, Notice):
+            notices.append(ev.text)
+        else:
+            stats = ev
+    assert isinstance(stats, Stats)
+    return text, stats, notices
+
+
+def test_streams_text_with_stats(engine: LocalEngine) -> None:
+    text, stats, _ = run(engine, [ChatMessage("user", "What is the capital of France?")])
+    assert text.strip()
+    assert "<|im_end|>" not in text and "<|im_start|>" not in text
+    assert stats.completion_tokens > 0
+    assert stats.prompt_tokens > 5
+    assert stats.ttft_ms > 0 and stats.tokens_per_s > 0
+    assert stats.context_used == stats.prompt_tokens + stats.completion_tokens
+    assert stats.n_ctx == 1024
+    assert engine.info is not None and engine.info.has_chat_template
+    assert engine.info.device == "CPU only"
+
+
+def test_greedy_is_deterministic(engine: LocalEngine) -> None:
+    msgs = [ChatMessage("user", "Name three colors.")]
+    assert run(engine, msgs)[0] == run(engine, msgs)[0]
+
+
+def test_follow_up_reuses_kv_prefix(engine: LocalEngine) -> None:
+    msgs = [ChatMessage("system", "Be brief."), ChatMessage("user", "Say hello.")]
+    text, first, _ = run(engine, msgs)
+    msgs += [ChatMessage("assistant", text), ChatMessage("user", "Now say goodbye.")]
+    _, second, _ = run(engine, msgs)
+    assert second.cached_tokens >= first.prompt_tokens - 1
+
+
+def test_cancel_stops_between_tokens(engine: LocalEngine) -> None:
+    cancel = CancelToken()
+    n = 0
+    stats = None
+    params = SamplingParams(temperature=0.0, max_tokens=200)
+    for ev in engine.stream([ChatMessage("user", "Count from 1 to 100.")], params, cancel):
+        if isinstance(ev, Token):
+            n += 1
+            if n == 3:
+                cancel.cancel()
+        elif isinstance(ev, Stats):
+            stats = ev
+    assert stats is not None and stats.finish_reason == "cancelled"
+    assert stats.completion_tokens < 40  # stopped right away, far from max_tokens
+
+
+def test_overflow_drops_oldest_turns(engine: LocalEngine) -> None:
+    filler = "The quick brown fox jumps over the lazy dog. " * 30  # ~300 tokens per turn
+    msgs = [ChatMessage("system", "You are terse.")]
+    for i in range(6):
+        msgs += [ChatMessage("user", f"Turn {i}: {filler}"), ChatMessage("assistant", "Noted.")]
+    msgs.append(ChatMessage("user", "What is 2+2?"))
+    _, stats, notices = run(engine, msgs)
+    assert notices and "Dropped" in notices[0]
+    assert stats.context_used <= 1024
+
+
+def test_overflow_cuts_middle_of_huge_message(engine: LocalEngine) -> None:
+    huge = "word " * 3000
+    _, stats, notices = run(engine, [ChatMessage("user", huge + " Summarize.")])
+    assert any("middle was left out" in n for n in notices)
+    assert stats.context_used <= 1024
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "not a GGUF"),
+        (b"hello world, definitely not a model" * 10, "not a GGUF"),
+        (b"GGUF\x03\x00", "truncated"),
+    ],
+)
+def test_broken_files_give_clear_errors(tmp_path: Path, content: bytes, expected: str) -> None:
+    bad = tmp_path / "bad.gguf"
+    bad.write_bytes(content)
+    with pytest.raises(HearthError, match=expected):
+        LocalEngine().load(bad, LoadParams(n_ctx=512))
+
+
+def test_truncated_real_model_is_rejected(tmp_path: Path, starter_model: Path) -> None:
+    bad = tmp_path / "truncated.gguf"
+    with starter_model.open("rb") as src:
+        bad.write_bytes(src.read(5_000_000))
+    with pytest.raises(HearthError):
+        LocalEngine().load(bad, LoadParams(n_ctx=512))
+
+
+def test_random_bytes_after_magic_rejected(tmp_path: Path) -> None:
+    bad = tmp_path / "random.gguf"
+    bad.write_bytes(b"GGUF" + os.urandom(4096))
+    with pytest.raises(HearthError):
+        LocalEngine().load(bad, LoadParams(n_ctx=512))
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(HearthError, match="not found"):
+        LocalEngine().load(tmp_path / "nope.gguf", LoadParams())
+
+
+def test_refuses_model_too_large_for_ram_unless_overridden(
+    starter_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(hardware, "memory", lambda: hardware.Memory(100_000_000, 50_000_000))
+    assert not fit.check_fits(starter_model, 1024).fits
+    with pytest.raises(ModelTooLarge, match="GB"):
+        LocalEngine().load(starter_model, LoadParams(n_ctx=1024))
+    eng = LocalEngine()
+    eng.load(starter_model, LoadParams(n_ctx=512, allow_oversize=True))
+    assert eng.info is not None
+    eng.unload()

@@ -1,0 +1,62 @@
+"""``main.py ask`` / ``--version`` / errors, as real subprocesses."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def hearth(*args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        input=input,
+        timeout=300,
+    )
+
+
+def test_version_and_help() -> None:
+    out = hearth("--version")
+    assert out.returncode == 0 and out.stdout.startswith("Hearth ")
+    for cmd in ("chat", "ask", "bench"):
+        assert hearth(cmd, "--help").returncode == 0
+
+
+def test_ask_json() -> None:
+    out = hearth(
+        "ask", "What is 2 + 2?", "--json", "--max-tokens", "12", "--temperature", "0", "--ctx", "1024"
+    )
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["answer"].strip()
+    assert data["model"].startswith("SmolLM2")
+    assert data["ttft_ms"] > 0 and data["tokens_per_s"] > 0
+
+
+def test_ask_plain_streams_answer() -> None:
+    out = hearth("ask", "Say hello.", "--max-tokens", "8", "--temperature", "0", "--ctx", "512")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip()
+
+
+def test_chat_interactive() -> None:
+    out = hearth("chat", "--max-tokens", "8", "--ctx", "512", "--temperature", "0", input="Hi!\n\n")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().startswith(">")
+    assert "tok/s" in out.stderr
+
+
+def test_errors_are_one_plain_line_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.gguf"
+    bad.write_bytes(b"garbage")
+    for model in (str(tmp_path / "missing.gguf"), str(bad)):
+        out = hearth("ask", "hi", "--model", model)
+        assert out.returncode == 2
+        assert out.stderr.count("\n") == 1 and out.stderr.startswith("hearth: ")
+        assert "Traceback" not in out.stderr

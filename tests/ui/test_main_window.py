@@ -1,0 +1,143 @@
+"""The chat window end to end on the real starter model (offscreen)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app.chat.store import ChatStore
+from tests.ui.conftest import REPLY_TIMEOUT_MS, send_and_wait
+from ui.conversations import ConversationListModel
+from ui.main_window import MainWindow
+
+
+def test_first_run_has_starter_model_and_a_chat(window: MainWindow) -> None:
+    assert "SmolLM2" in window.model_label.text()
+    assert window.device_label.text() == "CPU only"
+    assert window.conversation_id is not None
+    assert window.send_button.isEnabled()
+
+
+def test_send_streams_tokens_and_saves_reply(qtbot: QtBot, window: MainWindow) -> None:
+    chunks: list[str] = []
+    window.controller.reply_text.connect(chunks.append)
+    send_and_wait(qtbot, window, "What is the capital of France?")
+    assert chunks, "tokens reached the view"
+    msgs = window.store.messages(window.conversation_id or 0)
+    assert [m.role for m in msgs] == ["user", "assistant"]
+    assert msgs[1].status == "complete" and msgs[1].content == "".join(chunks)
+    assert msgs[1].content.strip()[:10] in window.view.plain_text()
+    assert "tok/s" in window.speed_label.text()
+    assert "/ 1024 tokens" in window.context_label.text()
+
+
+def test_enter_sends_and_shift_enter_adds_newline(qtbot: QtBot, window: MainWindow) -> None:
+    window.input.setFocus()
+    qtbot.keyClicks(window.input, "line one")
+    qtbot.keyClick(window.input, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(window.input, "line two")
+    assert window.input.toPlainText() == "line one\nline two"
+    with qtbot.waitSignal(window.controller.reply_done, timeout=REPLY_TIMEOUT_MS):
+        qtbot.keyClick(window.input, Qt.Key.Key_Return)
+    assert window.input.toPlainText() == ""
+    assert window.store.messages(window.conversation_id or 0)[0].content == "line one\nline two"
+
+
+def test_stop_keeps_partial_reply(qtbot: QtBot, window: MainWindow) -> None:
+    window.settings.chat.max_tokens = 400
+    with qtbot.waitSignal(window.controller.reply_text, timeout=REPLY_TIMEOUT_MS):
+        window.send("Count from one to two hundred, in words.")
+    assert window.stop_button.isEnabled()
+    with qtbot.waitSignal(window.controller.reply_done, timeout=REPLY_TIMEOUT_MS) as blocker:
+        qtbot.keyClick(window.input, Qt.Key.Key_Escape)
+    assert blocker.args[0].finish_reason == "cancelled"
+    reply = window.store.messages(window.conversation_id or 0)[-1]
+    assert reply.status == "stopped" and reply.content
+    assert blocker.args[0].completion_tokens < 400
+
+
+def test_regenerate_replaces_last_reply(qtbot: QtBot, window: MainWindow) -> None:
+    send_and_wait(qtbot, window, "Say hi.")
+    before = window.store.messages(window.conversation_id or 0)
+    with qtbot.waitSignal(window.controller.reply_done, timeout=REPLY_TIMEOUT_MS):
+        window.regen_button.click()
+    after = window.store.messages(window.conversation_id or 0)
+    assert len(after) == 2 and after[0].id == before[0].id and after[1].id != before[1].id
+
+
+def test_edit_past_message_and_resend(qtbot: QtBot, window: MainWindow) -> None:
+    send_and_wait(qtbot, window, "Tell me about cats.")
+    send_and_wait(qtbot, window, "And dogs?")
+    first = window.store.messages(window.conversation_id or 0)[0]
+    window.begin_edit(first.id)
+    assert window.input.toPlainText() == "Tell me about cats." and window.edit_banner.isVisible()
+    with qtbot.waitSignal(window.controller.reply_done, timeout=REPLY_TIMEOUT_MS):
+        window.send("Tell me about birds.")
+    msgs = window.store.messages(window.conversation_id or 0)
+    assert [m.role for m in msgs] == ["user", "assistant"]
+    assert msgs[0].content == "Tell me about birds."
+
+
+def test_switch_chats_new_rename_delete(qtbot: QtBot, window: MainWindow) -> None:
+    send_and_wait(qtbot, window, "Chat one message")
+    first = window.conversation_id
+    window.new_chat()
+    second = window.conversation_id
+    assert second != first and window.view.plain_text().strip() == ""
+    window.select_conversation(first or 0)
+    assert "Chat one message" in window.view.plain_text()
+    window.rename_conversation(first or 0, "Renamed chat")
+    titles = [window.conv_model.data(window.conv_model.index(r)) for r in range(window.conv_model.rowCount())]
+    assert "Renamed chat" in titles
+    window.search_box.setText("Renamed")
+    assert window.conv_model.rowCount() == 1
+    window.search_box.clear()
+    window.delete_conversation(first or 0, confirm=False)
+    assert window.conversation_id == second
+
+
+def test_restart_brings_history_back(
+    qtbot: QtBot, make_window: Callable[[], MainWindow], hearth_home: Path
+) -> None:
+    w = make_window()
+    qtbot.waitUntil(lambda: w.controller.model_info is not None, timeout=60_000)
+    send_and_wait(qtbot, w, "Remember the word pineapple.")
+    conv = w.conversation_id
+    w.close()
+    w2 = make_window()
+    assert w2.conversation_id == conv
+    assert "pineapple" in w2.view.plain_text()
+
+
+def test_broken_model_shows_error_and_app_stays_usable(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    bad = tmp_path / "broken.gguf"
+    bad.write_bytes(b"not a model at all")
+    with qtbot.waitSignal(window.controller.model_failed, timeout=30_000):
+        window.load_model(str(bad))
+    assert "not a GGUF" in window.last_error
+    assert window.statusBar().currentMessage() == window.last_error
+    with qtbot.waitSignal(window.controller.model_loaded, timeout=60_000):
+        window.load_model("starter")
+    send_and_wait(qtbot, window, "Still there?")
+
+
+def test_export(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    send_and_wait(qtbot, window, "Export me")
+    window.write_export(tmp_path / "chat.md", "md")
+    window.write_export(tmp_path / "chat.json", "json")
+    assert "Export me" in (tmp_path / "chat.md").read_text()
+    assert '"role": "assistant"' in (tmp_path / "chat.json").read_text()
+
+
+def test_conversation_model_is_consistent(qtmodeltester: object, tmp_path: Path) -> None:
+    store = ChatStore(tmp_path / "m.sqlite3")
+    for title in ("a", "b", "c"):
+        store.create_conversation(title)
+    model = ConversationListModel(store)
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
+    store.close()

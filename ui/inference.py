@@ -1,0 +1,197 @@
+"""The inference worker: one long-lived QObject on its own QThread owns the engine (the Llama).
+
+Load, generate, unload and close all run on that thread; requests arrive as queued signals. The
+GUI side (:class:`InferenceController`) buffers tokens and flushes them to the view every ~30 ms,
+so painting cost does not grow with the token rate. Stopping sets a thread-safe cancel token that
+the engine checks between tokens. Shutdown: cancel → quit() → wait(); the model is closed on the
+worker thread as it finishes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+
+from app.cancel import CancelToken
+from app.chat.engine import Engine, LocalEngine
+from app.chat.types import ChatMessage, LoadParams, SamplingParams, Stats, Token
+from app.errors import HearthError, ModelTooLarge
+
+log = logging.getLogger(__name__)
+
+FLUSH_MS = 30
+
+
+class InferenceWorker(QObject):
+    loaded = Signal(object)  # ModelInfo
+    load_failed = Signal(str, bool)  # message, may override (too large)
+    token = Signal(int, str)  # request id, text
+    notice = Signal(int, str)
+    done = Signal(int, object)  # request id, Stats
+    failed = Signal(int, str)
+
+    def __init__(self, engine_factory: Callable[[], Engine]) -> None:
+        super().__init__()
+        self._engine_factory = engine_factory
+        self._engine: Engine | None = None
+
+    def _get_engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = self._engine_factory()
+        return self._engine
+
+    @Slot(object, object)
+    def load(self, path: Path, params: LoadParams) -> None:
+        try:
+            self.loaded.emit(self._get_engine().load(path, params))
+        except ModelTooLarge as exc:
+            self.load_failed.emit(str(exc), True)
+        except HearthError as exc:
+            self.load_failed.emit(str(exc), False)
+        except Exception as exc:
+            log.exception("model load failed")
+            self.load_failed.emit(f"Could not load the model: {exc}", False)
+
+    @Slot(int, object, object, object)
+    def generate(
+        self, rid: int, messages: Sequence[ChatMessage], params: SamplingParams, cancel: CancelToken
+    ) -> None:
+        try:
+            for event in self._get_engine().stream(messages, params, cancel):
+                if isinstance(event, Token):
+                    self.token.emit(rid, event.text)
+                elif isinstance(event, Stats):
+                    self.done.emit(rid, event)
+                else:
+                    self.notice.emit(rid, event.text)
+        except HearthError as exc:
+            self.failed.emit(rid, str(exc))
+        except Exception as exc:
+            log.exception("generation failed")
+            self.failed.emit(rid, f"Generation failed: {exc}")
+
+    @Slot()
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.unload()
+            self._engine = None
+
+
+class InferenceController(QObject):
+    """GUI-thread facade: start/stop requests, receive batched text. One reply at a time."""
+
+    model_loading = Signal(str)
+    model_loaded = Signal(object)  # ModelInfo
+    model_failed = Signal(str, bool)  # message, may override
+    reply_text = Signal(str)  # batched tokens
+    reply_notice = Signal(str)
+    reply_done = Signal(object)  # Stats
+    reply_failed = Signal(str)
+
+    _load = Signal(object, object)
+    _generate = Signal(int, object, object, object)
+
+    def __init__(
+        self, engine_factory: Callable[[], Engine] = LocalEngine, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._thread = QThread()
+        self._thread.setObjectName("inference")
+        self._worker = InferenceWorker(engine_factory)
+        self._worker.moveToThread(self._thread)
+        self._thread.finished.connect(self._worker.close)  # runs on the worker thread, last
+        self._load.connect(self._worker.load)
+        self._generate.connect(self._worker.generate)
+        self._worker.loaded.connect(self._on_loaded)
+        self._worker.load_failed.connect(self._on_load_failed)
+        self._worker.token.connect(self._on_token)
+        self._worker.notice.connect(self._on_notice)
+        self._worker.done.connect(self._on_done)
+        self._worker.failed.connect(self._on_failed)
+        self._timer = QTimer(self)
+        self._timer.setInterval(FLUSH_MS)
+        self._timer.timeout.connect(self.flush)
+        self._buffer: list[str] = []
+        self._rid = 0
+        self._cancel: CancelToken | None = None
+        self.model_info: object | None = None
+        self.loading = False
+        self._thread.start()
+
+    @property
+    def busy(self) -> bool:
+        return self._cancel is not None
+
+    def load(self, path: Path, params: LoadParams) -> None:
+        self.stop()
+        self.loading = True
+        self.model_loading.emit(Path(path).name)
+        self._load.emit(Path(path), params)
+
+    def generate(self, messages: Sequence[ChatMessage], params: SamplingParams) -> None:
+        if self._cancel is not None:
+            raise RuntimeError("a reply is already being generated")
+        self._rid += 1
+        self._cancel = CancelToken()
+        self._buffer.clear()
+        self._timer.start()
+        self._generate.emit(self._rid, list(messages), params, self._cancel)
+
+    def stop(self) -> None:
+        if self._cancel is not None:
+            self._cancel.cancel()
+
+    def shutdown(self) -> None:
+        self.stop()
+        self._timer.stop()
+        self._thread.quit()
+        self._thread.wait()
+
+    @Slot()
+    def flush(self) -> None:
+        if self._buffer:
+            text = "".join(self._buffer)
+            self._buffer.clear()
+            self.reply_text.emit(text)
+
+    def _end(self) -> None:
+        self.flush()
+        self._timer.stop()
+        self._cancel = None
+
+    @Slot(object)
+    def _on_loaded(self, info: object) -> None:
+        self.loading = False
+        self.model_info = info
+        self.model_loaded.emit(info)
+
+    @Slot(str, bool)
+    def _on_load_failed(self, message: str, may_override: bool) -> None:
+        self.loading = False
+        self.model_info = None
+        self.model_failed.emit(message, may_override)
+
+    @Slot(int, str)
+    def _on_token(self, rid: int, text: str) -> None:
+        if rid == self._rid:
+            self._buffer.append(text)
+
+    @Slot(int, str)
+    def _on_notice(self, rid: int, text: str) -> None:
+        if rid == self._rid:
+            self.reply_notice.emit(text)
+
+    @Slot(int, object)
+    def _on_done(self, rid: int, stats: Stats) -> None:
+        if rid == self._rid:
+            self._end()
+            self.reply_done.emit(stats)
+
+    @Slot(int, str)
+    def _on_failed(self, rid: int, message: str) -> None:
+        if rid == self._rid:
+            self._end()
+            self.reply_failed.emit(message)

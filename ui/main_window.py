@@ -1,0 +1,442 @@
+"""Main window: conversation sidebar, message view, input, status bar, menus.
+
+The window only paints: inference goes through :class:`InferenceController` (its own thread), and
+every error is shown through the message bridge.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, QSettings, Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import paths
+from app import settings as settings_mod
+from app.chat import export
+from app.chat.session import ChatSession, PendingReply
+from app.chat.store import ChatStore
+from app.chat.types import LoadParams, ModelInfo, SamplingParams, Stats
+from app.models import bundled
+from ui import messages
+from ui.chat_input import ChatInput
+from ui.conversations import ConversationListModel
+from ui.inference import InferenceController
+from ui.message_view import MessageView
+from ui.settings_dialog import SettingsDialog
+
+log = logging.getLogger(__name__)
+
+
+def window_settings() -> QSettings:
+    """QSettings holds only window geometry, in an INI file under HEARTH_HOME."""
+    return QSettings(str(paths.home() / "window.ini"), QSettings.Format.IniFormat)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, controller: InferenceController | None = None, store: ChatStore | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle("Hearth")
+        self.settings = settings_mod.load()
+        self.store = store or ChatStore()
+        self.session = ChatSession(self.store, self.settings.chat.system_prompt)
+        self.controller = controller or InferenceController(parent=self)
+        self.conversation_id: int | None = None
+        self.pending: PendingReply | None = None
+        self.reply_text = ""
+        self._closed = False
+        self._build()
+        self._connect()
+        self._restore_geometry()
+        if self.conv_model.rowCount() == 0:
+            self.new_chat()
+        else:
+            self.select_conversation(self.conv_model.id_at(0))
+        self.load_model(self.settings.chat.model_path)
+
+    # layout ----------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.search_box = QLineEdit(placeholderText="Search chats")
+        self.search_box.setClearButtonEnabled(True)
+        self.new_button = QPushButton("New chat")
+        self.conv_model = ConversationListModel(self.store, self)
+        self.conv_list = QListView()
+        self.conv_list.setObjectName("conversationList")
+        self.conv_list.setModel(self.conv_model)
+        self.conv_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.addWidget(self.new_button)
+        side_layout.addWidget(self.search_box)
+        side_layout.addWidget(self.conv_list)
+
+        self.system_prompt = QLineEdit(placeholderText="System prompt for this chat")
+        self.system_prompt.setObjectName("systemPrompt")
+        self.view = MessageView()
+        self.input = ChatInput()
+        self.send_button = QPushButton("Send")
+        self.stop_button = QPushButton("Stop")
+        self.regen_button = QPushButton("Regenerate")
+        self.edit_banner = QLabel()
+        self.edit_banner.hide()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.edit_banner, 1)
+        buttons.addStretch()
+        for b in (self.regen_button, self.stop_button, self.send_button):
+            buttons.addWidget(b)
+        chat = QWidget()
+        chat_layout = QVBoxLayout(chat)
+        chat_layout.addWidget(self.system_prompt)
+        chat_layout.addWidget(self.view, 1)
+        chat_layout.addWidget(self.input)
+        chat_layout.addLayout(buttons)
+
+        splitter = QSplitter()
+        splitter.addWidget(side)
+        splitter.addWidget(chat)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([220, 700])
+        self.tabs = QTabWidget()
+        self.tabs.addTab(splitter, "Chat")
+        self.setCentralWidget(self.tabs)
+
+        self.model_label = QLabel("No model")
+        self.speed_label = QLabel("")
+        self.context_label = QLabel("")
+        self.device_label = QLabel("")
+        bar = self.statusBar()
+        for w in (self.model_label, self.speed_label, self.context_label, self.device_label):
+            bar.addPermanentWidget(w)
+
+        file_menu = self.menuBar().addMenu("&File")
+        self._action(file_menu, "&New chat", self.new_chat, QKeySequence.StandardKey.New)
+        self._action(file_menu, "&Open model…", self.open_model_dialog, QKeySequence.StandardKey.Open)
+        self._action(file_menu, "Export chat as &Markdown…", lambda: self.export_chat("md"))
+        self._action(file_menu, "Export chat as &JSON…", lambda: self.export_chat("json"))
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        chat_menu = self.menuBar().addMenu("&Chat")
+        self._action(chat_menu, "&Stop", self.stop, "Esc")
+        self._action(chat_menu, "&Regenerate", self.regenerate, "Ctrl+R")
+        self._action(chat_menu, "&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences)
+        self._update_buttons()
+
+    def _action(self, menu: QMenu, text: str, slot: object, shortcut: object = None) -> QAction:
+        action = menu.addAction(text)
+        action.triggered.connect(slot)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))  # type: ignore[call-overload]
+        return action
+
+    def _connect(self) -> None:
+        bridge = messages.bridge()
+        bridge.error.connect(self._show_error)
+        bridge.info.connect(self._show_info)
+        self.new_button.clicked.connect(self.new_chat)
+        self.search_box.textChanged.connect(self.conv_model.set_search)
+        self.conv_list.clicked.connect(lambda idx: self.select_conversation(self.conv_model.id_at(idx.row())))
+        self.conv_list.customContextMenuRequested.connect(self._conversation_menu)
+        self.system_prompt.editingFinished.connect(self._save_system_prompt)
+        self.input.submitted.connect(self.send)
+        self.input.stop_requested.connect(self.stop)
+        self.send_button.clicked.connect(lambda: self.send(self.input.toPlainText().strip()))
+        self.stop_button.clicked.connect(self.stop)
+        self.regen_button.clicked.connect(self.regenerate)
+        self.view.edit_requested.connect(self.begin_edit)
+        c = self.controller
+        c.model_loading.connect(lambda name: self.model_label.setText(f"Loading {name}…"))
+        c.model_loaded.connect(self._on_model_loaded)
+        c.model_failed.connect(self._on_model_failed)
+        c.reply_text.connect(self._on_reply_text)
+        c.reply_notice.connect(messages.bridge().show_info)
+        c.reply_done.connect(self._on_reply_done)
+        c.reply_failed.connect(self._on_reply_failed)
+
+    def _update_buttons(self) -> None:
+        busy = self.pending is not None
+        ready = self.controller.model_info is not None and not self.controller.loading
+        self.send_button.setEnabled(ready and not busy)
+        self.stop_button.setEnabled(busy)
+        self.regen_button.setEnabled(ready and not busy and self.conversation_id is not None)
+
+    # model -----------------------------------------------------------------------------------
+
+    def _load_params(self, allow_oversize: bool = False) -> LoadParams:
+        c = self.settings.chat
+        return LoadParams(c.n_ctx, c.n_threads, c.n_gpu_layers, allow_oversize or c.allow_oversize)
+
+    def _sampling(self) -> SamplingParams:
+        c = self.settings.chat
+        return SamplingParams(
+            c.temperature, c.top_p, c.top_k, c.min_p, c.repeat_penalty, c.max_tokens, c.seed
+        )
+
+    def load_model(self, model: str, allow_oversize: bool = False) -> None:
+        try:
+            path = bundled.resolve(model)
+        except Exception as exc:
+            messages.bridge().show_error(str(exc))
+            return
+        self._requested_model = model
+        self.stop()
+        self.controller.load(path, self._load_params(allow_oversize))
+        self._update_buttons()
+
+    def open_model_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open a GGUF model", str(Path.home()), "GGUF (*.gguf)")
+        if path:
+            self.load_model(path)
+
+    @Slot(object)
+    def _on_model_loaded(self, info: ModelInfo) -> None:
+        self.settings.chat.model_path = getattr(self, "_requested_model", info.path)
+        settings_mod.save(self.settings)
+        name = bundled.STARTER_NAME if self.settings.chat.model_path == bundled.STARTER else info.name
+        self.model_label.setText(name)
+        self.device_label.setText(info.device)
+        self.context_label.setText(f"0 / {info.n_ctx} tokens")
+        self._update_buttons()
+
+    @Slot(str, bool)
+    def _on_model_failed(self, message: str, may_override: bool) -> None:
+        self.model_label.setText("No model")
+        self._update_buttons()
+        if may_override:
+            answer = QMessageBox.question(self, "Model may not fit", f"{message}\n\nLoad it anyway?")
+            if answer == QMessageBox.StandardButton.Yes:
+                self.load_model(self._requested_model, allow_oversize=True)
+                return
+        messages.bridge().show_error(message)
+
+    # conversations ---------------------------------------------------------------------------
+
+    def new_chat(self) -> None:
+        self.stop()
+        conv = self.store.create_conversation(system_prompt=self.settings.chat.system_prompt)
+        self.search_box.clear()
+        self.conv_model.reload()
+        self.select_conversation(conv.id)
+        self.input.setFocus()
+
+    def select_conversation(self, conversation_id: int) -> None:
+        if conversation_id != self.conversation_id:
+            self.stop()
+        self.conversation_id = conversation_id
+        self._cancel_edit()
+        row = self.conv_model.row_of(conversation_id)
+        if row >= 0:
+            self.conv_list.setCurrentIndex(self.conv_model.index(row))
+        conv = self.store.conversation(conversation_id)
+        self.system_prompt.setText(conv.system_prompt)
+        self.view.set_messages(self.store.messages(conversation_id))
+        self._update_buttons()
+
+    def _save_system_prompt(self) -> None:
+        if self.conversation_id is not None:
+            self.store.update_conversation(self.conversation_id, system_prompt=self.system_prompt.text())
+
+    def _conversation_menu(self, pos: QPoint) -> None:
+        index = self.conv_list.indexAt(pos)
+        if not index.isValid():
+            return
+        conv_id = self.conv_model.id_at(index.row())
+        menu = QMenu(self)
+        menu.addAction("Rename", lambda: self.rename_conversation(conv_id))
+        menu.addAction("Delete", lambda: self.delete_conversation(conv_id))
+        menu.exec(self.conv_list.viewport().mapToGlobal(pos))
+
+    def rename_conversation(self, conversation_id: int, title: str | None = None) -> None:
+        if title is None:
+            current = self.store.conversation(conversation_id).title
+            title, ok = QInputDialog.getText(self, "Rename chat", "Title:", text=current)
+            if not ok:
+                return
+        if title.strip():
+            self.store.update_conversation(conversation_id, title=title.strip())
+            self.conv_model.reload()
+
+    def delete_conversation(self, conversation_id: int, confirm: bool = True) -> None:
+        if confirm:
+            title = self.store.conversation(conversation_id).title
+            answer = QMessageBox.question(self, "Delete chat", f"Delete “{title}” and all its messages?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        if conversation_id == self.conversation_id:
+            self.stop()
+        self.store.delete_conversation(conversation_id)
+        self.conv_model.reload()
+        if conversation_id == self.conversation_id:
+            self.conversation_id = None
+            if self.conv_model.rowCount():
+                self.select_conversation(self.conv_model.id_at(0))
+            else:
+                self.new_chat()
+
+    def export_chat(self, fmt: str) -> None:
+        if self.conversation_id is None:
+            return
+        title = self.store.conversation(self.conversation_id).title
+        path, _ = QFileDialog.getSaveFileName(self, "Export chat", f"{title}.{fmt}")
+        if path:
+            self.write_export(Path(path), fmt)
+
+    def write_export(self, path: Path, fmt: str) -> None:
+        assert self.conversation_id is not None
+        render = export.to_json if fmt == "json" else export.to_markdown
+        try:
+            path.write_text(render(self.store, self.conversation_id), encoding="utf-8")
+        except OSError as exc:
+            messages.bridge().show_error(f"Could not export to {path}: {exc.strerror or exc}")
+            return
+        messages.bridge().show_info(f"Exported to {path}")
+
+    # replies ---------------------------------------------------------------------------------
+
+    def send(self, text: str) -> None:
+        if not text or self.pending is not None or self.conversation_id is None:
+            return
+        if self.controller.model_info is None:
+            messages.bridge().show_error(
+                "No model is loaded yet: wait for it, or open one (File → Open model…)."
+            )
+            return
+        self._save_system_prompt()
+        editing = self.edit_banner.property("message_id")
+        if editing:
+            pending = self.session.edit(self.conversation_id, int(editing), text)
+            self._cancel_edit()
+        else:
+            pending = self.session.send(self.conversation_id, text)
+        self.input.clear()
+        self.conv_model.reload()
+        self._start(pending)
+
+    def regenerate(self) -> None:
+        if self.conversation_id is None or self.pending is not None or self.controller.model_info is None:
+            return
+        try:
+            pending = self.session.regenerate(self.conversation_id)
+        except ValueError:
+            return
+        self._start(pending)
+
+    def begin_edit(self, message_id: int) -> None:
+        if self.pending is not None:
+            return
+        msg = self.store.message(message_id)
+        self.input.setPlainText(msg.content)
+        self.input.setFocus()
+        self.edit_banner.setText("Editing a past message: Send replaces it and everything after it.")
+        self.edit_banner.setProperty("message_id", message_id)
+        self.edit_banner.show()
+
+    def _cancel_edit(self) -> None:
+        self.edit_banner.setProperty("message_id", None)
+        self.edit_banner.hide()
+
+    def _start(self, pending: PendingReply) -> None:
+        self.pending = pending
+        self.reply_text = ""
+        self.view.set_messages(self.store.messages(pending.conversation_id)[:-1])
+        self.view.begin_reply()
+        self.controller.generate(pending.prompt, self._sampling())
+        self._update_buttons()
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    @Slot(str)
+    def _on_reply_text(self, text: str) -> None:
+        if self.pending is None:
+            return
+        self.reply_text += text
+        self.view.append_text(text)
+        self.session.save_partial(self.pending.message_id, self.reply_text)
+
+    @Slot(object)
+    def _on_reply_done(self, stats: Stats) -> None:
+        if self.pending is None:
+            return
+        pending, self.pending = self.pending, None
+        self.session.finish(pending.message_id, self.reply_text, stats)
+        self.speed_label.setText(f"{stats.tokens_per_s:.1f} tok/s")
+        self.context_label.setText(f"{stats.context_used} / {stats.n_ctx} tokens")
+        self._refresh(pending.conversation_id)
+
+    @Slot(str)
+    def _on_reply_failed(self, message: str) -> None:
+        if self.pending is None:
+            return
+        pending, self.pending = self.pending, None
+        self.session.finish(pending.message_id, self.reply_text, None, status="failed")
+        messages.bridge().show_error(message)
+        self._refresh(pending.conversation_id)
+
+    def _refresh(self, conversation_id: int) -> None:
+        if conversation_id == self.conversation_id:
+            self.view.set_messages(self.store.messages(conversation_id))
+        self._update_buttons()
+
+    # settings, errors, lifecycle -------------------------------------------------------------
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.settings.chat, self)
+        if dialog.exec():
+            self.apply_chat_settings(dialog.result_settings())
+
+    def apply_chat_settings(self, new: object) -> None:
+        old = self.settings.chat
+        self.settings.chat = new  # type: ignore[assignment]
+        settings_mod.save(self.settings)
+        if SettingsDialog.needs_reload(old, self.settings.chat):
+            self.load_model(self.settings.chat.model_path)
+
+    @Slot(str)
+    def _show_info(self, text: str) -> None:
+        self.statusBar().showMessage(text, 5000)
+
+    @Slot(str)
+    def _show_error(self, text: str) -> None:
+        self.statusBar().showMessage(text, 15000)
+        self.last_error = text
+
+    def _restore_geometry(self) -> None:
+        geometry = window_settings().value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1000, 700)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._closed:
+            super().closeEvent(event)
+            return
+        self._closed = True
+        window_settings().setValue("window/geometry", self.saveGeometry())
+        bridge = messages.bridge()
+        bridge.error.disconnect(self._show_error)
+        bridge.info.disconnect(self._show_info)
+        if self.pending is not None:  # keep what was generated so far
+            self.session.finish(self.pending.message_id, self.reply_text, None, status="stopped")
+            self.pending = None
+        self.controller.shutdown()
+        self.store.close()
+        super().closeEvent(event)

@@ -1,0 +1,131 @@
+"""The conversation view: finished messages rendered from Markdown, the reply in progress appended.
+
+While a reply streams, text is inserted at the end of the document (never re-rendered per token);
+when it ends, that one message is rendered as Markdown. Code blocks get a "Copy" link, user
+messages an "Edit" link; both arrive as ``copy:N`` / ``edit:ID`` anchors.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+from PySide6.QtCore import QUrl, Signal, Slot
+from PySide6.QtGui import QGuiApplication, QPalette, QTextCursor
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from app.chat.store import Message
+
+_CODE = re.compile(r"<pre><code[^>]*>(.*?)</code></pre>", re.S)
+ROLE_TITLES = {"user": "You", "assistant": "Assistant", "system": "System"}
+STATUS_NOTES = {
+    "interrupted": "interrupted: the app closed before this reply finished",
+    "stopped": "stopped",
+    "failed": "failed",
+}
+
+
+@lru_cache(maxsize=512)
+def markdown_html(text: str) -> str:
+    import markdown
+
+    return str(markdown.markdown(text, extensions=["fenced_code", "tables", "sane_lists"]))
+
+
+class MessageView(QTextBrowser):
+    edit_requested = Signal(int)  # user message id
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageView")
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.anchorClicked.connect(self._on_anchor)
+        self._messages: list[Message] = []
+        self._code_blocks: list[str] = []
+        self._streaming = False
+
+    # rendering -------------------------------------------------------------------------------
+
+    def _css(self) -> str:
+        pal = self.palette()
+        code_bg = pal.color(QPalette.ColorRole.AlternateBase).name()
+        muted = pal.color(QPalette.ColorRole.PlaceholderText).name()
+        link = pal.color(QPalette.ColorRole.Link).name()
+        return (
+            f"pre {{ background: {code_bg}; padding: 6px; }} .role {{ font-weight: bold; }}"
+            f" .note {{ color: {muted}; font-style: italic; }} a {{ color: {link}; }}"
+        )
+
+    def _message_html(self, m: Message) -> str:
+        body = markdown_html(m.content) if m.content else ""
+
+        def add_copy(match: re.Match[str]) -> str:
+            self._code_blocks.append(html.unescape(match.group(1)))
+            n = len(self._code_blocks) - 1
+            return f'<p><a href="copy:{n}">Copy code</a></p>{match.group(0)}'
+
+        body = _CODE.sub(add_copy, body)
+        head = f'<p class="role">{ROLE_TITLES.get(m.role, m.role)}'
+        if m.role == "user":
+            head += f' &nbsp;<a href="edit:{m.id}">Edit</a>'
+        head += "</p>"
+        note = STATUS_NOTES.get(m.status)
+        tail = f'<p class="note">({note})</p>' if note else ""
+        for i, src in enumerate(m.sources, 1):
+            tail += (
+                f'<p class="note">[{i}] {html.escape(str(src.get("file", "?")))},'
+                f" page {html.escape(str(src.get('page', '?')))}</p>"
+            )
+        return head + body + tail
+
+    def set_messages(self, messages: list[Message]) -> None:
+        """Render a whole conversation (on switching chats and when a reply ends)."""
+        self._messages = list(messages)
+        self._code_blocks = []
+        self._streaming = False
+        parts = [self._message_html(m) for m in self._messages]
+        self.document().setDefaultStyleSheet(self._css())
+        self.setHtml("<hr/>".join(parts))
+        self.moveCursor(QTextCursor.MoveOperation.End)
+
+    def begin_reply(self) -> None:
+        """Open an empty assistant block at the end; text is then appended to it."""
+        cursor = self.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        if self._messages:
+            cursor.insertHtml("<hr/>")
+        cursor.insertHtml('<p class="role"><b>Assistant</b></p>')
+        cursor.insertBlock()
+        self._streaming = True
+
+    def append_text(self, text: str) -> None:
+        if not self._streaming:
+            return
+        at_bottom = self.verticalScrollBar().value() >= self.verticalScrollBar().maximum() - 4
+        cursor = QTextCursor(self.document())
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertText(text)
+        if at_bottom:
+            self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
+
+    def plain_text(self) -> str:
+        return self.toPlainText()
+
+    def changeEvent(self, event: object) -> None:  # light/dark switch
+        super().changeEvent(event)  # type: ignore[arg-type]
+        from PySide6.QtCore import QEvent
+
+        if getattr(event, "type", lambda: None)() == QEvent.Type.PaletteChange and not self._streaming:
+            self.set_messages(self._messages)
+
+    # links -----------------------------------------------------------------------------------
+
+    @Slot(QUrl)
+    def _on_anchor(self, url: QUrl) -> None:
+        kind, _, arg = url.toString().partition(":")
+        if kind == "copy" and arg.isdigit() and int(arg) < len(self._code_blocks):
+            QGuiApplication.clipboard().setText(self._code_blocks[int(arg)])
+        elif kind == "edit" and arg.isdigit():
+            self.edit_requested.emit(int(arg))
