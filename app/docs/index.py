@@ -1,0 +1,397 @@
+"""The document index: vectors in chromadb, bookkeeping and keyword search in a SQLite manifest.
+
+Each library (a name the user picks) is one chroma collection that records the embedding model and
+dimension that built it. The manifest (``manifest.sqlite3``, WAL) holds documents, page texts and
+chunk texts with an FTS5 inverted index (BM25). Crash safety: a document row is written as
+``indexing`` first, its vectors go to chroma, and only then one SQLite transaction stores its chunks
+and marks it ``complete``. On open, ``indexing`` rows whose process is gone are purged (their vectors
+deleted), so a kill -9 never leaves a half-indexed document looking complete; vector hits without a
+manifest chunk row are ignored. Replaced/removed documents go to a ``trash`` table, emptied after.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+import numpy.typing as npt
+
+from app import paths
+from app.docs.chunking import Chunk
+from app.docs.manifest import SCHEMA, fts_query
+from app.errors import HearthError
+
+DEFAULT_LIBRARY = "default"
+
+
+@dataclass(frozen=True)
+class DocRecord:
+    doc_id: str
+    library: str
+    path: str
+    sha256: str
+    status: str  # indexing | complete | failed
+    pages: int
+    chunks: int
+    tokens: int
+    error: str | None
+    added: float
+
+
+@dataclass(frozen=True)
+class ChunkRow:
+    rowid: int
+    doc_id: str
+    idx: int
+    page: int
+    text: str
+    n_tokens: int
+    path: str
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def collection_name(library: str) -> str:
+    """A chroma-safe collection name for any library name."""
+    return "hearth-" + hashlib.sha256(library.encode("utf-8")).hexdigest()[:24]
+
+
+class DocIndex:
+    """Libraries of PDFs: an embedded chroma store under ``paths.index_dir()`` or a chroma server."""
+
+    def __init__(self, chroma_url: str = "", root: Path | None = None) -> None:
+        root = root or paths.index_dir()
+        self.chroma_url = chroma_url.strip()
+        if self.chroma_url:
+            key = hashlib.sha256(self.chroma_url.encode()).hexdigest()[:12]
+            root = root / f"remote-{key}"
+        root.mkdir(parents=True, exist_ok=True)
+        self.root = root
+        self._lock = threading.RLock()
+        self._client: Any = None
+        self.db = sqlite3.connect(root / "manifest.sqlite3", check_same_thread=False, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA busy_timeout=10000")
+        self.db.executescript(SCHEMA)
+        self.recover()
+
+    # -- plumbing -------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+
+    @property
+    def client(self) -> Any:
+        """The chromadb client, created on first use (chromadb is a heavy import)."""
+        if self._client is None:
+            os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+            import chromadb
+            from chromadb.config import Settings as ChromaSettings
+
+            settings = ChromaSettings(anonymized_telemetry=False)
+            if self.chroma_url:
+                url = urlparse(self.chroma_url if "://" in self.chroma_url else f"http://{self.chroma_url}")
+                try:
+                    self._client = chromadb.HttpClient(
+                        host=url.hostname or "localhost",
+                        port=url.port or (443 if url.scheme == "https" else 8000),
+                        ssl=url.scheme == "https",
+                        settings=settings,
+                    )
+                except Exception as exc:
+                    raise HearthError(f"Cannot reach the Chroma server at {self.chroma_url}: {exc}") from exc
+            else:
+                self._client = chromadb.PersistentClient(path=str(self.root / "chroma"), settings=settings)
+        return self._client
+
+    def max_batch(self) -> int:
+        return max(1, int(self.client.get_max_batch_size()))
+
+    # -- libraries ------------------------------------------------------------------------------
+
+    def libraries(self) -> list[str]:
+        with self._lock:
+            return [r[0] for r in self.db.execute("SELECT name FROM libraries ORDER BY name")]
+
+    def library_model(self, library: str) -> tuple[str, int] | None:
+        with self._lock:
+            row = self.db.execute("SELECT model, dim FROM libraries WHERE name=?", (library,)).fetchone()
+        return (str(row[0]), int(row[1])) if row else None
+
+    def ensure_library(self, library: str, model: str, dim: int) -> list[str]:
+        """Create ``library`` for ``model``; if it was built by another model, drop its vectors and
+        return the paths of its documents (they must be indexed again). Never mixes vectors."""
+        if not library.strip():
+            raise HearthError("A library needs a name.")
+        current = self.library_model(library)
+        if current == (model, dim):
+            self.collection(library)
+            return []
+        stale: list[str] = []
+        if current is not None:
+            stale = [d.path for d in self.documents(library) if d.status == "complete"]
+            self.delete_library(library)
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO libraries(name, collection, model, dim, created) VALUES (?,?,?,?,?)",
+                (library, collection_name(library), model, dim, time.time()),
+            )
+        self.collection(library)
+        return stale
+
+    def collection(self, library: str) -> Any:
+        info = self.library_model(library)
+        if info is None:
+            raise HearthError(f"There is no library named '{library}'.")
+        return self.client.get_or_create_collection(
+            collection_name(library),
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"hearth_library": library, "embedding_model": info[0], "embedding_dim": info[1]},
+            embedding_function=None,
+        )
+
+    def delete_library(self, library: str) -> None:
+        with self._tx() as db:
+            ids = [r[0] for r in db.execute("SELECT doc_id FROM documents WHERE library=?", (library,))]
+            for doc_id in ids:
+                self._drop_rows(db, doc_id)
+            db.execute("DELETE FROM trash WHERE library=?", (library,))
+            db.execute("DELETE FROM libraries WHERE name=?", (library,))
+        with contextlib.suppress(Exception):  # already gone
+            self.client.delete_collection(collection_name(library))
+
+    # -- documents ------------------------------------------------------------------------------
+
+    def documents(self, library: str | None = None) -> list[DocRecord]:
+        sql = (
+            "SELECT doc_id, library, path, sha256, status, pages, chunks, tokens, error, added FROM documents"
+        )
+        args: tuple[Any, ...] = ()
+        if library is not None:
+            sql += " WHERE library=?"
+            args = (library,)
+        with self._lock:
+            rows = self.db.execute(sql + " ORDER BY library, path", args).fetchall()
+        return [DocRecord(*r) for r in rows]
+
+    def find(self, library: str, path: str) -> list[DocRecord]:
+        return [d for d in self.documents(library) if d.path == path]
+
+    def find_sha(self, library: str, sha256: str) -> DocRecord | None:
+        for d in self.documents(library):
+            if d.sha256 == sha256 and d.status == "complete":
+                return d
+        return None
+
+    def begin(self, library: str, path: str, sha256: str) -> str:
+        """Register a document being indexed (visible as ``indexing`` only); returns its new id."""
+        doc_id = uuid.uuid4().hex
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO documents(doc_id, library, path, sha256, status, added, owner_pid)"
+                " VALUES (?,?,?,?,'indexing',?,?)",
+                (doc_id, library, path, sha256, time.time(), os.getpid()),
+            )
+        return doc_id
+
+    def add_vectors(
+        self, library: str, doc_id: str, chunks: Sequence[Chunk], vectors: npt.NDArray[np.float32]
+    ) -> None:
+        """Store a document's vectors in chroma, in batches no larger than the server allows."""
+        col = self.collection(library)
+        step = self.max_batch()
+        for a in range(0, len(chunks), step):
+            part = chunks[a : a + step]
+            col.upsert(
+                ids=[f"{doc_id}:{c.index}" for c in part],
+                embeddings=vectors[a : a + step],
+                metadatas=[{"doc_id": doc_id, "idx": c.index, "page": c.page} for c in part],
+            )
+
+    def complete(
+        self, doc_id: str, pages: Sequence[str], chunks: Sequence[Chunk], page_tokens: Sequence[int]
+    ) -> None:
+        """Store texts and mark ``doc_id`` complete in one transaction; older versions of the same
+        path in the library are replaced (their vectors are trashed)."""
+        with self._tx() as db:
+            row = db.execute("SELECT library, path FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+            if row is None:
+                raise HearthError("The document was removed while it was being indexed.")
+            library, path = row
+            db.executemany(
+                "INSERT INTO pages(doc_id, page, text, n_tokens) VALUES (?,?,?,?)",
+                [(doc_id, i + 1, t, n) for i, (t, n) in enumerate(zip(pages, page_tokens, strict=True))],
+            )
+            db.executemany(
+                "INSERT INTO chunks(doc_id, library, idx, page, text, n_tokens) VALUES (?,?,?,?,?,?)",
+                [(doc_id, library, c.index, c.page, c.text, c.n_tokens) for c in chunks],
+            )
+            db.execute(
+                "UPDATE documents SET status='complete', pages=?, chunks=?, tokens=?, owner_pid=NULL"
+                " WHERE doc_id=?",
+                (len(pages), len(chunks), sum(page_tokens), doc_id),
+            )
+            self._replace_others(db, library, path, keep=doc_id)
+        self.empty_trash()
+
+    def fail(self, library: str, path: str, sha256: str, error: str, doc_id: str | None = None) -> None:
+        """Record that ``path`` could not be indexed (replacing any older version of it)."""
+        with self._tx() as db:
+            if doc_id is not None:
+                self._drop_rows(db, doc_id)
+            new_id = uuid.uuid4().hex
+            db.execute(
+                "INSERT INTO documents(doc_id, library, path, sha256, status, error, added)"
+                " VALUES (?,?,?,?,'failed',?,?)",
+                (new_id, library, path, sha256, error, time.time()),
+            )
+            self._replace_others(db, library, path, keep=new_id)
+        self.empty_trash()
+
+    def remove(self, library: str, path: str) -> int:
+        """Remove every version of ``path`` from ``library``; returns how many were removed."""
+        with self._tx() as db:
+            ids = [
+                r[0]
+                for r in db.execute(
+                    "SELECT doc_id FROM documents WHERE library=? AND path=?", (library, path)
+                )
+            ]
+            for doc_id in ids:
+                self._drop_rows(db, doc_id)
+        self.empty_trash()
+        return len(ids)
+
+    def remove_doc(self, doc_id: str) -> None:
+        """Drop one document version (e.g. an ingestion cancelled half-way) and its vectors."""
+        with self._tx() as db:
+            self._drop_rows(db, doc_id)
+        self.empty_trash()
+
+    def _replace_others(self, db: sqlite3.Connection, library: str, path: str, keep: str) -> None:
+        for (other,) in db.execute(
+            "SELECT doc_id FROM documents WHERE library=? AND path=? AND doc_id<>?", (library, path, keep)
+        ).fetchall():
+            self._drop_rows(db, other)
+
+    def _drop_rows(self, db: sqlite3.Connection, doc_id: str) -> None:
+        row = db.execute("SELECT library, chunks, status FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        if row is None:
+            return
+        db.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
+        db.execute("DELETE FROM pages WHERE doc_id=?", (doc_id,))
+        db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+        if row[2] != "failed":
+            db.execute("INSERT OR IGNORE INTO trash(doc_id, library) VALUES (?,?)", (doc_id, row[0]))
+
+    def empty_trash(self) -> None:
+        """Delete the vectors of removed/replaced/abandoned documents from chroma."""
+        with self._lock:
+            rows = self.db.execute("SELECT doc_id, library FROM trash").fetchall()
+        for doc_id, library in rows:
+            if self.library_model(library) is not None:
+                self.collection(library).delete(where={"doc_id": doc_id})
+            with self._tx() as db:
+                db.execute("DELETE FROM trash WHERE doc_id=?", (doc_id,))
+
+    def recover(self) -> int:
+        """Purge documents left ``indexing`` by a process that no longer runs (crash, kill -9)."""
+        with self._tx() as db:
+            stale = [
+                doc_id
+                for doc_id, pid in db.execute(
+                    "SELECT doc_id, owner_pid FROM documents WHERE status='indexing'"
+                )
+                if pid is None or not _pid_alive(int(pid))
+            ]
+            for doc_id in stale:
+                self._drop_rows(db, doc_id)
+        with self._lock:
+            pending = self.db.execute("SELECT COUNT(*) FROM trash").fetchone()[0]
+        if pending:
+            self.empty_trash()
+        return len(stale)
+
+    # -- search ---------------------------------------------------------------------------------
+
+    def vector_search(
+        self, library: str, query: npt.NDArray[np.float32], n: int
+    ) -> list[tuple[str, int, float]]:
+        """(doc_id, chunk idx, cosine similarity) of the ``n`` nearest chunks."""
+        col = self.collection(library)
+        res = col.query(query_embeddings=[query], n_results=max(1, n), include=["metadatas", "distances"])
+        metas = (res.get("metadatas") or [[]])[0]
+        dists = (res.get("distances") or [[]])[0]
+        return [(str(m["doc_id"]), int(m["idx"]), 1.0 - float(d)) for m, d in zip(metas, dists, strict=True)]
+
+    def keyword_search(self, library: str, query: str, n: int) -> list[tuple[int, float]]:
+        """(chunk rowid, BM25 score, higher is better) of the best ``n`` keyword matches."""
+        match = fts_query(query)
+        if not match:
+            return []
+        with self._lock:
+            rows = self.db.execute(
+                "SELECT rowid, -bm25(chunks_fts) FROM chunks_fts WHERE chunks_fts MATCH ? AND library=?"
+                " ORDER BY bm25(chunks_fts) LIMIT ?",
+                (match, library, n),
+            ).fetchall()
+        return [(int(r[0]), float(r[1])) for r in rows]
+
+    def chunk_rows(self, rowids: Sequence[int] = (), keys: Sequence[tuple[str, int]] = ()) -> list[ChunkRow]:
+        """Complete chunks by rowid or by (doc_id, idx); unknown ones (incomplete docs) are skipped."""
+        sql = (
+            "SELECT c.id, c.doc_id, c.idx, c.page, c.text, c.n_tokens, d.path FROM chunks c"
+            " JOIN documents d ON d.doc_id=c.doc_id WHERE d.status='complete' AND "
+        )
+        out: list[ChunkRow] = []
+        with self._lock:
+            for rid in rowids:
+                out += [ChunkRow(*r) for r in self.db.execute(sql + "c.id=?", (rid,))]
+            for doc_id, idx in keys:
+                out += [ChunkRow(*r) for r in self.db.execute(sql + "c.doc_id=? AND c.idx=?", (doc_id, idx))]
+        return out
+
+    def pages(self, doc_id: str) -> list[tuple[int, str, int]]:
+        """(page, text, n_tokens) of a complete document, in order."""
+        with self._lock:
+            return [
+                (int(p), str(t), int(n))
+                for p, t, n in self.db.execute(
+                    "SELECT page, text, n_tokens FROM pages WHERE doc_id=? ORDER BY page", (doc_id,)
+                )
+            ]

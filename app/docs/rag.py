@@ -1,0 +1,214 @@
+"""Retrieval-augmented prompts: hybrid search (vectors + BM25, fused) and a context budget.
+
+``search`` fuses chroma's nearest chunks with FTS5 BM25 matches by reciprocal rank fusion.
+``build_prompt`` turns a question into numbered passages [1], [2]... that fit ``context_tokens``
+(counted with the chat model's tokenizer): the whole library when it fits, the whole best document
+when the question asks for a summary and that document fits, else the best chunks in fused order.
+Every passage number maps to a JSON-able source (file, page, excerpt, score) for citations.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.docs.embeddings import Embedder, get_embedder
+from app.docs.index import ChunkRow, DocIndex
+from app.errors import HearthError
+from app.settings import DocsSettings
+
+RRF_K = 60
+INSTRUCTIONS = (
+    "Answer the user's question using the numbered sources below, taken from their documents. "
+    "Cite the sources you use inline with their numbers in square brackets, like [1] or [2][3]. "
+    "If the sources do not contain the answer, say that you could not find it in the documents."
+)
+_SUMMARY = re.compile(
+    r"\b(summar\w*|overview|outline|main points|key points|gist|tl;?dr|whole document)\b", re.I
+)
+
+
+@dataclass
+class Hit:
+    chunk: ChunkRow
+    score: float  # fused (reciprocal rank) score, higher is better
+    similarity: float | None = None  # cosine similarity of the vector match
+    bm25: float | None = None
+
+
+@dataclass
+class RagPrompt:
+    """What the chat engine needs: a system message carrying the passages, and their sources."""
+
+    question: str
+    context_text: str  # "[1] file.pdf, page 3:\n..." blocks; "" when nothing was found
+    sources: list[dict[str, Any]] = field(default_factory=list)  # n, file, path, page, excerpt, text, score
+    mode: str = "chunks"  # all | document | chunks | empty
+    context_tokens_used: int = 0
+
+    @property
+    def system_prompt(self) -> str:
+        if not self.context_text:
+            return INSTRUCTIONS + "\n\nNo passages of the documents matched this question."
+        return f"{INSTRUCTIONS}\n\nSources:\n\n{self.context_text}"
+
+    @property
+    def messages_prefix(self) -> list[dict[str, str]]:
+        """Messages to put before the conversation (the chat's own system prompt may precede it)."""
+        return [{"role": "system", "content": self.system_prompt}]
+
+    def messages(self, history: Sequence[dict[str, str]] = ()) -> list[dict[str, str]]:
+        """The full message list for a single-turn ask: prefix + history + the question."""
+        return [*self.messages_prefix, *history, {"role": "user", "content": self.question}]
+
+
+def _libraries(library: str | Sequence[str]) -> list[str]:
+    return [library] if isinstance(library, str) else list(dict.fromkeys(library))
+
+
+def _check(index: DocIndex, libraries: Sequence[str], embedder: Embedder) -> None:
+    for lib in libraries:
+        info = index.library_model(lib)
+        if info is None:
+            raise HearthError(
+                f"There is no library named '{lib}'. Add PDFs first: hearth docs add PATH --library {lib}"
+            )
+        if info != (embedder.name, embedder.dim):
+            raise HearthError(
+                f"Library '{lib}' was indexed with the embedding model {info[0]}; "
+                f"add its PDFs again to re-index them with {embedder.name}."
+            )
+
+
+def search(
+    query: str,
+    library: str | Sequence[str],
+    k: int | None = None,
+    *,
+    index: DocIndex | None = None,
+    settings: DocsSettings | None = None,
+    embedder: Embedder | None = None,
+) -> list[Hit]:
+    """The ``k`` best chunks for ``query`` across ``library`` (one name or several), best first."""
+    settings = settings or DocsSettings()
+    index = index or DocIndex(settings.chroma_url)
+    embedder = embedder or get_embedder(settings.embedding_model)
+    libraries = _libraries(library)
+    _check(index, libraries, embedder)
+    k = max(1, k or settings.top_k)
+    pool = max(4 * k, 20)
+    qv = embedder.embed_query(query)
+    fused: dict[tuple[str, int], Hit] = {}
+    for lib in libraries:
+        vec = index.vector_search(lib, qv, pool)
+        kw = index.keyword_search(lib, query, pool)
+        vec_rows = {(r.doc_id, r.idx): r for r in index.chunk_rows(keys=[(d, i) for d, i, _ in vec])}
+        for rank, (doc_id, idx, sim) in enumerate(vec):
+            row = vec_rows.get((doc_id, idx))
+            if row is None:  # vectors of a document that is not complete (crash, indexing now)
+                continue
+            hit = fused.setdefault((doc_id, idx), Hit(row, 0.0))
+            hit.score += 1.0 / (RRF_K + rank + 1)
+            hit.similarity = sim
+        kw_rows = {r.rowid: r for r in index.chunk_rows(rowids=[rid for rid, _ in kw])}
+        for rank, (rid, score) in enumerate(kw):
+            row = kw_rows.get(rid)
+            if row is None:
+                continue
+            hit = fused.setdefault((row.doc_id, row.idx), Hit(row, 0.0))
+            hit.score += 1.0 / (RRF_K + rank + 1)
+            hit.bm25 = score
+    return sorted(fused.values(), key=lambda h: h.score, reverse=True)[:k]
+
+
+def _passage(n: int, path: str, page: int, text: str) -> str:
+    return f"[{n}] {Path(path).name}, page {page}:\n{text}"
+
+
+def _source(n: int, path: str, page: int, text: str, score: float) -> dict[str, Any]:
+    excerpt = text if len(text) <= 300 else text[:297].rstrip() + "..."
+    return {
+        "n": n,
+        "file": Path(path).name,
+        "path": path,
+        "page": page,
+        "excerpt": excerpt,
+        "text": text,
+        "score": round(float(score), 6),
+    }
+
+
+def _whole(
+    doc_ids: Sequence[tuple[str, str]],
+    index: DocIndex,
+    budget: int,
+    count: Callable[[str], int],
+    best: dict[tuple[str, int], float],
+) -> tuple[list[str], list[dict[str, Any]], int] | None:
+    """Every page of the given (doc_id, path) documents as passages, or None if they do not fit."""
+    blocks: list[str] = []
+    sources: list[dict[str, Any]] = []
+    used = 0
+    for doc_id, path in doc_ids:
+        for page, text, _ in index.pages(doc_id):
+            if not text.strip():
+                continue
+            block = _passage(len(blocks) + 1, path, page, text)
+            used += count(block) + 2
+            if used > budget:
+                return None
+            sources.append(_source(len(blocks) + 1, path, page, text, best.get((doc_id, page), 0.0)))
+            blocks.append(block)
+    return blocks, sources, used
+
+
+def build_prompt(
+    question: str,
+    library: str | Sequence[str],
+    context_tokens: int,
+    count_tokens: Callable[[str], int] | None = None,
+    *,
+    index: DocIndex | None = None,
+    settings: DocsSettings | None = None,
+    embedder: Embedder | None = None,
+    top_k: int | None = None,
+) -> RagPrompt:
+    """Numbered passages for ``question`` from ``library`` fitting ``context_tokens`` chat tokens."""
+    settings = settings or DocsSettings()
+    index = index or DocIndex(settings.chroma_url)
+    embedder = embedder or get_embedder(settings.embedding_model)
+    count = count_tokens or (lambda s: len(s) // 3 + 1)
+    budget = max(0, context_tokens - count(INSTRUCTIONS) - 16)
+    libraries = _libraries(library)
+    k = top_k or settings.top_k
+    hits = search(question, libraries, max(4 * k, 24), index=index, settings=settings, embedder=embedder)
+    best: dict[tuple[str, int], float] = {}
+    for h in hits:
+        key = (h.chunk.doc_id, h.chunk.page)
+        best[key] = max(best.get(key, 0.0), h.score)
+    docs = [d for lib in libraries for d in index.documents(lib) if d.status == "complete"]
+    if docs and sum(d.tokens for d in docs) <= budget * 2:
+        whole = _whole([(d.doc_id, d.path) for d in docs], index, budget, count, best)
+        if whole is not None:
+            return RagPrompt(question, "\n\n".join(whole[0]), whole[1], "all", whole[2])
+    if hits and _SUMMARY.search(question):
+        named = [d for d in docs if Path(d.path).stem.lower() in question.lower()]
+        top_doc = (named[0].doc_id, named[0].path) if named else (hits[0].chunk.doc_id, hits[0].chunk.path)
+        whole = _whole([top_doc], index, budget, count, best)
+        if whole is not None:
+            return RagPrompt(question, "\n\n".join(whole[0]), whole[1], "document", whole[2])
+    blocks: list[str] = []
+    sources: list[dict[str, Any]] = []
+    used = 0
+    for h in hits:  # fill the budget with the best chunks (at least top_k are retrieved)
+        block = _passage(len(blocks) + 1, h.chunk.path, h.chunk.page, h.chunk.text)
+        cost = count(block) + 2
+        if used + cost > budget:
+            continue
+        used += cost
+        sources.append(_source(len(blocks) + 1, h.chunk.path, h.chunk.page, h.chunk.text, h.score))
+        blocks.append(block)
+    return RagPrompt(question, "\n\n".join(blocks), sources, "chunks" if blocks else "empty", used)
