@@ -201,7 +201,7 @@ def plan(
     if not vram_ok:
         summary += f" Only {_gb(machine.free_vram)} of VRAM is free; try {best} GPU layers."
     return FitReport(n_ctx, weights, sum(kv), compute, overhead, ram, vram, best, n_layers, verdict, fits,
-                     summary, info.header_bytes_read)  # fmt: skip
+                     summary, info.bytes_fetched or info.header_bytes_read)  # fmt: skip
 
 
 def check_fits(path: Path, n_ctx: int, n_gpu_layers: int = 0, machine: Machine | None = None) -> FitReport:

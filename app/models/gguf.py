@@ -122,11 +122,12 @@ class GgufInfo:
     """What Hearth needs to know about a model, from its header alone."""
 
     version: int
-    metadata: dict[str, Any]  # scalars and short arrays; long arrays appear as "<array of N>"
-    tensors: list[Tensor]
+    metadata: dict[str, Any] = field(repr=False)  # scalars, short arrays; long arrays: "<array of N>"
+    tensors: list[Tensor] = field(repr=False)
     data_offset: int  # where tensor data starts (aligned)
     header_bytes_read: int = 0
     array_lengths: dict[str, int] = field(default_factory=dict)
+    bytes_fetched: int = 0  # for remote sources: bytes actually transferred (set by the caller)
 
     def _arch_key(self, key: str, default: Any = None) -> Any:
         return self.metadata.get(f"{self.architecture}.{key}", default)

@@ -1,0 +1,263 @@
+"""Resumable, sha256-verified model downloads from the Hub, as generators of :class:`Progress`.
+
+Bytes go to ``downloads_dir()/<repo>__<file>.<sha>.part`` and are resumed with HTTP ``Range`` on
+the next run (the part's name carries the expected sha256, so a changed upstream file never
+resumes onto stale bytes). Transient failures (connection drops, timeouts, 429/5xx) are retried
+with exponential backoff; the retry budget resets whenever bytes arrive. When the file is complete
+its sha256 (hashed while downloading, plus the resumed prefix) is compared with the Hub's LFS
+sha256 BEFORE the file is moved, atomically, into ``models_dir()``: a mismatch moves the bytes
+to ``downloads_dir()/quarantine`` and raises a plain error. Cancelling (the token) keeps the part
+file: that is "pause"; :func:`discard` deletes it: that is "cancel".
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import time
+from collections.abc import Generator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app import paths
+from app.cancel import CancelToken
+from app.errors import HearthError
+from app.models import hub
+
+CHUNK = 1 << 20
+DISK_MARGIN = 64 * 2**20
+TRANSIENT_STATUS = {408, 425, 429, 500, 502, 503, 504}
+
+
+@dataclass(frozen=True)
+class Progress:
+    filename: str
+    done_bytes: int
+    total_bytes: int
+    speed_bps: float
+    eta_s: float | None
+    state: str  # "resuming", "downloading", "retrying", "verifying", "done"
+    message: str = ""
+
+    @property
+    def fraction(self) -> float:
+        return self.done_bytes / self.total_bytes if self.total_bytes else 0.0
+
+
+def _safe(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text)
+
+
+def model_folder(repo_id: str) -> Path:
+    return paths.models_dir() / _safe(repo_id.replace("/", "__"))
+
+
+def part_path(repo_id: str, filename: str, sha256: str) -> Path:
+    return (
+        paths.downloads_dir() / f"{_safe(repo_id.replace('/', '__'))}__{_safe(filename)}.{sha256[:16]}.part"
+    )
+
+
+def discard(remote: hub.RemoteFile) -> None:
+    """Cancel for good: delete the partial files of ``remote``."""
+    for name, sha in zip(remote.parts, remote.part_sha256, strict=True):
+        part_path(remote.repo_id, name, sha).unlink(missing_ok=True)
+
+
+def find_remote(repo_id: str, filename: str, revision: str | None = None) -> hub.RemoteFile:
+    """The listing entry for ``filename`` (any part of a split model selects the whole model)."""
+    for remote in hub.files(repo_id, revision):
+        if filename in remote.parts:
+            return remote
+    raise HearthError(f"{repo_id} has no GGUF file named {filename}.")
+
+
+class _Speed:
+    """Bytes per second over the last few seconds."""
+
+    def __init__(self) -> None:
+        self.samples: list[tuple[float, int]] = []
+
+    def add(self, done: int) -> float:
+        now = time.monotonic()
+        self.samples.append((now, done))
+        while len(self.samples) > 2 and now - self.samples[0][0] > 3.0:
+            self.samples.pop(0)
+        (t0, d0) = self.samples[0]
+        return (done - d0) / (now - t0) if now > t0 else 0.0
+
+
+def download(
+    remote: hub.RemoteFile,
+    cancel: CancelToken | None = None,
+    revision: str | None = None,
+    retries: int = 6,
+    backoff: float = 0.5,
+    chunk: int = CHUNK,
+) -> Generator[Progress, None, Path]:
+    """Download every part of ``remote`` into the library; returns the path to load."""
+    cancel = cancel or CancelToken()
+    folder = model_folder(remote.repo_id)
+    done_before = 0
+    speed = _Speed()
+    for name, size, sha in zip(remote.parts, remote.part_sizes, remote.part_sha256, strict=True):
+        target = folder / name
+        if target.is_file() and target.stat().st_size == size and _recorded_sha(target) == sha:
+            done_before += size
+            continue
+        yield from _download_part(remote, name, size, sha, target, cancel, revision, retries, backoff, chunk,
+                                  done_before, speed)  # fmt: skip
+        done_before += size
+    first = folder / remote.parts[0]
+    yield Progress(remote.filename, remote.size, remote.size, 0.0, 0.0, "done")
+    return first
+
+
+def _recorded_sha(target: Path) -> str:
+    from app.models import library
+
+    entry = library.manifest().get(str(target))
+    return str(entry.get("sha256", "")) if entry else ""
+
+
+def _check_disk(part: Path, target: Path, remaining: int) -> None:
+    for folder in {part.parent, target.parent}:
+        free = shutil.disk_usage(folder).free
+        if free < remaining + DISK_MARGIN:
+            raise HearthError(
+                f"Not enough disk space in {folder}: {remaining / 2**30:.2f} GB needed, "
+                f"{free / 2**30:.2f} GB free."
+            )
+
+
+def _hash_prefix(part: Path, cancel: CancelToken) -> hashlib._Hash:
+    h = hashlib.sha256()
+    with part.open("rb") as fh:
+        while block := fh.read(8 * CHUNK):
+            cancel.raise_if_cancelled()
+            h.update(block)
+    return h
+
+
+def _download_part(
+    remote: hub.RemoteFile,
+    name: str,
+    size: int,
+    sha: str,
+    target: Path,
+    cancel: CancelToken,
+    revision: str | None,
+    retries: int,
+    backoff: float,
+    chunk: int,
+    done_before: int,
+    speed: _Speed,
+) -> Generator[Progress, None, None]:
+    import httpx2
+
+    total = remote.size
+    part = part_path(remote.repo_id, name, sha)
+    part.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    have = part.stat().st_size if part.exists() else 0
+    if have > size:
+        part.unlink()
+        have = 0
+    _check_disk(part, target, size - have)
+    if have:
+        yield Progress(name, done_before + have, total, 0.0, None, "resuming", "checking the partial file")
+    hasher = _hash_prefix(part, cancel) if have else hashlib.sha256()
+    resolved = hub.resolve(remote.repo_id, name, revision)
+    if resolved.size and resolved.size != size:
+        raise HearthError(f"{name}: the Hub reports {resolved.size} bytes but listed {size}; try again.")
+    client = _client()
+    failures = 0
+    last_emit = 0.0
+    while have < size:
+        cancel.raise_if_cancelled()
+        headers = dict(resolved.headers)
+        if have:
+            headers["Range"] = f"bytes={have}-"
+        try:
+            with client.stream("GET", resolved.url, headers=headers, follow_redirects=True,
+                               timeout=httpx2.Timeout(30.0, read=60.0)) as resp:  # fmt: skip
+                if resp.status_code in TRANSIENT_STATUS:
+                    raise _Transient(f"HTTP {resp.status_code}")
+                if resp.status_code == 416 and have >= size:
+                    break
+                if resp.status_code == 200 and have:  # server ignored Range: start over
+                    have, hasher = 0, hashlib.sha256()
+                    part.unlink(missing_ok=True)
+                elif resp.status_code not in (200, 206):
+                    raise HearthError(f"Downloading {name}: the server answered HTTP {resp.status_code}.")
+                with part.open("ab") as fh:
+                    for block in resp.iter_raw(chunk):
+                        fh.write(block)
+                        hasher.update(block)
+                        have += len(block)
+                        failures = 0
+                        now = time.monotonic()
+                        if now - last_emit >= 0.1:
+                            last_emit = now
+                            bps = speed.add(done_before + have)
+                            eta = (total - done_before - have) / bps if bps > 0 else None
+                            yield Progress(name, done_before + have, total, bps, eta, "downloading")
+                        cancel.raise_if_cancelled()
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                if have < size:
+                    raise _Transient("the connection closed early")
+        except (httpx2.TransportError, _Transient) as exc:
+            failures += 1
+            if failures > retries:
+                raise HearthError(
+                    f"Downloading {name} failed after {retries} retries ({exc}); run it again to resume."
+                ) from exc
+            wait = min(backoff * 2 ** (failures - 1), 30.0)
+            yield Progress(name, done_before + have, total, 0.0, None, "retrying",
+                           f"{exc}; retry {failures}/{retries} in {wait:.1f} s")  # fmt: skip
+            _sleep(wait, cancel)
+            on_disk = part.stat().st_size if part.exists() else 0
+            if on_disk != have:  # a block was written but not hashed (or vice versa): rehash
+                hasher = _hash_prefix(part, cancel) if on_disk else hashlib.sha256()
+                have = on_disk
+    yield Progress(name, done_before + have, total, 0.0, None, "verifying", "checking sha256")
+    _verify_and_install(part, target, hasher.hexdigest(), sha, remote, size)
+
+
+class _Transient(Exception):
+    pass
+
+
+def _sleep(seconds: float, cancel: CancelToken) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        cancel.raise_if_cancelled()
+        time.sleep(min(0.05, max(0.0, end - time.monotonic())))
+
+
+def _client() -> Any:
+    from huggingface_hub import get_session
+
+    return get_session()
+
+
+def _verify_and_install(
+    part: Path, target: Path, got: str, expected: str, remote: hub.RemoteFile, size: int
+) -> None:
+    from app.models import library
+
+    if part.stat().st_size != size or (expected and got != expected):
+        quarantine = paths.downloads_dir() / "quarantine"
+        quarantine.mkdir(exist_ok=True)
+        bad = quarantine / part.name.removesuffix(".part")
+        os.replace(part, bad)
+        raise HearthError(
+            f"{target.name} is corrupt: its SHA-256 does not match the Hub's, so it was not installed "
+            f"(moved to {bad}). Download it again."
+        )
+    os.replace(part, target)
+    library.record(target, source=f"hf://{remote.repo_id}/{target.name}", sha256=got)

@@ -1,0 +1,263 @@
+"""The Hugging Face Hub: search GGUF repos, list their files with sizes and sha256, read remote headers.
+
+Everything goes through ``huggingface_hub`` (endpoint, auth, errors) with the endpoint read from
+``HF_ENDPOINT`` at call time, so tests and mirrors work without re-importing. ``HF_HUB_OFFLINE``
+stops every request with a plain message. Gated and private repos work with ``HF_TOKEN`` or a
+``huggingface-cli login`` token (``huggingface_hub``'s own token lookup). Telemetry is off.
+
+A remote GGUF header is read with HTTP range requests (:class:`RangedReader`), only the bytes the
+parser needs: fixed-size arrays are skipped, so even a 262k-token vocabulary costs a few MB.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from app.errors import HearthError
+from app.models import fit, gguf, names
+
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+DEFAULT_ENDPOINT = "https://huggingface.co"
+T = TypeVar("T")
+
+
+def endpoint() -> str:
+    return (os.environ.get("HF_ENDPOINT") or DEFAULT_ENDPOINT).rstrip("/")
+
+
+def offline() -> bool:
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _check_online() -> None:
+    if offline():
+        raise HearthError("Hub access is turned off (HF_HUB_OFFLINE is set); unset it to search or download.")
+
+
+@contextmanager
+def plain_errors(what: str) -> Iterator[None]:
+    """Turn huggingface_hub / HTTP exceptions into one plain sentence."""
+    from huggingface_hub import errors
+
+    try:
+        yield
+    except HearthError:
+        raise
+    except errors.GatedRepoError as exc:
+        raise HearthError(
+            f"{what}: the repo is gated. Accept its license on the Hub, then log in "
+            "(huggingface-cli login) or set HF_TOKEN."
+        ) from exc
+    except errors.RepositoryNotFoundError as exc:
+        raise HearthError(f"{what}: no such model repo (or it is private: log in or set HF_TOKEN).") from exc
+    except (errors.EntryNotFoundError, errors.RemoteEntryNotFoundError) as exc:
+        raise HearthError(f"{what}: the file does not exist in this repo.") from exc
+    except errors.RevisionNotFoundError as exc:
+        raise HearthError(f"{what}: unknown revision.") from exc
+    except errors.OfflineModeIsEnabled as exc:
+        raise HearthError("Hub access is turned off (HF_HUB_OFFLINE is set).") from exc
+    except errors.HfHubHTTPError as exc:
+        status = exc.response.status_code if exc.response is not None else "?"
+        raise HearthError(f"{what}: the Hub answered with HTTP {status}. Try again later.") from exc
+    except OSError as exc:  # includes httpx2 transport errors' bases on some versions
+        raise HearthError(f"{what}: cannot reach the Hub at {endpoint()} ({exc}).") from exc
+    except Exception as exc:
+        if type(exc).__module__.startswith(("httpx", "httpcore")):
+            raise HearthError(f"{what}: cannot reach the Hub at {endpoint()} ({exc}).") from exc
+        raise
+
+
+def api() -> Any:
+    from huggingface_hub import HfApi
+
+    return HfApi(endpoint=endpoint(), library_name="hearth")
+
+
+def _call(what: str, fn: Callable[[], T]) -> T:
+    _check_online()
+    with plain_errors(what):
+        return fn()
+
+
+@dataclass(frozen=True)
+class RepoResult:
+    repo_id: str
+    downloads: int
+    likes: int
+    gated: bool
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RemoteFile:
+    """One downloadable model: a single GGUF, or all parts of a split GGUF."""
+
+    repo_id: str
+    filename: str  # the file to load (first part for split models)
+    size: int
+    sha256: str
+    parts: tuple[str, ...] = ()  # every file to download, in order
+    part_sizes: tuple[int, ...] = ()
+    part_sha256: tuple[str, ...] = ()
+
+    @property
+    def quant(self) -> str:
+        return names.quant_label(self.filename)
+
+
+def search(query: str, limit: int = 30, sort: str = "downloads") -> list[RepoResult]:
+    """GGUF model repos matching ``query``, most downloaded first."""
+
+    def run() -> list[RepoResult]:
+        found = api().list_models(search=query or None, filter="gguf", sort=sort, limit=limit)
+        return [
+            RepoResult(m.id, int(m.downloads or 0), int(m.likes or 0), bool(m.gated), tuple(m.tags or ()))
+            for m in found
+        ]
+
+    return _call(f"Search for {query!r}", run)
+
+
+def files(repo_id: str, revision: str | None = None) -> list[RemoteFile]:
+    """The GGUF models in a repo, with sizes and LFS sha256; split parts grouped into one entry."""
+    info = _call(repo_id, lambda: api().model_info(repo_id, revision=revision, files_metadata=True))
+    singles: list[RemoteFile] = []
+    groups: dict[str, list[tuple[int, str, int, str]]] = {}
+    for s in info.siblings or []:
+        name = s.rfilename
+        if not name.lower().endswith(".gguf") or "mmproj" in name.lower():
+            continue
+        size = int(s.lfs.size if s.lfs else s.size or 0)
+        sha = s.lfs.sha256 if s.lfs else ""
+        split = names.split_info(name)
+        if split is None:
+            singles.append(RemoteFile(repo_id, name, size, sha, (name,), (size,), (sha,)))
+        else:
+            groups.setdefault(f"{split[0]}/{split[2]}", []).append((split[1], name, size, sha))
+    for parts in groups.values():
+        parts.sort()
+        if [p[0] for p in parts] != list(range(1, len(parts) + 1)):
+            continue  # incomplete split set: not loadable
+        singles.append(RemoteFile(repo_id, parts[0][1], sum(p[2] for p in parts), parts[0][3],
+                                  tuple(p[1] for p in parts), tuple(p[2] for p in parts),
+                                  tuple(p[3] for p in parts)))  # fmt: skip
+    return sorted(singles, key=lambda f: f.size)
+
+
+def file_url(repo_id: str, filename: str, revision: str | None = None) -> str:
+    from huggingface_hub import hf_hub_url
+
+    return str(hf_hub_url(repo_id, filename, revision=revision, endpoint=endpoint()))
+
+
+@dataclass
+class Resolved:
+    """Where a file's bytes are (after the Hub's redirect) and how to ask for them."""
+
+    url: str
+    size: int
+    commit: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def resolve(repo_id: str, filename: str, revision: str | None = None) -> Resolved:
+    """HEAD the file on the Hub: CDN location, size, commit; auth only sent to the Hub itself."""
+    from huggingface_hub import get_hf_file_metadata
+    from huggingface_hub.utils._headers import build_hf_headers  # the public name is not re-exported
+
+    url = file_url(repo_id, filename, revision)
+    meta = _call(f"{repo_id}/{filename}", lambda: get_hf_file_metadata(url, endpoint=endpoint()))
+    location = meta.location or url
+    same_origin = _origin(location) == _origin(endpoint())
+    headers = build_hf_headers(library_name="hearth") if same_origin else {}
+    headers["Accept-Encoding"] = "identity"
+    return Resolved(location, int(meta.size or 0), str(meta.commit_hash or ""), headers)
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    from urllib.parse import urlparse
+
+    p = urlparse(url)
+    return p.scheme, (p.hostname or "").lower(), p.port
+
+
+class RangedReader:
+    """Seekable read-only view of a remote file over HTTP range requests, counting fetched bytes.
+
+    Reads are served from one cached window; a miss fetches ``block`` bytes (doubling up to 4 MiB
+    while reads are sequential), so a header parse costs a few requests.
+    """
+
+    def __init__(self, resolved: Resolved, block: int = 256 * 1024, client: Any = None) -> None:
+        from huggingface_hub import get_session
+
+        self.res = resolved
+        self.size = resolved.size
+        self.client = client or get_session()
+        self.pos = 0
+        self.block = block
+        self.buf_start = 0
+        self.buf = b""
+        self.fetched = 0
+        self.requests = 0
+
+    def tell(self) -> int:
+        return self.pos
+
+    def seek(self, offset: int, whence: int = 0, /) -> int:
+        base = {0: 0, 1: self.pos, 2: self.size}[whence]
+        self.pos = max(0, base + offset)
+        return self.pos
+
+    def read(self, n: int, /) -> bytes:
+        out = bytearray()
+        while n > 0 and self.pos < self.size:
+            off = self.pos - self.buf_start
+            if 0 <= off < len(self.buf):
+                chunk = self.buf[off : off + n]
+            else:
+                self._fetch(max(n, self.block) if n <= 64 * 2**20 else n)
+                continue
+            out += chunk
+            self.pos += len(chunk)
+            n -= len(chunk)
+        return bytes(out)
+
+    def _fetch(self, n: int) -> None:
+        end = min(self.size, self.pos + n) - 1
+        headers = dict(self.res.headers, Range=f"bytes={self.pos}-{end}")
+        with plain_errors("Reading the model header"):
+            resp = self.client.get(self.res.url, headers=headers, follow_redirects=True, timeout=30)
+            if resp.status_code not in (200, 206):
+                raise HearthError(f"Reading the model header: the server answered HTTP {resp.status_code}.")
+        data = resp.content
+        if resp.status_code == 200:  # server ignored the range: keep only what we asked for
+            data = data[self.pos : end + 1]
+        self.fetched += len(resp.content)
+        self.requests += 1
+        self.buf_start, self.buf = self.pos, data
+        self.block = min(self.block * 2, 4 * 2**20)
+        if not data:
+            raise gguf.GgufError("The remote file ended early.")
+
+
+def read_remote_header(repo_id: str, filename: str, revision: str | None = None) -> gguf.GgufInfo:
+    """Parse a GGUF header on the Hub without downloading the model."""
+    resolved = resolve(repo_id, filename, revision)
+    reader = RangedReader(resolved)
+    info = gguf.read(reader)
+    info.bytes_fetched = reader.fetched
+    return info
+
+
+def fit_remote(
+    remote: RemoteFile, n_ctx: int, n_gpu_layers: int = 0, machine: fit.Machine | None = None
+) -> tuple[fit.FitReport, gguf.GgufInfo]:
+    """Memory plan for a file on the Hub; split models count every part's size."""
+    info = read_remote_header(remote.repo_id, remote.filename)
+    weights = remote.size - info.data_offset if len(remote.parts) > 1 else None
+    return fit.plan(info, n_ctx, n_gpu_layers, machine, weights_bytes=weights), info

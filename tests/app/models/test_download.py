@@ -1,0 +1,131 @@
+"""Downloads over real HTTP from the loopback Hub: resume, retries, verification, pause and cancel."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pytest
+
+from app import paths
+from app.cancel import Cancelled, CancelToken
+from app.errors import HearthError
+from app.models import download, hub, library
+from app.models.download import Progress
+from tests.app.models.conftest import GATED_REPO, STARTER_FILE, STARTER_REPO
+from tests.fakes.hub import FakeHub
+
+MiB = 2**20
+
+
+def drain(gen: Generator[Progress, None, Path]) -> tuple[list[Progress], Path]:
+    seen = []
+    try:
+        while True:
+            seen.append(next(gen))
+    except StopIteration as stop:
+        return seen, stop.value
+
+
+def starter_remote() -> hub.RemoteFile:
+    (remote,) = hub.files(STARTER_REPO)
+    return remote
+
+
+def test_download_verifies_and_installs(fake_hub: FakeHub, starter_model: Path) -> None:
+    seen, path = drain(download.download(starter_remote()))
+    assert path.read_bytes() == starter_model.read_bytes()
+    assert path.parent.parent == paths.models_dir()
+    assert seen[-1].state == "done" and seen[-1].fraction == 1.0
+    assert "verifying" in [p.state for p in seen]
+    assert not list(paths.downloads_dir().glob("*.part"))
+    (model,) = [m for m in library.installed() if m.path == path]
+    assert model.source == f"hf://{STARTER_REPO}/{STARTER_FILE}" and model.quant == "Q4_1"
+    # a second run finds it installed and fetches nothing
+    before = fake_hub.stats.sent(STARTER_FILE)
+    drain(download.download(starter_remote()))
+    assert fake_hub.stats.sent(STARTER_FILE) == before
+
+
+def test_resume_across_runs_refetches_little(fake_hub: FakeHub, starter_model: Path) -> None:
+    size = starter_model.stat().st_size
+    fake_hub.faults.drop_after = 40 * MiB
+    fake_hub.faults.drop_times = 1
+    with pytest.raises(HearthError, match="run it again to resume"):
+        drain(download.download(starter_remote(), retries=0))
+    (part,) = paths.downloads_dir().glob("*.part")
+    assert part.stat().st_size == 40 * MiB
+    assert not any(m.source.startswith("hf://") for m in library.installed())
+    _, path = drain(download.download(starter_remote()))
+    assert path.read_bytes() == starter_model.read_bytes()
+    assert fake_hub.stats.sent(STARTER_FILE) - size <= 1 * MiB
+    ranges = [r for m, q, r in fake_hub.stats.requests if q.startswith("/cdn/")]
+    assert ranges[-1] == f"bytes={40 * MiB}-"
+
+
+def test_retries_transient_failures_in_one_run(fake_hub: FakeHub, starter_model: Path) -> None:
+    fake_hub.faults.drop_after = 10 * MiB
+    fake_hub.faults.drop_times = 2
+    fake_hub.faults.errors_5xx = 1
+    seen, path = drain(download.download(starter_remote(), backoff=0.01))
+    assert [p.state for p in seen].count("retrying") == 3
+    assert path.read_bytes() == starter_model.read_bytes()
+
+
+def test_hash_mismatch_is_quarantined(fake_hub: FakeHub) -> None:
+    fake_hub.faults.corrupt_at = 12345
+    with pytest.raises(HearthError, match="does not match the Hub"):
+        drain(download.download(starter_remote()))
+    assert not (download.model_folder(STARTER_REPO) / STARTER_FILE).exists()
+    assert len(list((paths.downloads_dir() / "quarantine").iterdir())) == 1
+    assert not any(m.name == STARTER_FILE for m in library.installed())
+
+
+def test_pause_keeps_the_part_and_cancel_discards_it(fake_hub: FakeHub, starter_model: Path) -> None:
+    fake_hub.faults.rate_bps = 20 * MiB
+    token = CancelToken()
+    gen = download.download(starter_remote(), cancel=token, chunk=256 * 1024)
+    with pytest.raises(Cancelled):
+        for p in gen:
+            if p.done_bytes > 2 * MiB:
+                assert p.speed_bps > 0 and p.eta_s is not None
+                token.cancel()
+    (part,) = paths.downloads_dir().glob("*.part")
+    assert 2 * MiB < part.stat().st_size < starter_model.stat().st_size
+    download.discard(starter_remote())
+    assert not part.exists()
+
+
+def test_gated_download(fake_hub: FakeHub, monkeypatch: pytest.MonkeyPatch) -> None:
+    (remote,) = hub.files(GATED_REPO)
+    with pytest.raises(HearthError, match="gated"):
+        drain(download.download(remote))
+    monkeypatch.setenv("HF_TOKEN", fake_hub.token)
+    _, path = drain(download.download(remote))
+    assert path.is_file()
+    # the token went to the Hub, never to the CDN origin
+    assert all(q.startswith("/cdn/") for _, q, _ in fake_hub.stats.requests if "cdn" in q)
+
+
+class _Usage(NamedTuple):
+    total: int
+    used: int
+    free: int
+
+
+def test_not_enough_disk(fake_hub: FakeHub, monkeypatch: pytest.MonkeyPatch) -> None:
+    def tiny_disk(path: Any) -> _Usage:
+        return _Usage(10 * MiB, 9 * MiB, 1 * MiB)
+
+    monkeypatch.setattr(shutil, "disk_usage", tiny_disk)
+    with pytest.raises(HearthError, match="Not enough disk space"):
+        drain(download.download(starter_remote()))
+    assert fake_hub.stats.sent(STARTER_FILE) == 0
+
+
+def test_unknown_file_name(fake_hub: FakeHub) -> None:
+    with pytest.raises(HearthError, match="no GGUF file named"):
+        download.find_remote(STARTER_REPO, "nope.gguf")
+    assert download.find_remote(STARTER_REPO, STARTER_FILE).filename == STARTER_FILE

@@ -1,0 +1,81 @@
+"""Hub search, file listing and remote header reads against the loopback Hub (real HTTP)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.errors import HearthError
+from app.models import fit, gguf, gguf_write, hub
+from tests.app.models.conftest import GATED_REPO, STARTER_FILE, STARTER_REPO
+from tests.fakes.hub import FakeHub
+
+
+def test_search_finds_gguf_repos(fake_hub: FakeHub) -> None:
+    results = hub.search("smollm2")
+    assert [r.repo_id for r in results] == [STARTER_REPO]
+    assert results[0].downloads == 1000
+    assert hub.search("no-such-thing") == []
+    assert any(q.startswith("/api/models?") and "filter=gguf" in q for _, q, _ in fake_hub.stats.requests)
+
+
+def test_files_have_size_and_sha256(fake_hub: FakeHub, starter_model: Path) -> None:
+    (remote,) = hub.files(STARTER_REPO)
+    assert remote.filename == STARTER_FILE
+    assert remote.size == starter_model.stat().st_size
+    assert remote.sha256 == fake_hub.repos[STARTER_REPO].files[STARTER_FILE].sha256
+    assert remote.quant == "Q4_1"
+
+
+def test_split_files_are_grouped(fake_hub: FakeHub, tmp_path: Path) -> None:
+    for i in (1, 2, 3):
+        name = f"big-Q8_0-0000{i}-of-00003.gguf"
+        fake_hub.add_file("me/split-GGUF", name, gguf_write.tiny_llama(tmp_path / name))
+    fake_hub.add_file("me/split-GGUF", "mmproj-f16.gguf", gguf_write.tiny_llama(tmp_path / "mm.gguf"))
+    (remote,) = hub.files("me/split-GGUF")
+    assert remote.filename == "big-Q8_0-00001-of-00003.gguf"
+    assert len(remote.parts) == 3 and remote.size == sum(remote.part_sizes)
+    assert remote.quant == "Q8_0"
+
+
+def test_remote_header_reads_only_the_header(fake_hub: FakeHub, starter_model: Path) -> None:
+    (remote,) = hub.files(STARTER_REPO)
+    report, info = hub.fit_remote(remote, 2048, machine=fit.Machine(8 * fit.GiB, 8 * fit.GiB))
+    local = gguf.read_file(starter_model)
+    assert info.tensors == local.tensors
+    assert report.weights_bytes == local.weights_bytes
+    assert report.bytes_read == info.bytes_fetched < 3 * 2**20  # of a 98 MB file
+    assert fake_hub.stats.sent(STARTER_FILE) == info.bytes_fetched
+
+
+def test_gated_repo_needs_a_token(fake_hub: FakeHub, monkeypatch: pytest.MonkeyPatch) -> None:
+    (remote,) = hub.files(GATED_REPO)  # metadata is public, like on the real Hub
+    with pytest.raises(HearthError, match="gated"):
+        hub.read_remote_header(GATED_REPO, remote.filename)
+    monkeypatch.setenv("HF_TOKEN", fake_hub.token)
+    assert hub.read_remote_header(GATED_REPO, remote.filename).n_layers == 2
+
+
+def test_unknown_repo_and_file(fake_hub: FakeHub) -> None:
+    with pytest.raises(HearthError, match="no such model repo"):
+        hub.files("nobody/nothing")
+    with pytest.raises(HearthError, match="does not exist"):
+        hub.resolve(STARTER_REPO, "missing.gguf")
+
+
+def test_offline_mode(fake_hub: FakeHub, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(HearthError, match="HF_HUB_OFFLINE"):
+        hub.search("smol")
+    assert fake_hub.stats.requests == []
+
+
+def test_unreachable_hub(monkeypatch: pytest.MonkeyPatch) -> None:
+    with FakeHub() as dead:
+        url = dead.url
+    monkeypatch.setenv("HF_ENDPOINT", url)  # nothing listens there any more
+    with pytest.raises(HearthError, match="cannot reach the Hub"):
+        hub.files("me/x")
+    with pytest.raises(HearthError, match="cannot reach the Hub"):
+        hub.resolve("me/x", "x.gguf")
