@@ -162,6 +162,9 @@ def main(args: argparse.Namespace) -> int:
         ttfts.append(stats.ttft_ms)
         convo.append(ChatMessage("assistant", "".join(reply)))
     controller.shutdown()
+    view.close()
+    view.deleteLater()
+    controller.deleteLater()
     app.processEvents()
 
     tps_app, tps_raw = statistics.median(app_speeds), statistics.median(raw_speeds)

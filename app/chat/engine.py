@@ -164,8 +164,9 @@ class LocalEngine:
                 finish = "stop"
                 break
             n_out += 1
-            text += decoder.decode(llm.detokenize([token], special=False))
-            cut = _find_stop(text, stops)
+            piece = decoder.decode(llm.detokenize([token], special=False))
+            text += piece
+            cut = _find_stop(text, stops, len(text) - len(piece))
             if cut >= 0:
                 text = text[:cut]
                 finish = "stop"
@@ -204,6 +205,7 @@ def _common_prefix(llm: Llama, prompt: list[int]) -> int:
     return n
 
 
-def _find_stop(text: str, stops: list[str]) -> int:
-    hits = [i for i in (text.find(s) for s in stops) if i >= 0]
+def _find_stop(text: str, stops: list[str], new_from: int) -> int:
+    """First stop string that ends in the newly added text (earlier text was already checked)."""
+    hits = [i for i in (text.find(s, max(0, new_from - len(s) + 1)) for s in stops) if i >= 0]
     return min(hits) if hits else -1
