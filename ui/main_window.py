@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         self.conv_list = QListView()
         self.conv_list.setObjectName("conversationList")
         self.conv_list.setModel(self.conv_model)
+        self.conv_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.conv_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         side = QWidget()
         side_layout = QVBoxLayout(side)
@@ -123,7 +124,13 @@ class MainWindow(QMainWindow):
         self.context_label = QLabel("")
         self.device_label = QLabel("")
         bar = self.statusBar()
-        for w in (self.model_label, self.speed_label, self.context_label, self.device_label):
+        for w, width in (
+            (self.model_label, 120),
+            (self.speed_label, 80),
+            (self.context_label, 130),
+            (self.device_label, 70),
+        ):
+            w.setMinimumWidth(width)
             bar.addPermanentWidget(w)
 
         file_menu = self.menuBar().addMenu("&File")
