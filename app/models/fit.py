@@ -155,7 +155,7 @@ def plan(
     n_ctx = n_ctx if n_ctx > 0 else (info.context_length or 4096)
     weights = weights_bytes if weights_bytes is not None else info.weights_bytes
     layers = info.layer_bytes()
-    if weights > info.weights_bytes and info.weights_bytes:  # split file: scale the known layers
+    if weights != info.weights_bytes and info.weights_bytes:  # other quant / split: scale the layers
         layers = [int(b * weights / info.weights_bytes) for b in layers]
     kv = kv_per_layer(info, n_ctx, kv_type, swa_full)
     compute = compute_bytes(info, n_ctx, prompt_tokens)

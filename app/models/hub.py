@@ -261,3 +261,33 @@ def fit_remote(
     info = read_remote_header(remote.repo_id, remote.filename)
     weights = remote.size - info.data_offset if len(remote.parts) > 1 else None
     return fit.plan(info, n_ctx, n_gpu_layers, machine, weights_bytes=weights), info
+
+
+@dataclass(frozen=True)
+class FilePlan:
+    remote: RemoteFile
+    report: fit.FitReport
+    best: bool  # the highest-quality quant that fits comfortably
+
+
+def plan_files(
+    repo_id: str, n_ctx: int, machine: fit.Machine | None = None, revision: str | None = None
+) -> tuple[list[FilePlan], int]:
+    """Every GGUF in a repo with its memory plan; returns (plans, header bytes fetched).
+
+    The quants of one model share their architecture and tensor layout, so one header (of the
+    smallest file) is read and each file's weights come from its exact size on the Hub.
+    """
+    remotes = files(repo_id, revision)
+    if not remotes:
+        return [], 0
+    info = read_remote_header(repo_id, remotes[0].filename, revision)
+    machine = machine or fit.Machine.current()
+    reports = [
+        fit.plan(info, n_ctx, 0, machine, weights_bytes=max(0, r.size - info.data_offset)) for r in remotes
+    ]
+    good = [i for i, rep in enumerate(reports) if rep.fits and rep.verdict != fit.VERDICT_TIGHT]
+    good = good or [i for i, rep in enumerate(reports) if rep.fits]
+    best = min(good, key=lambda i: (names.quality_rank(remotes[i].quant), -remotes[i].size), default=-1)
+    plans = [FilePlan(r, rep, i == best) for i, (r, rep) in enumerate(zip(remotes, reports, strict=True))]
+    return plans, info.bytes_fetched

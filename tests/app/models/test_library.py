@@ -1,0 +1,106 @@
+"""The local library: downloads, imports (copy or in place), the HF cache, removal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app import paths
+from app.cancel import Cancelled, CancelToken
+from app.errors import HearthError
+from app.models import gguf_write, hub, library
+from tests.app.models.conftest import STARTER_FILE, STARTER_REPO
+from tests.fakes.hub import FakeHub
+
+
+def run_import(source: Path, copy: bool = True) -> Path:
+    gen = library.import_file(source, copy=copy)
+    try:
+        while True:
+            next(gen)
+    except StopIteration as stop:
+        return Path(stop.value)
+
+
+def test_import_copy_and_remove(tiny_gguf: Path) -> None:
+    path = run_import(tiny_gguf)
+    assert path.parent.parent == paths.models_dir() and path.read_bytes() == tiny_gguf.read_bytes()
+    (model,) = library.installed()
+    assert (model.name, model.source, model.quant, model.in_place) == (
+        tiny_gguf.name,
+        "import",
+        "Q4_0",
+        False,
+    )
+    assert model.info is not None and model.info.n_layers == 2
+    report = model.fit(2048)
+    assert report is not None and report.fits
+    with pytest.raises(HearthError, match="already in the library"):
+        run_import(tiny_gguf)
+    library.remove(model.name)
+    assert not path.exists() and library.installed() == []
+    assert tiny_gguf.exists()
+
+
+def test_import_in_place_is_only_forgotten(tiny_gguf: Path) -> None:
+    path = run_import(tiny_gguf, copy=False)
+    assert path == tiny_gguf.resolve()
+    (model,) = library.installed()
+    assert model.in_place
+    library.remove(str(path))
+    assert tiny_gguf.exists() and library.installed() == []
+
+
+def test_import_rejects_non_gguf(tmp_path: Path) -> None:
+    junk = tmp_path / "notes.gguf"
+    junk.write_text("hello")
+    with pytest.raises(HearthError, match="magic"):
+        run_import(junk)
+    with pytest.raises(HearthError, match="No such file"):
+        run_import(tmp_path / "absent.gguf")
+
+
+def test_import_can_be_cancelled(tiny_gguf: Path) -> None:
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        list(library.import_file(tiny_gguf, cancel=token))
+    assert not list((paths.models_dir() / "imported").iterdir())
+
+
+def test_unreadable_model_is_listed_with_its_error(tmp_path: Path) -> None:
+    broken = paths.models_dir() / "broken.gguf"
+    broken.write_bytes(b"GGUF\x03\x00\x00\x00")
+    (model,) = library.installed()
+    assert model.info is None and "truncated" in model.error
+    assert model.fit(2048) is None
+
+
+def test_finds_models_in_the_hf_cache(fake_hub: FakeHub, tmp_path: Path) -> None:
+    from huggingface_hub import hf_hub_download
+
+    cache = Path(str(tmp_path / "hf-home")) / "hub"
+    got = hf_hub_download(STARTER_REPO, STARTER_FILE, cache_dir=cache, endpoint=hub.endpoint())
+    found = library.hf_cache_models()
+    assert [p.name for p in found] == [STARTER_FILE]
+    assert Path(got).resolve() == found[0].resolve() or Path(got) == found[0]
+    (model,) = library.installed()
+    assert model.source == "hf-cache" and model.info is not None
+    with pytest.raises(HearthError, match="Hugging Face cache"):
+        library.remove(model.name)
+
+
+def test_split_parts_listed_once_and_removed_together(tmp_path: Path) -> None:
+    folder = paths.models_dir() / "me__split"
+    for i in (1, 2):
+        gguf_write.tiny_llama(folder / f"m-0000{i}-of-00002.gguf", extra={"split.count": 2})
+    (model,) = library.installed()
+    assert model.name == "m-00001-of-00002.gguf"
+    library.remove(model.name)
+    assert not list(folder.iterdir())
+
+
+def test_find_unknown() -> None:
+    with pytest.raises(HearthError, match="No installed model"):
+        library.find("nope.gguf")

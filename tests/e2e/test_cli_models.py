@@ -1,0 +1,127 @@
+"""``python main.py models ...`` as a user runs it: a subprocess, real HTTP to the loopback Hub."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app import settings
+from app.cli import COMMANDS
+from app.models import gguf_write
+from tests.fakes.hub import FakeHub
+
+ROOT = Path(__file__).resolve().parents[2]
+REPO = "HuggingFaceTB/SmolLM2-135M-Instruct-GGUF"
+FILE = "SmolLM2-135M-Instruct-Q4_1.gguf"
+
+
+@pytest.fixture
+def hub(starter_model: Path, tmp_path: Path) -> Iterator[FakeHub]:
+    with FakeHub() as fake:
+        fake.add_file(REPO, FILE, starter_model)
+        small = gguf_write.tiny_llama(tmp_path / "src" / "SmolLM2-135M-Instruct-Q2_K.gguf", n_layers=30)
+        fake.add_file(REPO, "SmolLM2-135M-Instruct-Q2_K.gguf", small)
+        yield fake
+
+
+# main.py dispatches ``models`` once app.cli lists app.cli.models; until then run the same dispatcher
+# with the module passed in, exactly as main.py passes the bench commands.
+if "app.cli.models" in COMMANDS:
+    ENTRY = ["main.py"]
+else:
+    ENTRY = ["-c", "import sys, app.cli.models as m; from app.cli import run; "
+             "sys.exit(run(sys.argv[1:], gui=lambda: 0, extra=[m]))"]  # fmt: skip
+
+
+def hearth(*args: str, hub_url: str = "", **env: str) -> subprocess.CompletedProcess[str]:
+    full_env = dict(os.environ, HF_ENDPOINT=hub_url or "http://127.0.0.1:9", **env)
+    return subprocess.run(
+        [sys.executable, *ENTRY, "models", *args], cwd=ROOT, env=full_env, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+
+
+def ok_json(proc: subprocess.CompletedProcess[str]) -> object:
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_search_files_download_list_remove(hub: FakeHub, starter_model: Path) -> None:
+    found = ok_json(hearth("search", "smollm2", "--json", hub_url=hub.url))
+    assert [r["repo"] for r in found] == [REPO]  # type: ignore[union-attr,index]
+
+    files = ok_json(hearth("files", REPO, "--ctx", "2048", "--json", hub_url=hub.url))
+    assert isinstance(files, dict)
+    by_name = {f["file"]: f for f in files["files"]}
+    assert by_name[FILE]["size"] == starter_model.stat().st_size
+    assert by_name[FILE]["best"]  # Q4_1 beats Q2_K when both fit
+    assert files["header_bytes_read"] < 5 * 2**20
+
+    proc = hearth("download", REPO, FILE, "--json", hub_url=hub.url)
+    installed = Path(ok_json(proc)["path"])  # type: ignore[index]
+    assert installed.read_bytes() == starter_model.read_bytes()
+
+    listed = ok_json(hearth("list", "--json", hub_url=hub.url))
+    assert [m["name"] for m in listed] == [FILE]  # type: ignore[union-attr,index]
+    assert listed[0]["fit"]["fits"]  # type: ignore[index]
+
+    ok_json(hearth("remove", FILE, "--json"))
+    assert not installed.exists()
+
+
+def test_download_resumes_when_run_again(hub: FakeHub, starter_model: Path) -> None:
+    hub.faults.drop_after = 30 * 2**20
+    hub.faults.drop_times = 100
+    settings.save(settings.Settings(models=settings.ModelSettings(download_retries=0)))
+    first = hearth("download", REPO, FILE, hub_url=hub.url)
+    assert first.returncode == 2
+    assert first.stderr.startswith("hearth: ") and first.stderr.count("\n") == 1
+    hub.faults.drop_times = 0
+    sent_before = hub.stats.sent(FILE)
+    second = hearth("download", REPO, FILE, hub_url=hub.url)
+    assert second.returncode == 0, second.stderr
+    assert hub.stats.sent(FILE) - sent_before <= starter_model.stat().st_size - 30 * 2**20 + 2**20
+
+
+def test_fit_local_and_remote(hub: FakeHub, starter_model: Path) -> None:
+    local = ok_json(hearth("fit", str(starter_model), "--ctx", "4096", "--json"))
+    assert isinstance(local, dict)
+    assert local["kv_cache_bytes"] == 90 * 2**20
+    for key in ("weights_bytes", "ram_bytes", "vram_bytes", "gpu_layers", "verdict", "bytes_read"):
+        assert key in local
+    remote = ok_json(hearth("fit", REPO, FILE, "--ctx", "4096", "--json", hub_url=hub.url))
+    assert isinstance(remote, dict)
+    assert remote["weights_bytes"] == local["weights_bytes"]
+    assert remote["bytes_read"] < 5 * 2**20
+
+
+def test_recommend_and_import(tmp_path: Path) -> None:
+    rec = ok_json(hearth("recommend", "--ram", "8", "--json"))
+    assert isinstance(rec, dict)
+    assert rec["models"] and all(m["size_gb"] < 6 for m in rec["models"])
+    tiny = gguf_write.tiny_llama(tmp_path / "mine-Q4_0.gguf")
+    ok_json(hearth("import", str(tiny), "--in-place", "--json"))
+    listed = ok_json(hearth("list", "--json"))
+    assert [m["path"] for m in listed] == [str(tiny)]  # type: ignore[union-attr,index]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("fit", "/nonexistent.gguf"),
+        ("remove", "nothing.gguf"),
+        ("files", "nobody/nothing"),
+        ("import", "/etc/hostname"),
+    ],
+)
+def test_errors_are_one_plain_line(hub: FakeHub, args: tuple[str, ...]) -> None:
+    proc = hearth(*args, hub_url=hub.url)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("hearth: ") and proc.stderr.count("\n") == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
