@@ -1,0 +1,88 @@
+"""Keep a folder's PDFs indexed by polling: new or changed files are added, deleted ones removed.
+
+Polling (size + mtime per file) works on every platform and on network drives. A file is indexed
+once its size and mtime have stayed the same for one scan, so a PDF still being copied is not
+indexed half-written (``once=True`` skips that wait). Unchanged content costs only a hash.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Generator
+from pathlib import Path
+
+from app.cancel import Cancelled, CancelToken
+from app.docs.embeddings import Embedder
+from app.docs.index import DocIndex
+from app.docs.ingest import FileResult, IngestProgress, ingest
+from app.settings import DocsSettings
+
+Signature = tuple[int, int]
+
+
+def scan(folder: Path) -> dict[str, Signature]:
+    """{resolved path: (size, mtime_ns)} of every ``*.pdf`` under ``folder``."""
+    out: dict[str, Signature] = {}
+    for f in folder.rglob("*"):
+        if f.suffix.lower() != ".pdf":
+            continue
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        if f.is_file():
+            out[str(f.resolve())] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
+def watch(
+    folder: str | Path,
+    library: str,
+    *,
+    index: DocIndex,
+    settings: DocsSettings | None = None,
+    interval: float = 5.0,
+    cancel: CancelToken | None = None,
+    once: bool = False,
+    embedder: Embedder | None = None,
+) -> Generator[IngestProgress, None, None]:
+    """Yield ingestion progress (and ``removed`` results) for changes under ``folder`` until cancelled."""
+    root = Path(folder).expanduser().resolve()
+    cancel = cancel or CancelToken()
+    indexed: dict[str, Signature] = {}
+    pending: dict[str, Signature] = {}
+    first = True
+    while not cancel.cancelled:
+        current = scan(root) if root.is_dir() else {}
+        gone = [p for p in indexed if p not in current]
+        if first:  # documents indexed from this folder earlier that were deleted meanwhile
+            prefix = str(root)
+            gone += [
+                d.path
+                for d in index.documents(library)
+                if d.path.startswith(prefix) and d.path not in current and d.path not in gone
+            ]
+        for path in gone:
+            index.remove(library, path)
+            indexed.pop(path, None)
+            event = IngestProgress(files_total=1, files_done=1, current=path, stage="removed")
+            event.result = FileResult(path, "removed")
+            yield event
+        ready = [p for p, sig in current.items() if indexed.get(p) != sig and (once or pending.get(p) == sig)]
+        pending = {p: sig for p, sig in current.items() if indexed.get(p) != sig}
+        if ready:
+            try:
+                yield from ingest(
+                    ready, library, index=index, settings=settings, cancel=cancel, embedder=embedder
+                )
+            except Cancelled:  # stopping the watch is the normal way out
+                return
+            for p in ready:
+                indexed[p] = current[p]
+                pending.pop(p, None)
+        first = False
+        if once:
+            return
+        deadline = time.monotonic() + interval
+        while time.monotonic() < deadline and not cancel.cancelled:
+            time.sleep(min(0.1, interval))

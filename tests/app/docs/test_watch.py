@@ -1,0 +1,51 @@
+"""Folder watching by polling: new, changed and deleted PDFs are picked up."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from app.cancel import CancelToken
+from app.docs.embeddings import Embedder
+from app.docs.index import DocIndex
+from app.docs.watch import watch
+from tests.fakes import pdfs
+
+
+def _once(folder: Path, index: DocIndex, embedder: Embedder) -> dict[str, str]:
+    events = watch(folder, "watched", index=index, once=True, embedder=embedder)
+    return {Path(e.result.path).name: e.result.status for e in events if e.result is not None}
+
+
+def test_watch_once_tracks_changes(tmp_path: Path, index: DocIndex, embedder: Embedder) -> None:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    pdfs.fact_pdf(folder / "a.pdf", pages=2, facts=())
+    assert _once(folder, index, embedder) == {"a.pdf": "indexed"}
+    pdfs.fact_pdf(folder / "b.pdf", pages=2, facts=(), seed=5)
+    (folder / "a.pdf").unlink()
+    # a fresh watcher: knows nothing in memory, finds a.pdf gone from the index and b.pdf new
+    assert _once(folder, index, embedder) == {"a.pdf": "removed", "b.pdf": "indexed"}
+    assert [Path(d.path).name for d in index.documents("watched")] == ["b.pdf"]
+
+
+def test_watch_loop_waits_for_stable_files_and_cancels(
+    tmp_path: Path, index: DocIndex, embedder: Embedder
+) -> None:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    pdfs.fact_pdf(folder / "a.pdf", pages=2, facts=())
+    cancel = CancelToken()
+    seen: list[str] = []
+
+    def run() -> None:
+        for e in watch(folder, "watched", index=index, interval=0.2, cancel=cancel, embedder=embedder):
+            if e.result is not None:
+                seen.append(f"{Path(e.result.path).name}:{e.result.status}")
+                cancel.cancel()
+
+    t = threading.Thread(target=run)
+    t.start()
+    t.join(60)
+    assert not t.is_alive()
+    assert seen == ["a.pdf:indexed"]
