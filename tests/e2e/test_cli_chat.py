@@ -24,7 +24,7 @@ def hearth(*args: str, input: str | None = None) -> subprocess.CompletedProcess[
 def test_version_and_help() -> None:
     out = hearth("--version")
     assert out.returncode == 0 and out.stdout.startswith("Hearth ")
-    for cmd in ("chat", "ask", "bench"):
+    for cmd in ("chat", "ask", "models", "bench"):
         assert hearth(cmd, "--help").returncode == 0
 
 
