@@ -230,7 +230,7 @@ class _Handler(BaseHTTPRequestHandler):
                         "createdAt": "2025-01-01T00:00:00.000Z"})  # fmt: skip
         sort = (query.get("sort") or ["downloads"])[0]
         if sort in ("downloads", "likes"):
-            out.sort(key=lambda r: -int(r[sort]))
+            out.sort(key=lambda r: -int(str(r[sort])))
         limit = int((query.get("limit") or ["1000"])[0])
         self._json(out[:limit])
 
