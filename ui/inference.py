@@ -12,18 +12,29 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from app.cancel import CancelToken
 from app.chat.engine import Engine, LocalEngine
+from app.chat.grounding import ground
 from app.chat.types import ChatMessage, LoadParams, SamplingParams, Stats, Token
 from app.errors import HearthError, ModelTooLarge
+from app.settings import DocsSettings
 
 log = logging.getLogger(__name__)
 
 FLUSH_S = 0.030
+
+
+@dataclass(frozen=True)
+class Grounding:
+    """Answer from these document libraries (retrieval runs on the worker thread)."""
+
+    libraries: tuple[str, ...]
+    settings: DocsSettings
 
 
 class InferenceWorker(QObject):
@@ -31,6 +42,7 @@ class InferenceWorker(QObject):
     load_failed = Signal(str, bool)  # message, may override (too large)
     text = Signal(int, str)  # request id, tokens batched over ~30 ms
     notice = Signal(int, str)
+    sources = Signal(int, list)  # request id, passages the reply may cite
     done = Signal(int, object)  # request id, Stats
     failed = Signal(int, str)
 
@@ -56,14 +68,31 @@ class InferenceWorker(QObject):
             log.exception("model load failed")
             self.load_failed.emit(f"Could not load the model: {exc}", False)
 
-    @Slot(int, object, object, object)
+    @Slot(int, object, object, object, object)
     def generate(
-        self, rid: int, messages: Sequence[ChatMessage], params: SamplingParams, cancel: CancelToken
+        self,
+        rid: int,
+        messages: Sequence[ChatMessage],
+        params: SamplingParams,
+        cancel: CancelToken,
+        grounding: Grounding | None,
     ) -> None:
         batch: list[str] = []
         last = time.monotonic()
         try:
-            for event in self._get_engine().stream(messages, params, cancel):
+            engine = self._get_engine()
+            if grounding is not None and grounding.libraries and engine.info is not None:
+                grounded = ground(
+                    messages,
+                    grounding.libraries,
+                    engine.info.n_ctx,
+                    params.max_tokens,
+                    engine.count_tokens,
+                    grounding.settings,
+                )
+                messages = grounded.messages
+                self.sources.emit(rid, grounded.sources)
+            for event in engine.stream(messages, params, cancel):
                 if isinstance(event, Token):
                     batch.append(event.text)
                     now = time.monotonic()
@@ -100,11 +129,12 @@ class InferenceController(QObject):
     model_failed = Signal(str, bool)  # message, may override
     reply_text = Signal(str)  # tokens, batched by the worker
     reply_notice = Signal(str)
+    reply_sources = Signal(list)
     reply_done = Signal(object)  # Stats
     reply_failed = Signal(str)
 
     _load = Signal(object, object)
-    _generate = Signal(int, object, object, object)
+    _generate = Signal(int, object, object, object, object)
 
     def __init__(
         self, engine_factory: Callable[[], Engine] = LocalEngine, parent: QObject | None = None
@@ -121,6 +151,7 @@ class InferenceController(QObject):
         self._worker.load_failed.connect(self._on_load_failed)
         self._worker.text.connect(self._on_text)
         self._worker.notice.connect(self._on_notice)
+        self._worker.sources.connect(self._on_sources)
         self._worker.done.connect(self._on_done)
         self._worker.failed.connect(self._on_failed)
         self._rid = 0
@@ -139,12 +170,14 @@ class InferenceController(QObject):
         self.model_loading.emit(Path(path).name)
         self._load.emit(Path(path), params)
 
-    def generate(self, messages: Sequence[ChatMessage], params: SamplingParams) -> None:
+    def generate(
+        self, messages: Sequence[ChatMessage], params: SamplingParams, grounding: Grounding | None = None
+    ) -> None:
         if self._cancel is not None:
             raise RuntimeError("a reply is already being generated")
         self._rid += 1
         self._cancel = CancelToken()
-        self._generate.emit(self._rid, list(messages), params, self._cancel)
+        self._generate.emit(self._rid, list(messages), params, self._cancel, grounding)
 
     def stop(self) -> None:
         if self._cancel is not None:
@@ -179,6 +212,11 @@ class InferenceController(QObject):
     def _on_notice(self, rid: int, text: str) -> None:
         if rid == self._rid:
             self.reply_notice.emit(text)
+
+    @Slot(int, list)
+    def _on_sources(self, rid: int, sources: list[dict[str, object]]) -> None:
+        if rid == self._rid:
+            self.reply_sources.emit(sources)
 
     @Slot(int, object)
     def _on_done(self, rid: int, stats: Stats) -> None:

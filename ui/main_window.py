@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -35,10 +36,10 @@ from app.chat.session import ChatSession, PendingReply
 from app.chat.store import ChatStore
 from app.chat.types import LoadParams, ModelInfo, SamplingParams, Stats
 from app.models import bundled
-from ui import messages
+from ui import jobs, messages
 from ui.chat_input import ChatInput
 from ui.conversations import ConversationListModel
-from ui.inference import InferenceController
+from ui.inference import Grounding, InferenceController
 from ui.message_view import MessageView
 from ui.settings_dialog import SettingsDialog
 
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
         else:
             self.select_conversation(self.conv_model.id_at(0))
         self.load_model(self.settings.chat.model_path)
+        self._refresh_libraries()
 
     # layout ----------------------------------------------------------------------------------
 
@@ -91,6 +93,16 @@ class MainWindow(QMainWindow):
 
         self.system_prompt = QLineEdit(placeholderText="System prompt for this chat")
         self.system_prompt.setObjectName("systemPrompt")
+        self.libraries: list[str] = []  # document libraries known to the index
+        self.docs_menu = QMenu(self)
+        self.docs_menu.aboutToShow.connect(self._fill_docs_menu)
+        self.docs_button = QToolButton()
+        self.docs_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.docs_button.setMenu(self.docs_menu)
+        self.docs_button.setToolTip("Answer from these document libraries, citing file and page")
+        top = QHBoxLayout()
+        top.addWidget(self.system_prompt, 1)
+        top.addWidget(self.docs_button)
         self.view = MessageView()
         self.input = ChatInput()
         self.send_button = QPushButton("Send")
@@ -105,7 +117,7 @@ class MainWindow(QMainWindow):
             buttons.addWidget(b)
         chat = QWidget()
         chat_layout = QVBoxLayout(chat)
-        chat_layout.addWidget(self.system_prompt)
+        chat_layout.addLayout(top)
         chat_layout.addWidget(self.view, 1)
         chat_layout.addWidget(self.input)
         chat_layout.addLayout(buttons)
@@ -168,12 +180,14 @@ class MainWindow(QMainWindow):
         self.stop_button.clicked.connect(self.stop)
         self.regen_button.clicked.connect(self.regenerate)
         self.view.edit_requested.connect(self.begin_edit)
+        self.view.source_requested.connect(self.open_source)
         c = self.controller
         c.model_loading.connect(lambda name: self.model_label.setText(f"Loading {name}…"))
         c.model_loaded.connect(self._on_model_loaded)
         c.model_failed.connect(self._on_model_failed)
         c.reply_text.connect(self._on_reply_text)
         c.reply_notice.connect(messages.bridge().show_info)
+        c.reply_sources.connect(self._on_reply_sources)
         c.reply_done.connect(self._on_reply_done)
         c.reply_failed.connect(self._on_reply_failed)
 
@@ -253,6 +267,7 @@ class MainWindow(QMainWindow):
             self.conv_list.setCurrentIndex(self.conv_model.index(row))
         conv = self.store.conversation(conversation_id)
         self.system_prompt.setText(conv.system_prompt)
+        self._show_docs_choice(conv.libraries)
         self.view.set_messages(self.store.messages(conversation_id))
         self._update_buttons()
 
@@ -362,9 +377,12 @@ class MainWindow(QMainWindow):
     def _start(self, pending: PendingReply) -> None:
         self.pending = pending
         self.reply_text = ""
+        self.reply_sources: list[dict[str, object]] = []
+        libraries = self.store.conversation(pending.conversation_id).libraries
+        grounding = Grounding(tuple(libraries), self.settings.docs) if libraries else None
         self.view.set_messages(self.store.messages(pending.conversation_id)[:-1])
         self.view.begin_reply()
-        self.controller.generate(pending.prompt, self._sampling())
+        self.controller.generate(pending.prompt, self._sampling(), grounding)
         self._update_buttons()
 
     def stop(self) -> None:
@@ -378,12 +396,16 @@ class MainWindow(QMainWindow):
         self.view.append_text(text)
         self.session.save_partial(self.pending.message_id, self.reply_text)
 
+    @Slot(list)
+    def _on_reply_sources(self, sources: list[dict[str, object]]) -> None:
+        self.reply_sources = sources
+
     @Slot(object)
     def _on_reply_done(self, stats: Stats) -> None:
         if self.pending is None:
             return
         pending, self.pending = self.pending, None
-        self.session.finish(pending.message_id, self.reply_text, stats)
+        self.session.finish(pending.message_id, self.reply_text, stats, sources=self.reply_sources)
         self.speed_label.setText(f"{stats.tokens_per_s:.1f} tok/s")
         self.context_label.setText(f"{stats.context_used} / {stats.n_ctx} tokens")
         self._refresh(pending.conversation_id)
@@ -393,7 +415,9 @@ class MainWindow(QMainWindow):
         if self.pending is None:
             return
         pending, self.pending = self.pending, None
-        self.session.finish(pending.message_id, self.reply_text, None, status="failed")
+        self.session.finish(
+            pending.message_id, self.reply_text, None, status="failed", sources=self.reply_sources
+        )
         messages.bridge().show_error(message)
         self._refresh(pending.conversation_id)
 
@@ -401,6 +425,63 @@ class MainWindow(QMainWindow):
         if conversation_id == self.conversation_id:
             self.view.set_messages(self.store.messages(conversation_id))
         self._update_buttons()
+
+    # documents -------------------------------------------------------------------------------
+
+    def set_libraries(self, libraries: list[str]) -> None:
+        """The libraries the index knows (from the Documents tab or a background listing)."""
+        self.libraries = sorted(libraries)
+        if self.conversation_id is not None:
+            self._show_docs_choice(self.store.conversation(self.conversation_id).libraries)
+
+    def _refresh_libraries(self) -> None:
+        chroma_url = self.settings.docs.chroma_url
+
+        def list_libraries(cancel: object) -> list[str]:
+            from app.docs.index import DocIndex
+
+            index = DocIndex(chroma_url)
+            try:
+                return index.libraries()
+            finally:
+                index.close()
+
+        job = jobs.Job(list_libraries, "listing document libraries")
+        job.signals.result.connect(self.set_libraries)
+        job.signals.failed.connect(messages.bridge().show_error)
+        jobs.start(job)
+
+    def _show_docs_choice(self, chosen: list[str]) -> None:
+        self.docs_button.setText("Documents: " + (", ".join(chosen) if chosen else "none"))
+
+    def _fill_docs_menu(self) -> None:
+        self.docs_menu.clear()
+        if self.conversation_id is None:
+            return
+        chosen = set(self.store.conversation(self.conversation_id).libraries)
+        for name in sorted(set(self.libraries) | chosen):
+            action = self.docs_menu.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(name in chosen)
+            action.toggled.connect(lambda on, n=name: self.choose_library(n, on))
+        if not self.docs_menu.actions():
+            self.docs_menu.addAction("No libraries yet: add PDFs in the Documents tab").setEnabled(False)
+
+    def choose_library(self, name: str, use: bool) -> None:
+        if self.conversation_id is None:
+            return
+        chosen = [n for n in self.store.conversation(self.conversation_id).libraries if n != name]
+        if use:
+            chosen.append(name)
+        self.store.update_conversation(self.conversation_id, libraries=chosen)
+        self._show_docs_choice(chosen)
+
+    @Slot(dict)
+    def open_source(self, source: dict[str, object]) -> None:
+        from ui.pdf_viewer import open_pdf
+
+        open_pdf(str(source.get("path") or source.get("file")), int(str(source.get("page", 1))),
+                 str(source.get("excerpt", "")), parent=self)  # fmt: skip
 
     # settings, errors, lifecycle -------------------------------------------------------------
 

@@ -35,6 +35,7 @@ def markdown_html(text: str) -> str:
 
 class MessageView(QTextBrowser):
     edit_requested = Signal(int)  # user message id
+    source_requested = Signal(dict)  # a cited source: file, path, page, excerpt
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,6 +45,7 @@ class MessageView(QTextBrowser):
         self.anchorClicked.connect(self._on_anchor)
         self._messages: list[Message] = []
         self._code_blocks: list[str] = []
+        self._sources: list[dict[str, object]] = []
         self._streaming = False
 
     # rendering -------------------------------------------------------------------------------
@@ -74,9 +76,12 @@ class MessageView(QTextBrowser):
         note = STATUS_NOTES.get(m.status)
         tail = f'<p class="note">({note})</p>' if note else ""
         for i, src in enumerate(m.sources, 1):
+            self._sources.append(src)
+            excerpt = html.escape(str(src.get("excerpt", ""))[:160])
             tail += (
-                f'<p class="note">[{i}] {html.escape(str(src.get("file", "?")))},'
-                f" page {html.escape(str(src.get('page', '?')))}</p>"
+                f'<p class="note"><a href="source:{len(self._sources) - 1}">[{src.get("n", i)}]'
+                f" {html.escape(str(src.get('file', '?')))}, page {html.escape(str(src.get('page', '?')))}"
+                f"</a> — {excerpt}</p>"
             )
         return head + body + tail
 
@@ -84,6 +89,7 @@ class MessageView(QTextBrowser):
         """Render a whole conversation (on switching chats and when a reply ends)."""
         self._messages = list(messages)
         self._code_blocks = []
+        self._sources = []
         self._streaming = False
         parts = [self._message_html(m) for m in self._messages]
         self.document().setDefaultStyleSheet(self._css())
@@ -127,5 +133,7 @@ class MessageView(QTextBrowser):
         kind, _, arg = url.toString().partition(":")
         if kind == "copy" and arg.isdigit() and int(arg) < len(self._code_blocks):
             QGuiApplication.clipboard().setText(self._code_blocks[int(arg)])
+        elif kind == "source" and arg.isdigit() and int(arg) < len(self._sources):
+            self.source_requested.emit(self._sources[int(arg)])
         elif kind == "edit" and arg.isdigit():
             self.edit_requested.emit(int(arg))
