@@ -28,6 +28,8 @@ def register(sub: Any) -> None:
     p.add_argument("question")
     p.add_argument("--system", default=None, help="system prompt")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--library", action="append", default=None, help="answer from this document library")
+    p.add_argument("--chroma-url", default=None, help="use a Chroma server instead of the local index")
     p.set_defaults(func=_ask)
 
 
@@ -103,6 +105,18 @@ def _ask(args: argparse.Namespace) -> int:
     engine, params, system = _engine_and_params(args)
     messages = [ChatMessage("system", system)] if system else []
     messages.append(ChatMessage("user", args.question))
+    sources: list[dict[str, Any]] = []
+    if args.library:
+        from app import settings
+        from app.chat.grounding import ground
+
+        docs = settings.load().docs
+        if args.chroma_url is not None:
+            docs = replace(docs, chroma_url=args.chroma_url)
+        grounded = ground(
+            messages, args.library, engine.info.n_ctx, params.max_tokens, engine.count_tokens, docs
+        )
+        messages, sources = grounded.messages, grounded.sources
     text, stats = _stream(engine, messages, params, echo=not args.json)
     if args.json:
         out: dict[str, Any] = {
@@ -112,8 +126,14 @@ def _ask(args: argparse.Namespace) -> int:
             "tokens_per_s": round(stats.tokens_per_s, 2),
             **{k: v for k, v in stats.to_dict().items() if k not in ("ttft_ms", "tokens_per_s")},
         }
+        if args.library:
+            out["sources"] = [
+                {k: s.get(k) for k in ("n", "file", "path", "page", "excerpt")} for s in sources
+            ]
         print(json.dumps(out, ensure_ascii=False))
     else:
         print()
+        for s in sources:
+            print(f"[{s.get('n')}] {s.get('file')}, page {s.get('page')}")
     engine.unload()
     return 0
