@@ -1,0 +1,164 @@
+"""The Models page against the loopback Hub: item models, search, fit badges, downloads, library."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QThreadPool
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from app import paths
+from app.models import gguf_write
+from tests.fakes.hub import FakeHub
+from ui import messages
+from ui.models_models import DownloadRow
+from ui.models_page import ModelsPage
+
+REPO = "HuggingFaceTB/SmolLM2-135M-Instruct-GGUF"
+FILE = "SmolLM2-135M-Instruct-Q4_1.gguf"
+WAIT = 30_000
+
+
+@pytest.fixture
+def hub(monkeypatch: pytest.MonkeyPatch, starter_model: Path, tmp_path: Path) -> Iterator[FakeHub]:
+    with FakeHub() as fake:
+        fake.add_file(REPO, FILE, starter_model)
+        q2 = gguf_write.tiny_llama(tmp_path / "src" / "SmolLM2-135M-Instruct-Q2_K.gguf", n_layers=30)
+        fake.add_file(REPO, q2.name, q2)
+        gated = gguf_write.tiny_llama(tmp_path / "g.gguf")
+        fake.add_file("someone/gated-GGUF", "g-Q4_0.gguf", gated, gated=True)
+        monkeypatch.setenv("HF_ENDPOINT", fake.url)
+        monkeypatch.delenv("HF_TOKEN", raising=False)
+        yield fake
+
+
+@pytest.fixture
+def errors() -> Iterator[list[str]]:
+    seen: list[str] = []
+    bridge = messages.bridge()
+    bridge.error.connect(seen.append)
+    yield seen
+    bridge.error.disconnect(seen.append)
+
+
+@pytest.fixture
+def page(qtbot: QtBot) -> Iterator[ModelsPage]:
+    p = ModelsPage()
+    qtbot.addWidget(p)
+    with qtbot.waitSignals([p.installed_refreshed, p.recommended_refreshed], timeout=WAIT):
+        p.show()
+    yield p
+    p.shutdown()
+    QThreadPool.globalInstance().waitForDone(WAIT)
+
+
+def wait_state(qtbot: QtBot, page: ModelsPage, row: DownloadRow, state: str) -> None:
+    qtbot.waitUntil(lambda: row.state == state, timeout=WAIT)
+
+
+def test_recommended_and_models_are_valid(page: ModelsPage, qtmodeltester: ModelTester) -> None:
+    assert page.recommended.rowCount() > 0
+    assert "GB of RAM" in page.ram_label.text()
+    qtmodeltester.check(page.recommended)
+    qtmodeltester.check(page.installed)
+
+
+def test_search_files_download_load(
+    page: ModelsPage, hub: FakeHub, qtbot: QtBot, qtmodeltester: ModelTester, starter_model: Path
+) -> None:
+    with qtbot.waitSignal(page.search_done, timeout=WAIT):
+        page.search("smollm2")
+    assert [r.repo_id for r in page.results.rows] == [REPO]
+    qtmodeltester.check(page.results)
+
+    with qtbot.waitSignal(page.files_shown, timeout=WAIT):
+        page.results_view.selectRow(0)
+    qtmodeltester.check(page.files)
+    best = [p for p in page.files.rows if p.best]
+    assert [p.remote.filename for p in best] == [FILE]
+    assert "★ best" in page.files.index(page.files.rows.index(best[0]), 4).data()
+
+    page.files_view.selectRow(page.files.rows.index(best[0]))
+    page.download_selected_file()
+    row = page.downloads.rows[0]
+    qtmodeltester.check(page.downloads)
+    with qtbot.waitSignal(page.installed_refreshed, timeout=WAIT):
+        wait_state(qtbot, page, row, "done")
+    assert Path(row.path).read_bytes() == starter_model.read_bytes()
+    assert [r.model.name for r in page.installed.rows] == [FILE]
+    qtmodeltester.check(page.installed)
+
+    page.installed_view.selectRow(0)
+    with qtbot.waitSignal(page.load_requested, timeout=WAIT) as sig:
+        page.load_selected()
+    assert sig.args == [row.path]
+
+
+def test_pause_resume_and_cancel(page: ModelsPage, hub: FakeHub, qtbot: QtBot, starter_model: Path) -> None:
+    from app.models import hub as hubmod
+
+    (remote,) = [r for r in hubmod.files(REPO) if r.filename == FILE]
+    hub.faults.rate_bps = 30 * 2**20
+    row = page.download(remote)
+    qtbot.waitUntil(lambda: row.progress is not None and row.progress.done_bytes > 2**20, timeout=WAIT)
+    page.pause(row)
+    wait_state(qtbot, page, row, "paused")
+    (part,) = paths.downloads_dir().glob("*.part")
+    assert part.stat().st_size > 2**20
+    hub.faults.rate_bps = None
+    page.resume(row)
+    wait_state(qtbot, page, row, "done")
+    assert Path(row.path).read_bytes() == starter_model.read_bytes()
+
+    again = page.download(remote)  # a finished row is not reused; the file is already installed
+    assert again is not row
+    wait_state(qtbot, page, again, "done")
+    assert hub.stats.sent(FILE) < 2 * starter_model.stat().st_size
+
+
+def test_cancel_discards_partial_file(page: ModelsPage, hub: FakeHub, qtbot: QtBot) -> None:
+    from app.models import hub as hubmod
+
+    (remote,) = [r for r in hubmod.files(REPO) if r.filename == FILE]
+    hub.faults.rate_bps = 20 * 2**20
+    row = page.download(remote)
+    qtbot.waitUntil(lambda: row.progress is not None and row.progress.done_bytes > 2**20, timeout=WAIT)
+    page.cancel(row)
+    wait_state(qtbot, page, row, "cancelled")
+    qtbot.waitUntil(lambda: not list(paths.downloads_dir().glob("*.part")), timeout=WAIT)
+
+
+def test_gated_download_error_reaches_the_user(
+    page: ModelsPage, hub: FakeHub, qtbot: QtBot, errors: list[str]
+) -> None:
+    from app.models import hub as hubmod
+
+    (remote,) = hubmod.files("someone/gated-GGUF")
+    row = page.download(remote)
+    wait_state(qtbot, page, row, "failed")
+    assert errors and "gated" in errors[-1]
+    assert "gated" in page.downloads.index(0, 4).data()
+
+
+def test_import_delete_and_open_folder(page: ModelsPage, qtbot: QtBot, tmp_path: Path) -> None:
+    tiny = gguf_write.tiny_llama(tmp_path / "mine-Q4_0.gguf")
+    with qtbot.waitSignal(page.installed_refreshed, timeout=WAIT):
+        page.import_path(tiny, copy=True)
+    assert [r.model.name for r in page.installed.rows] == ["mine-Q4_0.gguf"]
+    opened = []
+    page.open_url = opened.append
+    page.open_folder()
+    assert opened[0].toLocalFile() == str(paths.models_dir())
+
+    page.installed_view.selectRow(0)
+    page.confirm = lambda text: False
+    page.delete_selected()
+    assert len(page.installed.rows) == 1
+    page.confirm = lambda text: True
+    with qtbot.waitSignal(page.installed_refreshed, timeout=WAIT):
+        page.delete_selected()
+    assert page.installed.rows == []
+    assert tiny.exists()

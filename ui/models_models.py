@@ -1,0 +1,200 @@
+"""Item models of the Models page: installed models, recommendations, Hub search, Hub files, downloads.
+
+Each model is a thin table over plain rows computed off the GUI thread (ui.jobs); ``set_rows``
+swaps them in with a model reset, and downloads update single rows with ``dataChanged``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from app.models import fit
+from app.models.catalog import Entry
+from app.models.download import Progress
+from app.models.hub import FilePlan, RemoteFile, RepoResult
+from app.models.library import Installed
+
+R = TypeVar("R")
+Index = QModelIndex | QPersistentModelIndex
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the row object itself
+FRACTION_ROLE = Qt.ItemDataRole.UserRole + 2  # download progress 0..1
+
+GREEN, AMBER, RED = QColor("#1b7f3b"), QColor("#9a6700"), QColor("#b42318")
+
+
+def gb(n: float) -> str:
+    return f"{n / 1e9:.2f} GB"
+
+
+def verdict_color(report: fit.FitReport | None) -> QColor | None:
+    if report is None:
+        return None
+    if not report.fits:
+        return RED
+    if report.verdict in (fit.VERDICT_TIGHT,) or report.verdict.startswith("partial"):
+        return AMBER
+    return GREEN
+
+
+class RowsModel(QAbstractTableModel, Generic[R]):
+    """A read-only table of rows; subclasses say how a cell looks."""
+
+    headers: tuple[str, ...] = ()
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[R] = []
+
+    def set_rows(self, rows: list[R]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal
+        if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.headers):
+            return self.headers[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        row = self.rows[index.row()]
+        if role == ROW_ROLE:
+            return row
+        return self.cell(row, index.column(), role)
+
+    def cell(self, row: R, column: int, role: int) -> Any:
+        raise NotImplementedError
+
+    def row_at(self, index: Index) -> R | None:
+        return self.rows[index.row()] if index.isValid() and index.row() < len(self.rows) else None
+
+
+@dataclass
+class InstalledRow:
+    model: Installed
+    report: fit.FitReport | None
+
+
+class InstalledModel(RowsModel[InstalledRow]):
+    headers = ("Model", "Quant", "Size", "Memory fit", "Source")
+
+    def cell(self, row: InstalledRow, column: int, role: int) -> Any:
+        m, rep = row.model, row.report
+        if role == Qt.ItemDataRole.DisplayRole:
+            fit_text = rep.verdict if rep else f"unreadable: {m.error}"
+            return (m.name, m.quant, gb(m.size), fit_text, m.source)[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return rep.summary if rep else m.error or str(m.path)
+        if role == Qt.ItemDataRole.ForegroundRole and column == 3:
+            color = verdict_color(rep) if rep else RED
+            return QBrush(color) if color else None
+        return None
+
+
+class RecommendedModel(RowsModel[Entry]):
+    headers = ("Model", "Size", "RAM tier", "Repo")
+
+    def cell(self, row: Entry, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (row.name, f"{row.size_gb:.2f} GB", f"{row.ram_tier_gb} GB", row.repo)[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{row.repo} / {row.file}"
+        return None
+
+
+class SearchModel(RowsModel[RepoResult]):
+    headers = ("Repo", "Downloads", "Likes")
+
+    def cell(self, row: RepoResult, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            name = row.repo_id + ("  (gated)" if row.gated else "")
+            return (name, f"{row.downloads:,}", str(row.likes))[column]
+        return None
+
+
+class FilesModel(RowsModel[FilePlan]):
+    headers = ("File", "Quant", "Size", "Needs", "Fit")
+
+    def cell(self, row: FilePlan, column: int, role: int) -> Any:
+        rep = row.report
+        if role == Qt.ItemDataRole.DisplayRole:
+            badge = ("★ best: " if row.best else "") + rep.verdict
+            parts = f" ({len(row.remote.parts)} parts)" if len(row.remote.parts) > 1 else ""
+            return (
+                row.remote.filename + parts,
+                row.remote.quant,
+                gb(row.remote.size),
+                gb(rep.ram_bytes),
+                badge,
+            )[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return rep.summary
+        if role == Qt.ItemDataRole.ForegroundRole and column == 4:
+            color = verdict_color(rep)
+            return QBrush(color) if color else None
+        if role == Qt.ItemDataRole.FontRole and row.best:
+            from PySide6.QtGui import QFont
+
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+
+@dataclass(eq=False)
+class DownloadRow:
+    remote: RemoteFile
+    state: str = "queued"  # queued, downloading, paused, done, failed, cancelled
+    progress: Progress | None = None
+    message: str = ""
+    path: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def fraction(self) -> float:
+        if self.state == "done":
+            return 1.0
+        return self.progress.fraction if self.progress else 0.0
+
+
+class DownloadsModel(RowsModel[DownloadRow]):
+    headers = ("File", "Progress", "Speed", "ETA", "State")
+
+    def add(self, row: DownloadRow) -> None:
+        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows))
+        self.rows.append(row)
+        self.endInsertRows()
+
+    def changed(self, row: DownloadRow) -> None:
+        if row in self.rows:
+            i = self.rows.index(row)
+            self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.headers) - 1))
+
+    def cell(self, row: DownloadRow, column: int, role: int) -> Any:
+        p = row.progress
+        if role == FRACTION_ROLE:
+            return row.fraction
+        if role == Qt.ItemDataRole.DisplayRole:
+            speed = (
+                f"{p.speed_bps / 1e6:.1f} MB/s" if p and p.speed_bps and row.state == "downloading" else ""
+            )
+            eta = f"{p.eta_s:.0f} s" if p and p.eta_s is not None and row.state == "downloading" else ""
+            state = row.state + (f": {row.message}" if row.message else "")
+            return (row.remote.filename, f"{row.fraction:.0%}", speed, eta, state)[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.message or row.path or row.remote.repo_id
+        return None
