@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from app import atomic, paths
+from app.chat.types import LoadParams, SamplingParams
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,20 @@ class ChatSettings:
     seed: int = -1
     system_prompt: str = "You are a helpful assistant."
     allow_oversize: bool = False  # load even if the memory estimate says it will not fit
+
+    def load_params(self) -> LoadParams:
+        return LoadParams(self.n_ctx, self.n_threads, self.n_gpu_layers, self.allow_oversize)
+
+    def sampling(self) -> SamplingParams:
+        return SamplingParams(
+            self.temperature,
+            self.top_p,
+            self.top_k,
+            self.min_p,
+            self.repeat_penalty,
+            self.max_tokens,
+            self.seed,
+        )
 
 
 @dataclass

@@ -7,6 +7,7 @@ every error is shown through the message bridge.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QSettings, Qt, Slot
@@ -34,7 +35,7 @@ from app import settings as settings_mod
 from app.chat import export
 from app.chat.session import ChatSession, PendingReply
 from app.chat.store import ChatStore
-from app.chat.types import LoadParams, ModelInfo, SamplingParams, Stats
+from app.chat.types import ModelInfo, Stats
 from app.models import bundled
 from ui import jobs, messages
 from ui.chat_input import ChatInput
@@ -200,16 +201,6 @@ class MainWindow(QMainWindow):
 
     # model -----------------------------------------------------------------------------------
 
-    def _load_params(self, allow_oversize: bool = False) -> LoadParams:
-        c = self.settings.chat
-        return LoadParams(c.n_ctx, c.n_threads, c.n_gpu_layers, allow_oversize or c.allow_oversize)
-
-    def _sampling(self) -> SamplingParams:
-        c = self.settings.chat
-        return SamplingParams(
-            c.temperature, c.top_p, c.top_k, c.min_p, c.repeat_penalty, c.max_tokens, c.seed
-        )
-
     def load_model(self, model: str, allow_oversize: bool = False) -> None:
         try:
             path = bundled.resolve(model)
@@ -218,7 +209,8 @@ class MainWindow(QMainWindow):
             return
         self._requested_model = model
         self.stop()
-        self.controller.load(path, self._load_params(allow_oversize))
+        params = self.settings.chat.load_params()
+        self.controller.load(path, replace(params, allow_oversize=allow_oversize or params.allow_oversize))
         self._update_buttons()
 
     def open_model_dialog(self) -> None:
@@ -382,7 +374,7 @@ class MainWindow(QMainWindow):
         grounding = Grounding(tuple(libraries), self.settings.docs) if libraries else None
         self.view.set_messages(self.store.messages(pending.conversation_id)[:-1])
         self.view.begin_reply()
-        self.controller.generate(pending.prompt, self._sampling(), grounding)
+        self.controller.generate(pending.prompt, self.settings.chat.sampling(), grounding)
         self._update_buttons()
 
     def stop(self) -> None:

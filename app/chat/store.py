@@ -107,6 +107,15 @@ class ChatStore:
             # one script = one transaction: a crash mid-migration leaves the old version intact
             self._db.executescript(f"BEGIN; {_MIGRATIONS[target]}; PRAGMA user_version={target}; COMMIT;")
 
+    def _update(self, table: str, row_id: int, **values: Any) -> None:
+        """UPDATE the given columns of one row; ``None`` values are left unchanged."""
+        sets = {k: v for k, v in values.items() if v is not None}
+        if not sets:
+            return
+        cols = ", ".join(f"{k}=?" for k in sets)
+        with self._tx() as db:
+            db.execute(f"UPDATE {table} SET {cols} WHERE id=?", (*sets.values(), row_id))
+
     # conversations ---------------------------------------------------------------------------
 
     def create_conversation(self, title: str = "New chat", system_prompt: str = "") -> Conversation:
@@ -145,16 +154,14 @@ class ChatStore:
         system_prompt: str | None = None,
         libraries: list[str] | None = None,
     ) -> None:
-        sets: dict[str, Any] = {"updated": time.time()}
-        if title is not None:
-            sets["title"] = title
-        if system_prompt is not None:
-            sets["system_prompt"] = system_prompt
-        if libraries is not None:
-            sets["libraries"] = json.dumps(libraries)
-        cols = ", ".join(f"{k}=?" for k in sets)
-        with self._tx() as db:
-            db.execute(f"UPDATE conversations SET {cols} WHERE id=?", (*sets.values(), conversation_id))
+        self._update(
+            "conversations",
+            conversation_id,
+            updated=time.time(),
+            title=title,
+            system_prompt=system_prompt,
+            libraries=None if libraries is None else json.dumps(libraries),
+        )
 
     def delete_conversation(self, conversation_id: int) -> None:
         with self._tx() as db:
@@ -203,20 +210,14 @@ class ChatStore:
         stats: dict[str, Any] | None = None,
         sources: list[dict[str, Any]] | None = None,
     ) -> None:
-        sets: dict[str, Any] = {}
-        if content is not None:
-            sets["content"] = content
-        if status is not None:
-            sets["status"] = status
-        if stats is not None:
-            sets["stats"] = json.dumps(stats)
-        if sources is not None:
-            sets["sources"] = json.dumps(sources)
-        if not sets:
-            return
-        cols = ", ".join(f"{k}=?" for k in sets)
-        with self._tx() as db:
-            db.execute(f"UPDATE messages SET {cols} WHERE id=?", (*sets.values(), message_id))
+        self._update(
+            "messages",
+            message_id,
+            content=content,
+            status=status,
+            stats=None if stats is None else json.dumps(stats),
+            sources=None if sources is None else json.dumps(sources),
+        )
 
     def delete_messages_from(self, conversation_id: int, message_id: int) -> None:
         """Delete ``message_id`` and every later message of the conversation (edit / regenerate)."""

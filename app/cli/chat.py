@@ -8,7 +8,7 @@ import sys
 from dataclasses import replace
 from typing import Any
 
-from app.chat.types import ChatMessage, LoadParams, SamplingParams, Stats, Token
+from app.chat.types import ChatMessage, SamplingParams, Stats, Token
 
 
 def register(sub: Any) -> None:
@@ -41,11 +41,8 @@ def _engine_and_params(args: argparse.Namespace) -> tuple[Any, SamplingParams, s
     cfg = settings.load().chat
     model = args.model or cfg.model_path
     path = bundled.resolve(model)
-    load = LoadParams(
-        args.ctx or cfg.n_ctx, cfg.n_threads, cfg.n_gpu_layers, args.force or cfg.allow_oversize
-    )
-    sampling = SamplingParams(
-        cfg.temperature, cfg.top_p, cfg.top_k, cfg.min_p, cfg.repeat_penalty, cfg.max_tokens, cfg.seed
+    load = replace(
+        cfg.load_params(), n_ctx=args.ctx or cfg.n_ctx, allow_oversize=args.force or cfg.allow_oversize
     )
     overrides = {
         k: v
@@ -55,7 +52,7 @@ def _engine_and_params(args: argparse.Namespace) -> tuple[Any, SamplingParams, s
     engine = LocalEngine()
     engine.load(path, load)
     system = cfg.system_prompt if args.system is None else args.system
-    return engine, replace(sampling, **overrides), system
+    return engine, replace(cfg.sampling(), **overrides), system
 
 
 def _stream(
