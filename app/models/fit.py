@@ -143,14 +143,15 @@ def overhead_bytes(info: gguf.GgufInfo) -> int:
 def plan(
     info: gguf.GgufInfo,
     n_ctx: int,
-    n_gpu_layers: int = 0,
+    n_gpu_layers: int | None = 0,
     machine: Machine | None = None,
     kv_type: str = "f16",
     swa_full: bool = True,
     prompt_tokens: int | None = None,
     weights_bytes: int | None = None,
 ) -> FitReport:
-    """Memory plan for ``info`` at ``n_ctx`` with ``n_gpu_layers`` offloaded (-1 = all)."""
+    """Memory plan for ``info`` at ``n_ctx`` with ``n_gpu_layers`` offloaded (-1 = all, None = as
+    many as the free VRAM holds)."""
     machine = machine or Machine.current()
     n_ctx = n_ctx if n_ctx > 0 else (info.context_length or 4096)
     weights = weights_bytes if weights_bytes is not None else info.weights_bytes
@@ -169,6 +170,8 @@ def plan(
         on_gpu = list(range(max(0, n_layers - ngl), n_layers))  # llama.cpp offloads the last layers
         gpu_w = sum(layers[i] for i in on_gpu) + (weights - sum(layers) if ngl > n_layers else 0)
         vram = gpu_w + sum(kv[i] for i in on_gpu) + compute + GPU_RESERVE
+        # the graph runs on the GPU; llama.cpp keeps a smaller host buffer for the CPU layers and the
+        # transfers (not measured here: no GPU on the bench machines), taken as a quarter of it
         ram = weights - gpu_w + sum(kv) - sum(kv[i] for i in on_gpu) + overhead + compute // 4
         return ram, vram
 
@@ -178,6 +181,8 @@ def plan(
             if split(ngl)[1] <= machine.free_vram:
                 best = ngl
                 break
+    if n_gpu_layers is None:
+        n_gpu_layers = -1 if best > n_layers else best
     ram, vram = split(n_gpu_layers)
     headroom = machine.available_ram - ram
     margin = max(ram // 10, 256 * MiB)

@@ -292,7 +292,7 @@ def plan_files(
     info = read_remote_header(repo_id, remotes[0].filename, revision)
     machine = machine or fit.Machine.current()
     reports = [
-        fit.plan(info, n_ctx, 0, machine, weights_bytes=max(0, r.size - info.data_offset)) for r in remotes
+        fit.plan(info, n_ctx, None, machine, weights_bytes=max(0, r.size - info.data_offset)) for r in remotes
     ]
     good = [i for i, rep in enumerate(reports) if rep.fits and rep.verdict != fit.VERDICT_TIGHT]
     good = good or [i for i, rep in enumerate(reports) if rep.fits]

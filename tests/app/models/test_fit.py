@@ -87,3 +87,11 @@ def test_split_model_counts_all_parts(tmp_path: Path) -> None:
         parts.append(gguf_write.tiny_llama(tmp_path / f"m-0000{i}-of-00002.gguf", extra={"split.count": 2}))
     report = fit.check_fits(parts[0], 512, machine=BIG)
     assert report.weights_bytes == 2 * gguf.read_file(parts[0]).weights_bytes
+
+
+def test_auto_gpu_layers(tmp_path: Path) -> None:
+    path = gguf_write.tiny_llama(tmp_path / "m.gguf", n_layers=8, n_embd=256, n_vocab=512)
+    info = gguf.read_file(path)
+    roomy = fit.plan(info, 512, None, Machine(8 * GiB, 8 * GiB, 64 * GiB, True))
+    assert roomy.verdict == fit.VERDICT_GPU
+    assert fit.plan(info, 512, None, BIG).vram_bytes == 0  # no GPU: everything in RAM
