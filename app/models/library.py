@@ -18,7 +18,7 @@ from typing import Any
 from app import atomic, paths
 from app.cancel import CancelToken
 from app.errors import HearthError
-from app.models import fit, gguf, names
+from app.models import bundled, fit, gguf, names
 
 MANIFEST = "library.json"
 _header_cache: dict[tuple[str, int, int], gguf.GgufInfo] = {}
@@ -102,7 +102,11 @@ def installed(include_hf_cache: bool = True) -> list[Installed]:
         for path in hf_cache_models():
             if path not in out:
                 out[path] = _installed(path, "hf-cache", True)
-    return list(out.values())
+    try:
+        starter = bundled.starter_model_path()
+    except HearthError:  # the starter package is optional
+        return list(out.values())
+    return [_installed(starter, "starter", True), *out.values()]
 
 
 def hf_cache_models() -> list[Path]:
@@ -177,6 +181,8 @@ def remove(name: str) -> Path:
     """Delete a model from the library (in-place imports and HF-cache files are only forgotten)."""
     model = find(name)
     data = manifest()
+    if model.source == "starter":
+        raise HearthError("The starter model ships with Hearth and cannot be removed.")
     if model.source == "hf-cache":
         raise HearthError(
             f"{model.name} lives in the Hugging Face cache; remove it with 'huggingface-cli delete-cache'."

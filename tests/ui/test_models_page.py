@@ -88,10 +88,10 @@ def test_search_files_download_load(
     with qtbot.waitSignal(page.installed_refreshed, timeout=WAIT):
         wait_state(qtbot, page, row, "done")
     assert Path(row.path).read_bytes() == starter_model.read_bytes()
-    assert [r.model.name for r in page.installed.rows] == [FILE]
+    assert [r.model.source for r in page.installed.rows] == ["starter", f"hf://{REPO}/{FILE}"]
     qtmodeltester.check(page.installed)
 
-    page.installed_view.selectRow(0)
+    page.installed_view.selectRow(1)
     with qtbot.waitSignal(page.load_requested, timeout=WAIT) as sig:
         page.load_selected()
     assert sig.args == [row.path]
@@ -147,18 +147,18 @@ def test_import_delete_and_open_folder(page: ModelsPage, qtbot: QtBot, tmp_path:
     tiny = gguf_write.tiny_llama(tmp_path / "mine-Q4_0.gguf")
     with qtbot.waitSignal(page.installed_refreshed, timeout=WAIT):
         page.import_path(tiny, copy=True)
-    assert [r.model.name for r in page.installed.rows] == ["mine-Q4_0.gguf"]
+    assert [r.model.name for r in page.installed.rows][1:] == ["mine-Q4_0.gguf"]
     opened = []
     page.open_url = opened.append
     page.open_folder()
     assert opened[0].toLocalFile() == str(paths.models_dir())
 
-    page.installed_view.selectRow(0)
+    page.installed_view.selectRow(1)
     page.confirm = lambda text: False
     page.delete_selected()
-    assert len(page.installed.rows) == 1
+    assert len(page.installed.rows) == 2
     page.confirm = lambda text: True
     with qtbot.waitSignal(page.installed_refreshed, timeout=WAIT):
         page.delete_selected()
-    assert page.installed.rows == []
+    assert [r.model.source for r in page.installed.rows] == ["starter"]
     assert tiny.exists()

@@ -14,6 +14,11 @@ from tests.app.models.conftest import STARTER_FILE, STARTER_REPO
 from tests.fakes.hub import FakeHub
 
 
+def mine() -> list[library.Installed]:
+    """Installed models other than the bundled starter (always listed)."""
+    return [m for m in library.installed() if m.source != "starter"]
+
+
 def run_import(source: Path, copy: bool = True) -> Path:
     gen = library.import_file(source, copy=copy)
     try:
@@ -26,7 +31,7 @@ def run_import(source: Path, copy: bool = True) -> Path:
 def test_import_copy_and_remove(tiny_gguf: Path) -> None:
     path = run_import(tiny_gguf)
     assert path.parent.parent == paths.models_dir() and path.read_bytes() == tiny_gguf.read_bytes()
-    (model,) = library.installed()
+    (model,) = mine()
     assert (model.name, model.source, model.quant, model.in_place) == (
         tiny_gguf.name,
         "import",
@@ -39,17 +44,17 @@ def test_import_copy_and_remove(tiny_gguf: Path) -> None:
     with pytest.raises(HearthError, match="already in the library"):
         run_import(tiny_gguf)
     library.remove(model.name)
-    assert not path.exists() and library.installed() == []
+    assert not path.exists() and mine() == []
     assert tiny_gguf.exists()
 
 
 def test_import_in_place_is_only_forgotten(tiny_gguf: Path) -> None:
     path = run_import(tiny_gguf, copy=False)
     assert path == tiny_gguf.resolve()
-    (model,) = library.installed()
+    (model,) = mine()
     assert model.in_place
     library.remove(str(path))
-    assert tiny_gguf.exists() and library.installed() == []
+    assert tiny_gguf.exists() and mine() == []
 
 
 def test_import_rejects_non_gguf(tmp_path: Path) -> None:
@@ -72,7 +77,7 @@ def test_import_can_be_cancelled(tiny_gguf: Path) -> None:
 def test_unreadable_model_is_listed_with_its_error(tmp_path: Path) -> None:
     broken = paths.models_dir() / "broken.gguf"
     broken.write_bytes(b"GGUF\x03\x00\x00\x00")
-    (model,) = library.installed()
+    (model,) = mine()
     assert model.info is None and "truncated" in model.error
     assert model.fit(2048) is None
 
@@ -85,7 +90,7 @@ def test_finds_models_in_the_hf_cache(fake_hub: FakeHub, tmp_path: Path) -> None
     found = library.hf_cache_models()
     assert [p.name for p in found] == [STARTER_FILE]
     assert Path(got).resolve() == found[0].resolve() or Path(got) == found[0]
-    (model,) = library.installed()
+    (model,) = mine()
     assert model.source == "hf-cache" and model.info is not None
     with pytest.raises(HearthError, match="Hugging Face cache"):
         library.remove(model.name)
@@ -95,7 +100,7 @@ def test_split_parts_listed_once_and_removed_together(tmp_path: Path) -> None:
     folder = paths.models_dir() / "me__split"
     for i in (1, 2):
         gguf_write.tiny_llama(folder / f"m-0000{i}-of-00002.gguf", extra={"split.count": 2})
-    (model,) = library.installed()
+    (model,) = mine()
     assert model.name == "m-00001-of-00002.gguf"
     library.remove(model.name)
     assert not list(folder.iterdir())
@@ -104,3 +109,10 @@ def test_split_parts_listed_once_and_removed_together(tmp_path: Path) -> None:
 def test_find_unknown() -> None:
     with pytest.raises(HearthError, match="No installed model"):
         library.find("nope.gguf")
+
+
+def test_starter_is_listed_and_kept(starter_model: Path) -> None:
+    (starter,) = [m for m in library.installed() if m.source == "starter"]
+    assert starter.path == starter_model and starter.info is not None
+    with pytest.raises(HearthError, match="ships with Hearth"):
+        library.remove(starter.name)
