@@ -19,7 +19,8 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,7 +67,9 @@ def part_path(repo_id: str, filename: str, sha256: str) -> Path:
 def discard(remote: hub.RemoteFile) -> None:
     """Cancel for good: delete the partial files of ``remote``."""
     for name, sha in zip(remote.parts, remote.part_sha256, strict=True):
-        part_path(remote.repo_id, name, sha).unlink(missing_ok=True)
+        part = part_path(remote.repo_id, name, sha)
+        part.unlink(missing_ok=True)
+        part.with_name(part.name + ".lock").unlink(missing_ok=True)
 
 
 def find_remote(repo_id: str, filename: str, revision: str | None = None) -> hub.RemoteFile:
@@ -145,6 +148,46 @@ def _hash_prefix(part: Path, cancel: CancelToken) -> hashlib._Hash:
 
 
 def _download_part(
+    remote: hub.RemoteFile,
+    name: str,
+    size: int,
+    sha: str,
+    target: Path,
+    cancel: CancelToken,
+    revision: str | None,
+    retries: int,
+    backoff: float,
+    chunk: int,
+    done_before: int,
+    speed: _Speed,
+) -> Generator[Progress, None, None]:
+    with _exclusive(part_path(remote.repo_id, name, sha), name):
+        yield from _download_part_locked(
+            remote, name, size, sha, target, cancel, revision, retries, backoff, chunk, done_before, speed
+        )
+
+
+@contextmanager
+def _exclusive(part: Path, label: str) -> Iterator[None]:
+    """One downloader per part file: a second Hearth window or command gets a plain error."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks here; the sha256 check still catches a mix-up
+        yield
+        return
+    part.parent.mkdir(parents=True, exist_ok=True)
+    with part.with_name(part.name + ".lock").open("a") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise HearthError(f"{label} is already being downloaded by another Hearth window.") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _download_part_locked(
     remote: hub.RemoteFile,
     name: str,
     size: int,

@@ -129,3 +129,15 @@ def test_unknown_file_name(fake_hub: FakeHub) -> None:
     with pytest.raises(HearthError, match="no GGUF file named"):
         download.find_remote(STARTER_REPO, "nope.gguf")
     assert download.find_remote(STARTER_REPO, STARTER_FILE).filename == STARTER_FILE
+
+
+def test_one_downloader_per_file(fake_hub: FakeHub) -> None:
+    fake_hub.faults.rate_bps = 20 * MiB
+    first = download.download(starter_remote(), chunk=256 * 1024)
+    next(first)  # holds the part file
+    with pytest.raises(HearthError, match="already being downloaded"):
+        drain(download.download(starter_remote()))
+    first.close()  # a closed (paused) download releases it
+    fake_hub.faults.rate_bps = None
+    _, path = drain(download.download(starter_remote()))
+    assert path.is_file()
