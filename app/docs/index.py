@@ -73,6 +73,19 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+_shared: dict[tuple[str, str], DocIndex] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_index(chroma_url: str = "") -> DocIndex:
+    """One open index per store per process (GUI jobs, chat grounding and panels share it)."""
+    key = (str(paths.index_dir()), chroma_url.strip())
+    with _shared_lock:
+        if key not in _shared:
+            _shared[key] = DocIndex(chroma_url)
+        return _shared[key]
+
+
 def collection_name(library: str) -> str:
     """A chroma-safe collection name for any library name."""
     return "hearth-" + hashlib.sha256(library.encode("utf-8")).hexdigest()[:24]

@@ -15,7 +15,7 @@ import queue
 import threading
 import time
 from collections.abc import Generator, Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -157,7 +157,7 @@ def ingest(
     embedder: Embedder | None = None,
     page_delay: float = 0.0,
 ) -> Generator[IngestProgress, None, list[FileResult]]:
-    """Index ``paths`` into ``library``; yields progress, returns one result per file."""
+    """Index ``paths`` into ``library``; yields progress snapshots, returns one result per file."""
     settings = settings or DocsSettings()
     cancel = cancel or CancelToken()
     files, results = expand(paths)
@@ -169,7 +169,7 @@ def ingest(
     total_bytes = sum(p.stat().st_size for p in files if p.exists()) or 1
     done_bytes = 0
     start = time.monotonic()
-    yield progress
+    yield replace(progress)
 
     items: queue.Queue[Any] = queue.Queue(maxsize=64)
     stop = threading.Event()
@@ -201,7 +201,7 @@ def ingest(
             if item.result is None:
                 doc_id = index.begin(library, str(item.path), item.sha256)
                 progress.stage = "embedding"
-                yield progress
+                yield replace(progress)
                 vectors = []
                 step = max(1, settings.embed_batch) * 8
                 for a in range(0, len(item.chunks), step):
@@ -209,7 +209,7 @@ def ingest(
                     part = item.chunks[a : a + step]
                     vectors.append(embedder.embed([c.text for c in part], batch_size=settings.embed_batch))
                     progress.chunks_done += len(part)
-                    yield progress
+                    yield replace(progress)
                 import numpy as np
 
                 index.add_vectors(library, doc_id, item.chunks, np.concatenate(vectors))
@@ -226,7 +226,7 @@ def ingest(
             progress.stage = "finished file"
             progress.result = item.result
             results.append(item.result)
-            yield progress
+            yield replace(progress)
             progress.result = None
     except (Cancelled, GeneratorExit, Exception):
         stop.set()

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from app.docs.embeddings import Embedder, get_embedder
-from app.docs.index import ChunkRow, DocIndex
+from app.docs.index import ChunkRow, DocIndex, shared_index
 from app.errors import HearthError
 from app.settings import DocsSettings
 
@@ -94,7 +94,7 @@ def search(
 ) -> list[Hit]:
     """The ``k`` best chunks for ``query`` across ``library`` (one name or several), best first."""
     settings = settings or DocsSettings()
-    index = index or DocIndex(settings.chroma_url)
+    index = index or shared_index(settings.chroma_url)
     embedder = embedder or get_embedder(settings.embedding_model)
     libraries = _libraries(library)
     _check(index, libraries, embedder)
@@ -178,7 +178,7 @@ def build_prompt(
 ) -> RagPrompt:
     """Numbered passages for ``question`` from ``library`` fitting ``context_tokens`` chat tokens."""
     settings = settings or DocsSettings()
-    index = index or DocIndex(settings.chroma_url)
+    index = index or shared_index(settings.chroma_url)
     embedder = embedder or get_embedder(settings.embedding_model)
     count = count_tokens or (lambda s: len(s) // 3 + 1)
     budget = max(0, context_tokens - count(INSTRUCTIONS) - 16)

@@ -1,0 +1,314 @@
+"""The Documents panel: libraries of PDFs, drop files/folders to index them, live status, cancel.
+
+Self-contained widget for a tab or dock: ``DocsPanel(parent=None)``. Every index operation runs as a
+pooled job (``ui.jobs``): listing, ingestion (progress: files, pages, chunks, ETA), removal. Heavy
+libraries (torch, sentence-transformers, chromadb, pypdf) are imported inside those jobs only.
+``libraries_changed(list)`` tells the window which libraries exist so each chat can pick some;
+``shutdown()`` cancels running jobs. Errors go to ``ui.messages.bridge()``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Signal, Slot
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import settings as app_settings
+from app.cancel import CancelToken
+from ui import jobs
+from ui.docs_models import DocRow, DocumentsModel
+from ui.messages import bridge
+
+DEFAULT_LIBRARY = "default"
+
+
+def _index(chroma_url: str) -> Any:
+    from app.docs.index import shared_index
+
+    return shared_index(chroma_url)
+
+
+class DocsPanel(QWidget):
+    libraries_changed = Signal(list)  # names of all libraries in the index
+    ingest_finished = Signal(list)  # per-file results (JSON dicts) of the last run
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = app_settings.load().docs
+        self.libraries: list[str] = []
+        self._jobs: dict[object, jobs.Job] = {}  # job.signals -> job, while running
+        self._ingest: jobs.Job | None = None
+        self.setAcceptDrops(True)
+        self._build()
+        self.refresh()
+
+    # layout ------------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.library_box = QComboBox(self)
+        self.library_box.setObjectName("libraryChooser")
+        self.library_box.setEditable(True)  # type a new name to start a library
+        self.library_box.setToolTip("Library: type a new name to create one")
+        self.library_box.addItem(DEFAULT_LIBRARY)
+        self.add_files_button = QPushButton("Add PDFs…", self)
+        self.add_folder_button = QPushButton("Add folder…", self)
+        self.remove_button = QPushButton("Remove", self)
+        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button.setEnabled(False)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Library:", self))
+        top.addWidget(self.library_box, 1)
+        for b in (self.add_files_button, self.add_folder_button, self.remove_button):
+            top.addWidget(b)
+
+        self.model = DocumentsModel(self)
+        self.table = QTableView(self)
+        self.table.setObjectName("documentsTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().hide()
+
+        self.progress = QProgressBar(self)
+        self.progress.setVisible(False)
+        self.status = QLabel("Drop PDFs or folders here to index them.", self)
+        self.status.setWordWrap(True)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.progress, 1)
+        bottom.addWidget(self.cancel_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+        layout.addWidget(self.status)
+
+        self.library_box.currentTextChanged.connect(self._library_selected)
+        self.add_files_button.clicked.connect(self._choose_files)
+        self.add_folder_button.clicked.connect(self._choose_folder)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.table.doubleClicked.connect(self._open_row)
+
+    # properties --------------------------------------------------------------------------------
+
+    @property
+    def library(self) -> str:
+        return self.library_box.currentText().strip() or DEFAULT_LIBRARY
+
+    def busy(self) -> bool:
+        return self._ingest is not None
+
+    # jobs --------------------------------------------------------------------------------------
+
+    def _start(self, job: jobs.Job) -> jobs.Job:
+        self._jobs[job.signals] = job
+        job.signals.failed.connect(self._job_failed)
+        job.signals.finished.connect(self._job_finished)
+        return jobs.start(job)
+
+    @Slot(str)
+    def _job_failed(self, message: str) -> None:
+        bridge().show_error(message)
+
+    @Slot()
+    def _job_finished(self) -> None:
+        self._jobs.pop(self.sender(), None)
+
+    def refresh(self) -> None:
+        """Reload the library list and the current library's documents (in a job)."""
+        url, library = self.settings.chroma_url, self.library
+
+        def listing(cancel: CancelToken) -> tuple[list[str], list[DocRow]]:
+            index = _index(url)
+            docs = [DocRow(d.path, d.status, d.pages, d.chunks, d.error) for d in index.documents(library)]
+            return index.libraries(), docs
+
+        job = jobs.Job(listing, "listing documents")
+        job.signals.result.connect(self._listed)
+        self._start(job)
+
+    @Slot(object)
+    def _listed(self, value: tuple[list[str], list[DocRow]]) -> None:
+        libraries, rows = value
+        current = self.library
+        names = sorted(set(libraries) | {DEFAULT_LIBRARY, current})
+        self.library_box.blockSignals(True)
+        self.library_box.clear()
+        self.library_box.addItems(names)
+        self.library_box.setCurrentText(current)
+        self.library_box.blockSignals(False)
+        if not self.busy():
+            self.model.set_rows(rows)
+        if libraries != self.libraries:
+            self.libraries = list(libraries)
+            self.libraries_changed.emit(list(libraries))
+
+    @Slot(str)
+    def _library_selected(self, _name: str) -> None:
+        if not self.busy():
+            self.refresh()
+
+    # adding ------------------------------------------------------------------------------------
+
+    def add_paths(self, paths: list[str]) -> jobs.Job | None:
+        """Index files/folders into the current library (one run at a time)."""
+        if not paths:
+            return None
+        if self.busy():
+            bridge().show_info("Already indexing; wait for it to finish or cancel it.")
+            return None
+        cfg, library = self.settings, self.library
+        for p in paths:
+            if Path(p).is_file():
+                self.model.upsert(DocRow(str(Path(p).resolve()), "queued"))
+
+        def work(cancel: CancelToken) -> Any:
+            from app.docs.ingest import ingest
+
+            results = yield from ingest(
+                paths, library, index=_index(cfg.chroma_url), settings=cfg, cancel=cancel
+            )
+            return [r.to_json() for r in results]
+
+        job = jobs.Job(work, "indexing PDFs")
+        job.signals.progress.connect(self._progress)
+        job.signals.result.connect(self._ingested)
+        job.signals.cancelled.connect(self._ingest_cancelled)
+        job.signals.finished.connect(self._ingest_done)
+        self._ingest = job
+        self.cancel_button.setEnabled(True)
+        self.progress.setVisible(True)
+        self.progress.setRange(0, 0)
+        self.status.setText(f"Indexing into library '{library}'…")
+        return self._start(job)
+
+    @Slot(object)
+    def _progress(self, p: Any) -> None:
+        if p.files_total:
+            self.progress.setRange(0, p.files_total)
+            self.progress.setValue(p.files_done)
+        if p.current and p.result is None:
+            self.model.upsert(DocRow(p.current, "indexing"))
+        if p.result is not None:
+            r = p.result
+            status = "failed" if r.status == "failed" else "complete"
+            self.model.upsert(DocRow(r.path, status, r.pages, r.chunks, r.error))
+        eta = f", about {p.eta_s:.0f} s left" if p.eta_s is not None and p.files_done < p.files_total else ""
+        counts = f"{p.files_done}/{p.files_total} files, {p.pages_done} pages read"
+        self.status.setText(f"{counts}, {p.chunks_done} chunks embedded{eta}")
+
+    @Slot(object)
+    def _ingested(self, results: list[dict[str, Any]]) -> None:
+        failed = sum(r["status"] == "failed" for r in results)
+        done = len(results) - failed
+        self.status.setText(f"Done: {done} indexed or unchanged, {failed} failed.")
+        self.ingest_finished.emit(results)
+
+    @Slot()
+    def _ingest_cancelled(self) -> None:
+        self.status.setText("Indexing cancelled; finished files were kept.")
+
+    @Slot()
+    def _ingest_done(self) -> None:
+        self._ingest = None
+        self.cancel_button.setEnabled(False)
+        self.progress.setVisible(False)
+        self.refresh()
+
+    @Slot()
+    def cancel(self) -> None:
+        if self._ingest is not None:
+            self._ingest.cancel()
+            self.status.setText("Cancelling…")
+
+    def shutdown(self) -> None:
+        """Cancel every job this panel started (call when the window closes)."""
+        for job in list(self._jobs.values()):
+            job.cancel()
+
+    # removing / opening ------------------------------------------------------------------------
+
+    @Slot()
+    def remove_selected(self) -> None:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        paths = [self.model.path_at(r) for r in rows]
+        if not paths or self.busy():
+            return
+        url, library = self.settings.chroma_url, self.library
+
+        def work(cancel: CancelToken) -> list[str]:
+            index = _index(url)
+            for p in paths:
+                index.remove(library, p)
+            return paths
+
+        job = jobs.Job(work, "removing documents")
+        job.signals.result.connect(self._removed)
+        self._start(job)
+
+    @Slot(object)
+    def _removed(self, paths: list[str]) -> None:
+        for p in paths:
+            self.model.remove_path(p)
+        self.status.setText(f"Removed {len(paths)} document(s).")
+        self.refresh()
+
+    @Slot(QModelIndex)
+    def _open_row(self, index: QModelIndex) -> None:
+        from ui.pdf_viewer import open_source
+
+        open_source({"path": self.model.path_at(index.row()), "page": 1})
+
+    def _choose_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Add PDFs", "", "PDF files (*.pdf);;All files (*)")
+        self.add_paths(files)
+
+    def _choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Add a folder of PDFs")
+        if folder:
+            self.add_paths([folder])
+
+    # drag and drop -----------------------------------------------------------------------------
+
+    @staticmethod
+    def dropped_paths(event: QDropEvent | QDragEnterEvent) -> list[str]:
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        out = []
+        for url in urls:
+            if url.isLocalFile():
+                p = Path(url.toLocalFile())
+                if p.is_dir() or p.suffix.lower() == ".pdf":
+                    out.append(str(p))
+        return out
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.dropped_paths(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: Any) -> None:
+        event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = self.dropped_paths(event)
+        if paths:
+            event.acceptProposedAction()
+            self.add_paths(paths)
