@@ -335,6 +335,8 @@ def read(src: Source) -> GgufInfo:
     if r.raw(4) != MAGIC:
         raise GgufError("Not a GGUF model file (wrong magic bytes).")
     version = int(r.unpack("<I"))
+    if version in (2 << 24, 3 << 24):
+        raise GgufError("This GGUF file is big-endian; llama.cpp on this machine needs a little-endian file.")
     if version not in (2, 3):
         raise GgufError(f"Unsupported GGUF version {version} (Hearth reads versions 2 and 3).")
     n_tensors = r.u64()

@@ -133,3 +133,19 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_writer_rejects_unknown_type(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         gguf_write.write(tmp_path / "x.gguf", {}, [("t", 99, (4,))])
+
+
+def test_big_endian_is_named() -> None:
+    with pytest.raises(GgufError, match="big-endian"):
+        gguf.read(io.BytesIO(b"GGUF" + struct.pack(">IQQ", 3, 0, 0)))
+
+
+def test_header_without_architecture_keys(tmp_path: Path) -> None:
+    path = gguf_write.write(tmp_path / "bare.gguf", {"general.name": "bare"}, [("w", 0, (8, 8))])
+    info = gguf.read_file(path)
+    assert (info.architecture, info.n_layers, info.n_head, info.key_length) == ("unknown", 0, 0, 0)
+    assert info.file_type == "F32"
+    from app.models import fit
+
+    report = fit.plan(info, 2048, machine=fit.Machine(8 * 2**30, 8 * 2**30))
+    assert report.kv_cache_bytes == 0 and report.fits

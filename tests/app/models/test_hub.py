@@ -79,3 +79,21 @@ def test_unreachable_hub(monkeypatch: pytest.MonkeyPatch) -> None:
         hub.files("me/x")
     with pytest.raises(HearthError, match="cannot reach the Hub"):
         hub.resolve("me/x", "x.gguf")
+
+
+def test_gemma_header_costs_under_5_mb(fake_hub: FakeHub, gemma_model: Path) -> None:
+    fake_hub.add_file("google/gemma-3-270m-GGUF", gemma_model.name, gemma_model)
+    info = hub.read_remote_header("google/gemma-3-270m-GGUF", gemma_model.name)
+    assert info.n_vocab == 262144 and info.sliding_window == 512
+    assert info.bytes_fetched < 5_000_000  # the header is 6.5 MB; 2 MB of arrays are skipped
+
+
+def test_plan_files_marks_the_best_quant_that_fits(fake_hub: FakeHub, tmp_path: Path) -> None:
+    machine = fit.Machine(available_ram=int(0.2 * fit.GiB), total_ram=fit.GiB)
+    big = gguf_write.tiny_llama(tmp_path / "m-F16.gguf", n_layers=30, n_embd=768, n_vocab=512)
+    fake_hub.add_file(STARTER_REPO, "SmolLM2-135M-Instruct-F16.gguf", big)
+    plans, fetched = hub.plan_files(STARTER_REPO, 2048, machine)
+    by_quant = {p.remote.quant: p for p in plans}
+    assert not by_quant["F16"].report.fits  # 0.2 GB available, F16 file needs more
+    assert [p.remote.quant for p in plans if p.best] == ["Q4_1"]
+    assert 0 < fetched < 3 * 2**20
