@@ -125,3 +125,38 @@ def test_errors_are_one_plain_line(hub: FakeHub, args: tuple[str, ...]) -> None:
     assert proc.returncode == 2
     assert proc.stderr.startswith("hearth: ") and proc.stderr.count("\n") == 1, proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_download_draws_a_progress_bar_on_a_terminal(hub: FakeHub) -> None:
+    import pty
+
+    hub.faults.rate_bps = 200 * 2**20
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.run(
+            [sys.executable, *ENTRY, "models", "download", REPO, FILE],
+            cwd=ROOT,
+            env=dict(os.environ, HF_ENDPOINT=hub.url),
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            text=True,
+            timeout=120,
+        )
+        os.close(follower)
+        follower = -1
+        drawn = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            drawn += chunk
+    finally:
+        if follower >= 0:
+            os.close(follower)
+        os.close(leader)
+    assert proc.returncode == 0
+    assert b"[#" in drawn and b"100%" in drawn and b"MB" in drawn
+    assert proc.stdout.startswith("Installed ")

@@ -141,3 +141,23 @@ def test_one_downloader_per_file(fake_hub: FakeHub) -> None:
     fake_hub.faults.rate_bps = None
     _, path = drain(download.download(starter_remote()))
     assert path.is_file()
+
+
+def test_split_model_downloads_every_part(fake_hub: FakeHub, tmp_path: Path) -> None:
+    from app.models import fit, gguf_write
+
+    for i in (1, 2):
+        name = f"big-Q4_0-0000{i}-of-00002.gguf"
+        src = gguf_write.tiny_llama(tmp_path / name, extra={"split.count": 2})
+        fake_hub.add_file("me/split-GGUF", name, src)
+    (remote,) = hub.files("me/split-GGUF")
+    seen, first = drain(download.download(remote))
+    assert first.name == "big-Q4_0-00001-of-00002.gguf"
+    assert (first.parent / "big-Q4_0-00002-of-00002.gguf").is_file()
+    assert seen[-1].done_bytes == remote.size
+    (model,) = [m for m in library.installed() if m.source.startswith("hf://")]
+    assert model.path == first
+    report = fit.check_fits(first, 512, machine=fit.Machine(fit.GiB, fit.GiB))
+    assert report.weights_bytes == 2 * model.info.weights_bytes  # type: ignore[union-attr]
+    library.remove(model.name)
+    assert not list(first.parent.glob("*.gguf"))
