@@ -220,6 +220,7 @@ def _download_part_locked(
         raise HearthError(f"{name}: the Hub reports {resolved.size} bytes but listed {size}; try again.")
     client = _client()
     failures = 0
+    refreshed = False
     last_emit = 0.0
     while have < size:
         cancel.raise_if_cancelled()
@@ -231,6 +232,11 @@ def _download_part_locked(
                                timeout=httpx2.Timeout(30.0, read=60.0)) as resp:  # fmt: skip
                 if resp.status_code in TRANSIENT_STATUS:
                     raise _Transient(f"HTTP {resp.status_code}")
+                if resp.status_code in (401, 403) and not refreshed:
+                    # signed CDN addresses expire (a long or resumed download): ask the Hub again
+                    refreshed = True
+                    resolved = hub.resolve(remote.repo_id, name, revision)
+                    raise _Transient(f"HTTP {resp.status_code} from the file server; asked the Hub again")
                 if resp.status_code == 416 and have >= size:
                     break
                 if resp.status_code == 200 and have:  # server ignored Range: start over

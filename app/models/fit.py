@@ -209,11 +209,22 @@ def plan(
                      summary, info.bytes_fetched or info.header_bytes_read)  # fmt: skip
 
 
-def check_fits(path: Path, n_ctx: int, n_gpu_layers: int = 0, machine: Machine | None = None) -> FitReport:
-    """Called by the chat engine before every load: reads the header and plans memory."""
+def check_fits(
+    path: Path,
+    n_ctx: int,
+    n_gpu_layers: int = 0,
+    machine: Machine | None = None,
+    kv_type: str = "f16",
+    swa_full: bool = True,
+) -> FitReport:
+    """Called by the chat engine before every load: reads the header and plans memory.
+
+    ``kv_type`` and ``swa_full`` must match what the engine passes to llama.cpp (``type_k``/``type_v``
+    and ``swa_full``; llama.cpp's defaults are f16 and a full-size SWA cache).
+    """
     info = gguf.read_file(Path(path))
     extra = _split_weights(Path(path), info)
-    return plan(info, n_ctx, n_gpu_layers, machine, weights_bytes=extra)
+    return plan(info, n_ctx, n_gpu_layers, machine, kv_type, swa_full, weights_bytes=extra)
 
 
 def _split_weights(path: Path, info: gguf.GgufInfo) -> int | None:

@@ -13,7 +13,8 @@ codes), serves REAL bytes (the starter GGUF, generated GGUFs), and injects fault
 * gated repos: resolve answers 401 ``X-Error-Code: GatedRepo`` without the right bearer token.
 
 Faults (see :class:`Faults`): drop the connection after N bytes, 5xx answers, corrupt bytes
-(hash mismatch), a bandwidth limit. Counters record requests and bytes sent per file.
+(hash mismatch), a bandwidth limit, expired CDN addresses (403). Counters record requests
+and bytes sent per file.
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ class Faults:
     errors_5xx: int = 0  # answer the next N file requests with 503
     corrupt_at: int | None = None  # flip the byte at this offset of every served body
     rate_bps: int | None = None  # bandwidth limit per response
+    expired: int = 0  # answer the next N file requests with 403, like an expired signed CDN address
 
 
 @dataclass
@@ -289,8 +291,13 @@ class _Handler(BaseHTTPRequestHandler):
             fail = faults.errors_5xx > 0
             if fail:
                 faults.errors_5xx -= 1
+            expired = faults.expired > 0
+            if expired:
+                faults.expired -= 1
         if fail:
             return self._error(503, "", "Service temporarily unavailable")
+        if expired:
+            return self._error(403, "", "Request has expired")
         start, end = 0, f.size - 1
         rng = self.headers.get("Range")
         if rng:

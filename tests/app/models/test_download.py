@@ -161,3 +161,12 @@ def test_split_model_downloads_every_part(fake_hub: FakeHub, tmp_path: Path) -> 
     assert report.weights_bytes == 2 * model.info.weights_bytes  # type: ignore[union-attr]
     library.remove(model.name)
     assert not list(first.parent.glob("*.gguf"))
+
+
+def test_expired_cdn_address_is_resolved_again(fake_hub: FakeHub, starter_model: Path) -> None:
+    fake_hub.faults.expired = 1
+    seen, path = drain(download.download(starter_remote(), backoff=0.01))
+    assert path.read_bytes() == starter_model.read_bytes()
+    heads = [q for m, q, _ in fake_hub.stats.requests if m == "HEAD" and "/resolve/" in q]
+    assert len(heads) == 2
+    assert any("asked the Hub again" in p.message for p in seen)
