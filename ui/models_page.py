@@ -134,6 +134,7 @@ class ModelsPage(QWidget):
     search_done = Signal()
     files_shown = Signal()
     download_changed = Signal(object)  # a DownloadRow whose state changed
+    pending_restored = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -150,6 +151,7 @@ class ModelsPage(QWidget):
         self._build()
         self.refresh_installed()
         self.refresh_recommended()
+        self.restore_pending()
 
     # -- layout ---------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -490,6 +492,27 @@ class ModelsPage(QWidget):
         self._active[id(row)] = self._run(work, f"downloading {remote.filename}", on_progress=progress,
                                           on_result=done, on_failed=failed, on_cancelled=cancelled,
                                           on_finished=finished)  # fmt: skip
+
+    def restore_pending(self) -> None:
+        """List downloads an earlier run left unfinished, paused: Resume continues them."""
+
+        def work(cancel: CancelToken) -> Any:
+            from app.models import download
+
+            return download.pending()
+
+        def done(found: Any) -> None:
+            from app.models.download import Progress
+
+            known = {r.remote for r in self.downloads.rows}
+            for remote, have in found:
+                if remote not in known:
+                    row = DownloadRow(remote, state="paused", message="unfinished from last time")
+                    row.progress = Progress(remote.filename, have, remote.size, 0.0, None, "paused")
+                    self.downloads.add(row)
+            self.pending_restored.emit()
+
+        self._run(work, "listing unfinished downloads", on_result=done)
 
     def pause(self, row: DownloadRow) -> None:
         job = self._active.get(id(row))

@@ -12,7 +12,9 @@ file: that is "pause"; :func:`discard` deletes it: that is "cancel".
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 import os
 import queue
 import re
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app import paths
+from app import atomic, paths
 from app.cancel import CancelToken
 from app.errors import HearthError
 from app.models import hub
@@ -70,6 +72,37 @@ def discard(remote: hub.RemoteFile) -> None:
         part = part_path(remote.repo_id, name, sha)
         part.unlink(missing_ok=True)
         part.with_name(part.name + ".lock").unlink(missing_ok=True)
+        _sidecar(part).unlink(missing_ok=True)
+
+
+def _sidecar(part: Path) -> Path:
+    """``<part>.json``: which model a partial file belongs to, so it can be listed after a restart."""
+    return part.with_name(part.name + ".json")
+
+
+def pending() -> list[tuple[hub.RemoteFile, int]]:
+    """Unfinished downloads left in ``downloads_dir()`` (by an earlier run): model and bytes on disk."""
+    out: dict[tuple[str, str], tuple[hub.RemoteFile, int]] = {}
+    for meta in sorted(paths.downloads_dir().glob("*.part.json")):
+        try:
+            data = json.loads(meta.read_text(encoding="utf-8"))
+            remote = hub.RemoteFile(
+                data["repo_id"], data["filename"], int(data["size"]), data["sha256"],
+                tuple(data["parts"]), tuple(int(s) for s in data["part_sizes"]), tuple(data["part_sha256"]),
+            )  # fmt: skip
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # a damaged note only hides the entry; the part file stays for a manual retry
+        have = 0
+        for name, size, sha in zip(remote.parts, remote.part_sizes, remote.part_sha256, strict=True):
+            part = part_path(remote.repo_id, name, sha)
+            if part.exists():
+                have += part.stat().st_size
+            elif (model_folder(remote.repo_id) / name).exists():
+                have += size
+        parts = zip(remote.parts, remote.part_sha256, strict=True)
+        if any(part_path(remote.repo_id, n, s).exists() for n, s in parts):
+            out[(remote.repo_id, remote.filename)] = (remote, have)
+    return list(out.values())
 
 
 def find_remote(repo_id: str, filename: str, revision: str | None = None) -> hub.RemoteFile:
@@ -212,6 +245,8 @@ def _download_part_locked(
         part.unlink()
         have = 0
     _check_disk(part, target, size - have)
+    if not _sidecar(part).exists():
+        atomic.write_text(_sidecar(part), json.dumps(dataclasses.asdict(remote)))
     if have:
         yield Progress(name, done_before + have, total, 0.0, None, "resuming", "checking the partial file")
     hasher = _hash_prefix(part, cancel) if have else hashlib.sha256()
@@ -341,9 +376,11 @@ def _verify_and_install(
         quarantine.mkdir(exist_ok=True)
         bad = quarantine / part.name.removesuffix(".part")
         os.replace(part, bad)
+        _sidecar(part).unlink(missing_ok=True)
         raise HearthError(
             f"{target.name} is corrupt: its SHA-256 does not match the Hub's, so it was not installed "
             f"(moved to {bad}). Download it again."
         )
     os.replace(part, target)
     library.record(target, source=f"hf://{remote.repo_id}/{target.name}", sha256=got)
+    _sidecar(part).unlink(missing_ok=True)

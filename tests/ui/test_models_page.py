@@ -162,3 +162,27 @@ def test_import_delete_and_open_folder(page: ModelsPage, qtbot: QtBot, tmp_path:
         page.delete_selected()
     assert [r.model.source for r in page.installed.rows] == ["starter"]
     assert tiny.exists()
+
+
+def test_unfinished_download_from_last_run_resumes(hub: FakeHub, qtbot: QtBot, starter_model: Path) -> None:
+    from app.errors import HearthError
+    from app.models import download
+    from app.models import hub as hubmod
+
+    (remote,) = [r for r in hubmod.files(REPO) if r.filename == FILE]
+    hub.faults.drop_after, hub.faults.drop_times = 8 * 2**20, 1
+    with pytest.raises(HearthError):
+        for _ in download.download(remote, retries=0):
+            pass
+    p = ModelsPage()
+    qtbot.addWidget(p)
+    try:
+        qtbot.waitUntil(lambda: len(p.downloads.rows) == 1, timeout=WAIT)
+        (row,) = p.downloads.rows
+        assert row.state == "paused" and row.progress is not None and row.progress.done_bytes == 8 * 2**20
+        p.resume(row)
+        wait_state(qtbot, p, row, "done")
+        assert Path(row.path).read_bytes() == starter_model.read_bytes()
+    finally:
+        p.shutdown()
+        QThreadPool.globalInstance().waitForDone(WAIT)

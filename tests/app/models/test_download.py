@@ -170,3 +170,25 @@ def test_expired_cdn_address_is_resolved_again(fake_hub: FakeHub, starter_model:
     heads = [q for m, q, _ in fake_hub.stats.requests if m == "HEAD" and "/resolve/" in q]
     assert len(heads) == 2
     assert any("asked the Hub again" in p.message for p in seen)
+
+
+def test_unfinished_downloads_are_listed_after_a_restart(fake_hub: FakeHub) -> None:
+    fake_hub.faults.drop_after, fake_hub.faults.drop_times = 5 * MiB, 1
+    with pytest.raises(HearthError):
+        drain(download.download(starter_remote(), retries=0))
+    ((remote, have),) = download.pending()
+    assert remote == starter_remote() and have == 5 * MiB
+    drain(download.download(remote))
+    assert download.pending() == []
+
+
+def test_discarded_and_corrupt_downloads_are_not_pending(fake_hub: FakeHub) -> None:
+    fake_hub.faults.drop_after, fake_hub.faults.drop_times = 5 * MiB, 1
+    with pytest.raises(HearthError):
+        drain(download.download(starter_remote(), retries=0))
+    download.discard(starter_remote())
+    assert download.pending() == [] and not list(paths.downloads_dir().iterdir())
+    fake_hub.faults.corrupt_at = 10
+    with pytest.raises(HearthError):
+        drain(download.download(starter_remote()))
+    assert download.pending() == []
