@@ -12,25 +12,24 @@ file: that is "pause"; :func:`discard` deletes it: that is "cancel".
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-import json
 import os
 import queue
-import re
 import shutil
 import threading
 import time
-from collections.abc import Generator, Iterator
-from contextlib import contextmanager
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app import atomic, paths
+from app import paths
 from app.cancel import CancelToken
 from app.errors import HearthError
-from app.models import hub
+from app.models import hub, partial
+from app.models.partial import discard, model_folder, part_path, pending
+
+__all__ = ["Progress", "discard", "download", "find_remote", "model_folder", "part_path", "pending"]
 
 CHUNK = 1 << 20  # local reads (hashing a resumed prefix)
 DISK_MARGIN = 64 * 2**20
@@ -50,59 +49,6 @@ class Progress:
     @property
     def fraction(self) -> float:
         return self.done_bytes / self.total_bytes if self.total_bytes else 0.0
-
-
-def _safe(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", text)
-
-
-def model_folder(repo_id: str) -> Path:
-    return paths.models_dir() / _safe(repo_id.replace("/", "__"))
-
-
-def part_path(repo_id: str, filename: str, sha256: str) -> Path:
-    return (
-        paths.downloads_dir() / f"{_safe(repo_id.replace('/', '__'))}__{_safe(filename)}.{sha256[:16]}.part"
-    )
-
-
-def discard(remote: hub.RemoteFile) -> None:
-    """Cancel for good: delete the partial files of ``remote``."""
-    for name, sha in zip(remote.parts, remote.part_sha256, strict=True):
-        part = part_path(remote.repo_id, name, sha)
-        part.unlink(missing_ok=True)
-        part.with_name(part.name + ".lock").unlink(missing_ok=True)
-        _sidecar(part).unlink(missing_ok=True)
-
-
-def _sidecar(part: Path) -> Path:
-    """``<part>.json``: which model a partial file belongs to, so it can be listed after a restart."""
-    return part.with_name(part.name + ".json")
-
-
-def pending() -> list[tuple[hub.RemoteFile, int]]:
-    """Unfinished downloads left in ``downloads_dir()`` (by an earlier run): model and bytes on disk."""
-    out: dict[tuple[str, str], tuple[hub.RemoteFile, int]] = {}
-    for meta in sorted(paths.downloads_dir().glob("*.part.json")):
-        try:
-            data = json.loads(meta.read_text(encoding="utf-8"))
-            remote = hub.RemoteFile(
-                data["repo_id"], data["filename"], int(data["size"]), data["sha256"],
-                tuple(data["parts"]), tuple(int(s) for s in data["part_sizes"]), tuple(data["part_sha256"]),
-            )  # fmt: skip
-        except (OSError, ValueError, KeyError, TypeError):
-            continue  # a damaged note only hides the entry; the part file stays for a manual retry
-        have = 0
-        for name, size, sha in zip(remote.parts, remote.part_sizes, remote.part_sha256, strict=True):
-            part = part_path(remote.repo_id, name, sha)
-            if part.exists():
-                have += part.stat().st_size
-            elif (model_folder(remote.repo_id) / name).exists():
-                have += size
-        parts = zip(remote.parts, remote.part_sha256, strict=True)
-        if any(part_path(remote.repo_id, n, s).exists() for n, s in parts):
-            out[(remote.repo_id, remote.filename)] = (remote, have)
-    return list(out.values())
 
 
 def find_remote(repo_id: str, filename: str, revision: str | None = None) -> hub.RemoteFile:
@@ -194,30 +140,10 @@ def _download_part(
     done_before: int,
     speed: _Speed,
 ) -> Generator[Progress, None, None]:
-    with _exclusive(part_path(remote.repo_id, name, sha), name):
+    with partial.exclusive(part_path(remote.repo_id, name, sha), name):
         yield from _download_part_locked(
             remote, name, size, sha, target, cancel, revision, retries, backoff, chunk, done_before, speed
         )
-
-
-@contextmanager
-def _exclusive(part: Path, label: str) -> Iterator[None]:
-    """One downloader per part file: a second Hearth window or command gets a plain error."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory locks here; the sha256 check still catches a mix-up
-        yield
-        return
-    part.parent.mkdir(parents=True, exist_ok=True)
-    with part.with_name(part.name + ".lock").open("a") as fh:
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise HearthError(f"{label} is already being downloaded by another Hearth window.") from exc
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 def _download_part_locked(
@@ -245,8 +171,7 @@ def _download_part_locked(
         part.unlink()
         have = 0
     _check_disk(part, target, size - have)
-    if not _sidecar(part).exists():
-        atomic.write_text(_sidecar(part), json.dumps(dataclasses.asdict(remote)))
+    partial.write_note(part, remote)
     if have:
         yield Progress(name, done_before + have, total, 0.0, None, "resuming", "checking the partial file")
     hasher = _hash_prefix(part, cancel) if have else hashlib.sha256()
@@ -376,11 +301,11 @@ def _verify_and_install(
         quarantine.mkdir(exist_ok=True)
         bad = quarantine / part.name.removesuffix(".part")
         os.replace(part, bad)
-        _sidecar(part).unlink(missing_ok=True)
+        partial.sidecar(part).unlink(missing_ok=True)
         raise HearthError(
             f"{target.name} is corrupt: its SHA-256 does not match the Hub's, so it was not installed "
             f"(moved to {bad}). Download it again."
         )
     os.replace(part, target)
     library.record(target, source=f"hf://{remote.repo_id}/{target.name}", sha256=got)
-    _sidecar(part).unlink(missing_ok=True)
+    partial.sidecar(part).unlink(missing_ok=True)
