@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QVBoxLayout, QWidget
 
 from app import settings
 from app.cancel import CancelToken
@@ -29,6 +29,8 @@ class DownloadsPanel(QWidget):
         self.model = DownloadsModel(self)
         self.view = table(self.model)
         self.view.setItemDelegateForColumn(1, ProgressDelegate(self.view))
+        self.view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
+        self.view.setColumnWidth(1, 180)
         row = buttons(("Pause", lambda: self._on_selected_download(self.pause)),
                       ("Resume", lambda: self._on_selected_download(self.resume)),
                       ("Cancel", lambda: self._on_selected_download(self.cancel)))  # fmt: skip
