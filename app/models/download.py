@@ -89,7 +89,11 @@ def download(
     speed = _Speed()
     for name, size, sha in zip(remote.parts, remote.part_sizes, remote.part_sha256, strict=True):
         target = folder / name
-        if target.is_file() and target.stat().st_size == size and _recorded_sha(target) == sha:
+        if (
+            target.is_file()
+            and target.stat().st_size == size
+            and _recorded_sha(target) == sha.removeprefix(hub.GIT_SHA1)
+        ):
             done_before += size
             continue
         yield from _download_part(remote, name, size, sha, target, cancel, revision, retries, backoff, chunk,
@@ -117,8 +121,15 @@ def _check_disk(part: Path, target: Path, remaining: int) -> None:
             )
 
 
-def _hash_prefix(part: Path, cancel: CancelToken) -> hashlib._Hash:
-    h = hashlib.sha256()
+def _new_hasher(expected: str, size: int) -> Any:
+    """sha256 for LFS files; for files stored in git, the git blob id: sha1 of "blob <size>\\0" + bytes."""
+    if expected.startswith(hub.GIT_SHA1):
+        return hashlib.sha1(b"blob %d\0" % size, usedforsecurity=False)
+    return hashlib.sha256()
+
+
+def _hash_prefix(part: Path, cancel: CancelToken, expected: str, size: int) -> Any:
+    h = _new_hasher(expected, size)
     with part.open("rb") as fh:
         while block := fh.read(8 * CHUNK):
             cancel.raise_if_cancelled()
@@ -174,7 +185,9 @@ def _download_part_locked(
     partial.write_note(part, remote)
     if have:
         yield Progress(name, done_before + have, total, 0.0, None, "resuming", "checking the partial file")
-    hasher = _hash_prefix(part, cancel) if have else hashlib.sha256()
+    if not sha:
+        raise HearthError(f"The Hub gave no checksum for {name}; Hearth does not install unverified files.")
+    hasher = _hash_prefix(part, cancel, sha, size) if have else _new_hasher(sha, size)
     resolved = hub.resolve(remote.repo_id, name, revision)
     if resolved.size and resolved.size != size:
         raise HearthError(f"{name}: the Hub reports {resolved.size} bytes but listed {size}; try again.")
@@ -200,7 +213,7 @@ def _download_part_locked(
                 if resp.status_code == 416 and have >= size:
                     break
                 if resp.status_code == 200 and have:  # server ignored Range: start over
-                    have, hasher = 0, hashlib.sha256()
+                    have, hasher = 0, _new_hasher(sha, size)
                     part.unlink(missing_ok=True)
                 elif resp.status_code not in (200, 206):
                     raise HearthError(f"Downloading {name}: the server answered HTTP {resp.status_code}.")
@@ -233,10 +246,10 @@ def _download_part_locked(
             _sleep(wait, cancel)
             on_disk = part.stat().st_size if part.exists() else 0
             if on_disk != have:  # a block was written but not hashed (or vice versa): rehash
-                hasher = _hash_prefix(part, cancel) if on_disk else hashlib.sha256()
+                hasher = _hash_prefix(part, cancel, sha, size) if on_disk else _new_hasher(sha, size)
                 have = on_disk
     yield Progress(name, done_before + have, total, 0.0, None, "verifying", "checking sha256")
-    _verify_and_install(part, target, hasher.hexdigest(), sha, remote, size)
+    _verify_and_install(part, target, hasher.hexdigest(), sha.removeprefix(hub.GIT_SHA1), remote, size)
 
 
 class _Transient(Exception):
@@ -296,7 +309,7 @@ def _verify_and_install(
 ) -> None:
     from app.models import library
 
-    if part.stat().st_size != size or (expected and got != expected):
+    if part.stat().st_size != size or got != expected:
         quarantine = paths.downloads_dir() / "quarantine"
         quarantine.mkdir(exist_ok=True)
         bad = quarantine / part.name.removesuffix(".part")

@@ -22,6 +22,7 @@ from app.models import fit, gguf, names
 
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 DEFAULT_ENDPOINT = "https://huggingface.co"
+GIT_SHA1 = "git-sha1:"  # prefix of expected digests that are git blob ids, not sha256
 T = TypeVar("T")
 
 
@@ -132,7 +133,8 @@ def files(repo_id: str, revision: str | None = None) -> list[RemoteFile]:
         if not name.lower().endswith(".gguf") or "mmproj" in name.lower():
             continue
         size = int(s.lfs.size if s.lfs else s.size or 0)
-        sha = s.lfs.sha256 if s.lfs else ""
+        # LFS files carry a sha256; small files kept in git only their git blob id (a sha1)
+        sha = s.lfs.sha256 if s.lfs else (f"{GIT_SHA1}{s.blob_id}" if s.blob_id else "")
         split = names.split_info(name)
         if split is None:
             singles.append(RemoteFile(repo_id, name, size, sha, (name,), (size,), (sha,)))

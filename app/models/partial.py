@@ -29,7 +29,8 @@ def model_folder(repo_id: str) -> Path:
 
 def part_path(repo_id: str, filename: str, sha256: str) -> Path:
     return (
-        paths.downloads_dir() / f"{_safe(repo_id.replace('/', '__'))}__{_safe(filename)}.{sha256[:16]}.part"
+        paths.downloads_dir()
+        / f"{_safe(repo_id.replace('/', '__'))}__{_safe(filename)}.{sha256.split(':')[-1][:16]}.part"
     )
 
 

@@ -40,15 +40,19 @@ class HubFile:
     path: Path  # served bytes come from this real file
     size: int = 0
     sha256: str = ""
+    lfs: bool = True  # False: a small file kept in git, known only by its git blob id (sha1)
+    git_oid: str = ""
 
     def __post_init__(self) -> None:
         self.size = self.path.stat().st_size
-        if not self.sha256:
-            h = hashlib.sha256()
-            with self.path.open("rb") as fh:
-                while block := fh.read(CHUNK):
-                    h.update(block)
-            self.sha256 = h.hexdigest()
+        h = hashlib.sha256()
+        g = hashlib.sha1(b"blob %d\0" % self.size, usedforsecurity=False)
+        with self.path.open("rb") as fh:
+            while block := fh.read(CHUNK):
+                h.update(block)
+                g.update(block)
+        self.sha256 = self.sha256 or h.hexdigest()
+        self.git_oid = g.hexdigest()
 
 
 @dataclass
@@ -114,9 +118,9 @@ class FakeHub:
         for t in self._threads:
             t.join(timeout=5)
 
-    def add_file(self, repo_id: str, filename: str, path: Path, **repo_kw: Any) -> HubFile:
+    def add_file(self, repo_id: str, filename: str, path: Path, lfs: bool = True, **repo_kw: Any) -> HubFile:
         repo = self.repos.setdefault(repo_id, HubRepo(repo_id, **repo_kw))
-        repo.files[filename] = HubFile(path)
+        repo.files[filename] = HubFile(path, lfs=lfs)
         return repo.files[filename]
 
     def file_url(self, repo_id: str, filename: str) -> str:
@@ -178,7 +182,9 @@ class _Handler(BaseHTTPRequestHandler):
         return False
 
     def _entry(self, name: str, f: HubFile) -> dict[str, Any]:
-        oid = hashlib.sha1(f.sha256.encode()).hexdigest()
+        if not f.lfs:
+            return {"type": "file", "oid": f.git_oid, "size": f.size, "path": name}
+        oid = hashlib.sha1(f.sha256.encode(), usedforsecurity=False).hexdigest()  # the pointer file's id
         return {"type": "file", "oid": oid, "size": f.size, "path": name,
                 "lfs": {"oid": f.sha256, "size": f.size, "pointerSize": 134}}  # fmt: skip
 
@@ -245,8 +251,9 @@ class _Handler(BaseHTTPRequestHandler):
         for name, f in repo.files.items():
             entry: dict[str, Any] = {"rfilename": name}
             if blobs:
-                entry.update(size=f.size, blobId=self._entry(name, f)["oid"],
-                             lfs={"size": f.size, "sha256": f.sha256, "pointerSize": 134})  # fmt: skip
+                entry.update(size=f.size, blobId=self._entry(name, f)["oid"])
+                if f.lfs:
+                    entry["lfs"] = {"size": f.size, "sha256": f.sha256, "pointerSize": 134}
             siblings.append(entry)
         self._json({"id": repo.repo_id, "_id": repo.repo_id, "modelId": repo.repo_id, "sha": repo.sha,
                     "private": False, "gated": "auto" if repo.gated else False, "disabled": False,

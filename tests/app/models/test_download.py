@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from collections.abc import Generator
 from pathlib import Path
@@ -192,3 +193,22 @@ def test_discarded_and_corrupt_downloads_are_not_pending(fake_hub: FakeHub) -> N
     with pytest.raises(HearthError):
         drain(download.download(starter_remote()))
     assert download.pending() == []
+
+
+def test_file_kept_in_git_is_checked_by_its_blob_id(fake_hub: FakeHub, tiny_gguf: Path) -> None:
+    served = fake_hub.add_file("me/small-GGUF", tiny_gguf.name, tiny_gguf, lfs=False)
+    (remote,) = hub.files("me/small-GGUF")
+    assert remote.sha256 == f"{hub.GIT_SHA1}{served.git_oid}"
+    _, path = drain(download.download(remote))
+    assert path.read_bytes() == tiny_gguf.read_bytes()
+    fake_hub.faults.corrupt_at = 100
+    library.remove(path.name)
+    with pytest.raises(HearthError, match="does not match"):
+        drain(download.download(remote))
+
+
+def test_no_checksum_no_install(fake_hub: FakeHub) -> None:
+    remote = dataclasses.replace(starter_remote(), sha256="", part_sha256=("",))
+    with pytest.raises(HearthError, match="unverified"):
+        drain(download.download(remote))
+    assert fake_hub.stats.sent(STARTER_FILE) == 0
