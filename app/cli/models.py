@@ -88,6 +88,11 @@ def _list(args: argparse.Namespace) -> int:
         rows.append(row)
         verdict = report.verdict if report else f"unreadable: {m.error}"
         lines.append(f"{m.name:<48} {m.quant:<8} {_gb(m.size):>9}  {verdict}  ({m.source})")
+    from app.models import download
+
+    for remote, have in download.pending():
+        done = f"{have / 1e6:.0f} of {remote.size / 1e6:.0f} MB"
+        lines.append(f"unfinished: {remote.repo_id} {remote.filename} ({done}; download again to resume)")
     return _out(args, rows, "\n".join(lines) or f"No models installed yet (folder: {library.folder()}).")
 
 

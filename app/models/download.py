@@ -5,8 +5,9 @@ the next run (the part's name carries the expected sha256, so a changed upstream
 resumes onto stale bytes). Transient failures (connection drops, timeouts, 429/5xx) are retried
 with exponential backoff; the retry budget resets whenever bytes arrive. When the file is complete
 its sha256 (hashed while downloading, plus the resumed prefix) is compared with the Hub's LFS
-sha256 BEFORE the file is moved, atomically, into ``models_dir()``: a mismatch moves the bytes
-to ``downloads_dir()/quarantine`` and raises a plain error. Cancelling (the token) keeps the part
+sha256 (small files kept in git: their git blob id) BEFORE the file is moved, atomically, into
+``models_dir()``: a mismatch moves the bytes to ``downloads_dir()/quarantine`` and raises a plain
+error; a file the Hub gave no checksum for is not installed at all. Cancelling (the token) keeps the part
 file: that is "pause"; :func:`discard` deletes it: that is "cancel".
 """
 

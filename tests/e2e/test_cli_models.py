@@ -82,6 +82,8 @@ def test_download_resumes_when_run_again(hub: FakeHub, starter_model: Path) -> N
     first = hearth("download", REPO, FILE, hub_url=hub.url)
     assert first.returncode == 2
     assert first.stderr.startswith("hearth: ") and first.stderr.count("\n") == 1
+    listed = hearth("list", hub_url=hub.url)
+    assert f"unfinished: {REPO} {FILE} (31 of 98 MB" in listed.stdout
     hub.faults.drop_times = 0
     sent_before = hub.stats.sent(FILE)
     second = hearth("download", REPO, FILE, hub_url=hub.url)
