@@ -97,7 +97,12 @@ class Embedder:
         import torch
 
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        batches = [order[a : a + batch_size] for a in range(0, len(order), batch_size)]
+        # as many batches as a multiple of the workers, so no worker idles at the end
+        n_batches = -(-len(order) // batch_size)
+        if self.workers > 1 and n_batches > 1:
+            n_batches = self.workers * -(-n_batches // self.workers)
+        size = -(-len(order) // n_batches)
+        batches = [order[a : a + size] for a in range(0, len(order), size)]
         out = np.empty((len(texts), self.dim), dtype=np.float32)
 
         def run(idx: list[int]) -> None:
