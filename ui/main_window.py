@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QSettings, Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -37,11 +37,13 @@ from app.chat.session import ChatSession, PendingReply
 from app.chat.store import ChatStore
 from app.chat.types import ModelInfo, Stats
 from app.models import bundled
-from ui import jobs, messages
+from ui import messages, pdf_viewer
 from ui.chat_input import ChatInput
 from ui.conversations import ConversationListModel
+from ui.docs_panel import DocsPanel
 from ui.inference import Grounding, InferenceController
 from ui.message_view import MessageView
+from ui.models_page import ModelsPage
 from ui.settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
@@ -72,7 +74,6 @@ class MainWindow(QMainWindow):
         else:
             self.select_conversation(self.conv_model.id_at(0))
         self.load_model(self.settings.chat.model_path)
-        self._refresh_libraries()
 
     # layout ----------------------------------------------------------------------------------
 
@@ -128,8 +129,13 @@ class MainWindow(QMainWindow):
         splitter.addWidget(chat)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([220, 700])
+        self.models_page = ModelsPage()
+        self.docs_panel = DocsPanel()
         self.tabs = QTabWidget()
         self.tabs.addTab(splitter, "Chat")
+        self.tabs.addTab(self.models_page, "Models")
+        self.tabs.addTab(self.docs_panel, "Documents")
+        self.setAcceptDrops(True)  # PDFs and folders dropped anywhere go to the Documents tab
         self.setCentralWidget(self.tabs)
 
         self.model_label = QLabel("No model")
@@ -182,6 +188,8 @@ class MainWindow(QMainWindow):
         self.regen_button.clicked.connect(self.regenerate)
         self.view.edit_requested.connect(self.begin_edit)
         self.view.source_requested.connect(self.open_source)
+        self.models_page.load_requested.connect(self._load_from_library)
+        self.docs_panel.libraries_changed.connect(self.set_libraries)
         c = self.controller
         c.model_loading.connect(lambda name: self.model_label.setText(f"Loading {name}…"))
         c.model_loaded.connect(self._on_model_loaded)
@@ -426,23 +434,6 @@ class MainWindow(QMainWindow):
         if self.conversation_id is not None:
             self._show_docs_choice(self.store.conversation(self.conversation_id).libraries)
 
-    def _refresh_libraries(self) -> None:
-        chroma_url = self.settings.docs.chroma_url
-
-        def list_libraries(cancel: object) -> list[str]:
-            from app.docs.index import DocIndex
-
-            index = DocIndex(chroma_url)
-            try:
-                return index.libraries()
-            finally:
-                index.close()
-
-        job = jobs.Job(list_libraries, "listing document libraries")
-        job.signals.result.connect(self.set_libraries)
-        job.signals.failed.connect(messages.bridge().show_error)
-        jobs.start(job)
-
     def _show_docs_choice(self, chosen: list[str]) -> None:
         self.docs_button.setText("Documents: " + (", ".join(chosen) if chosen else "none"))
 
@@ -470,10 +461,24 @@ class MainWindow(QMainWindow):
 
     @Slot(dict)
     def open_source(self, source: dict[str, object]) -> None:
-        from ui.pdf_viewer import open_pdf
+        """A cited source: its PDF at that page, the passage highlighted, in a window of its own."""
+        pdf_viewer.open_source(source)
 
-        open_pdf(str(source.get("path") or source.get("file")), int(str(source.get("page", 1))),
-                 str(source.get("excerpt", "")), parent=self)  # fmt: skip
+    @Slot(str)
+    def _load_from_library(self, path: str) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.load_model(path)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if DocsPanel.dropped_paths(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = DocsPanel.dropped_paths(event)
+        if paths:
+            self.tabs.setCurrentWidget(self.docs_panel)
+            self.docs_panel.add_paths(paths)
+            event.acceptProposedAction()
 
     # settings, errors, lifecycle -------------------------------------------------------------
 
@@ -517,6 +522,8 @@ class MainWindow(QMainWindow):
         if self.pending is not None:  # keep what was generated so far
             self.session.finish(self.pending.message_id, self.reply_text, None, status="stopped")
             self.pending = None
+        self.models_page.shutdown()
+        self.docs_panel.shutdown()
         self.controller.shutdown()
         self.store.close()
         super().closeEvent(event)

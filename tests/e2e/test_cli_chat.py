@@ -60,3 +60,20 @@ def test_errors_are_one_plain_line_exit_2(tmp_path: Path) -> None:
         assert out.returncode == 2
         assert out.stderr.count("\n") == 1 and out.stderr.startswith("hearth: ")
         assert "Traceback" not in out.stderr
+
+
+def test_ask_library_cites_file_and_page(tmp_path: Path, hearth_home: Path) -> None:
+    from tests.fakes.pdfs import FACTS, fact_pdf
+
+    pdf = fact_pdf(tmp_path / "keeper.pdf", pages=6)
+    added = hearth("docs", "add", str(pdf), "--library", "notes", "--json")
+    assert added.returncode == 0, added.stderr
+    fact = FACTS[0]
+    out = hearth(
+        "ask", fact.question, "--library", "notes", "--json", "--max-tokens", "24", "--temperature", "0"
+    )
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["answer"].strip()
+    pages = [s["page"] for s in data["sources"] if s["file"] == "keeper.pdf"]
+    assert fact.page in pages
