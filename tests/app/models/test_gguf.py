@@ -63,8 +63,9 @@ def test_skips_fixed_size_arrays_without_reading(gemma_model: Path) -> None:
         head = fh.read(8 * 2**20)
     src = CountingSource(head)
     info = gguf.read(src)
-    # scores and token types (2 x 262144 x 4 bytes) are seeked over, not read
-    assert src.read_bytes < info.header_bytes_read - 2 * 262144 * 4 + 4096
+    # scores and token types (2 x 262144 x 4 bytes) are seeked over, not read (one block of the
+    # vocabulary's read-ahead is given back and read again)
+    assert src.read_bytes < info.header_bytes_read - 2 * 262144 * 4 + 4096 + gguf._STRING_BLOCK
 
 
 def test_generated_roundtrip(tiny_gguf: Path) -> None:
@@ -149,3 +150,35 @@ def test_header_without_architecture_keys(tmp_path: Path) -> None:
 
     report = fit.plan(info, 2048, machine=fit.Machine(8 * 2**30, 8 * 2**30))
     assert report.kv_cache_bytes == 0 and report.fits
+
+
+def _string_array(key: str, items: list[bytes]) -> bytes:
+    k = key.encode()
+    body = b"".join(struct.pack("<Q", len(s)) + s for s in items)
+    return struct.pack("<Q", len(k)) + k + struct.pack("<IIQ", gguf.T_ARRAY, gguf.T_STRING, len(items)) + body
+
+
+def test_long_string_arrays_are_skipped_across_read_blocks() -> None:
+    # a vocabulary bigger than one read block, with a token longer than a block in the middle
+    tokens = [b"tok%d" % i for i in range(20_000)]
+    tokens[10_000] = b"x" * (3 * gguf._STRING_BLOCK)
+    name = _kv_string("general.name", 4) + b"name"
+    data = _header(0, 2) + _string_array("tokenizer.ggml.tokens", tokens) + name
+    info = gguf.read(io.BytesIO(data))
+    assert info.metadata["tokenizer.ggml.tokens"] == "<array of 20000>"
+    assert info.metadata["general.name"] == "name"
+    assert info.header_bytes_read == len(data)
+
+
+@pytest.mark.parametrize("cut", [1, 5, 9])  # inside the last body, the last length, the one before
+def test_truncated_string_array(cut: int) -> None:
+    data = _header(0, 1) + _string_array("tokenizer.ggml.tokens", [b"ab"] * 1000)
+    with pytest.raises(GgufError, match="truncated"):
+        gguf.read(io.BytesIO(data[:-cut]))
+
+
+def test_oversized_string_inside_an_array() -> None:
+    array = _string_array("tokens", [b"a"] * 100 + [b""])
+    data = _header(0, 1) + array[:-8] + struct.pack("<Q", 2**40)  # the last string claims 1 TiB
+    with pytest.raises(GgufError, match="oversized string"):
+        gguf.read(io.BytesIO(data))
