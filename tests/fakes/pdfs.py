@@ -154,16 +154,21 @@ def long_pdf(path: Path, pages: int = 1000) -> Path:
 
 
 def encrypted_pdf(
-    path: Path, source: Path, password: str = "secret", user_password: str | None = None
+    path: Path,
+    source: Path,
+    password: str = "secret",
+    user_password: str | None = None,
+    algorithm: str = "RC4-128",
 ) -> Path:
-    """``source`` encrypted; ``user_password=""`` makes one that opens without a password."""
+    """``source`` encrypted; ``user_password=""`` makes one that opens without a password (as PDFs
+    that only restrict printing or copying do); ``algorithm="AES-256"`` like current PDF writers."""
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(source))
     writer.encrypt(
         user_password=password if user_password is None else user_password,
         owner_password=password,
-        algorithm="RC4-128",
+        algorithm=algorithm,
     )
     with path.open("wb") as fh:
         writer.write(fh)
@@ -205,6 +210,8 @@ def bad_corpus(folder: Path) -> dict[str, str]:
     good = fact_pdf(folder / "good.pdf", pages=3, facts=FACTS[:1])
     encrypted_pdf(folder / "locked.pdf", good)
     encrypted_pdf(folder / "open-encrypted.pdf", good, user_password="")
+    encrypted_pdf(folder / "open-aes.pdf", good, user_password="", algorithm="AES-256")
+    encrypted_pdf(folder / "locked-aes.pdf", good, algorithm="AES-256")
     truncated_pdf(folder / "truncated.pdf", good)
     (folder / "empty.pdf").write_bytes(b"")
     (folder / "notes.pdf").write_text("These are plain text notes, not a PDF.\n", encoding="utf-8")
@@ -214,6 +221,8 @@ def bad_corpus(folder: Path) -> dict[str, str]:
         "good.pdf": "indexed",
         "locked.pdf": "failed",
         "open-encrypted.pdf": "indexed",
+        "open-aes.pdf": "indexed",
+        "locked-aes.pdf": "failed",
         "truncated.pdf": "failed",
         "empty.pdf": "failed",
         "notes.pdf": "failed",

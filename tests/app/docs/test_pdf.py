@@ -35,6 +35,8 @@ def test_bad_corpus_statuses(tmp_path: Path) -> None:
     for name, status in expected.items():
         assert (got[name].error is None) == (status == "indexed"), (name, got[name].error)
     assert "password" in (got["locked.pdf"].error or "")
+    assert "password" in (got["locked-aes.pdf"].error or "")
+    assert got["open-aes.pdf"].page_count == 3
     assert "scanned" in (got["scan.pdf"].error or "")
     assert "not a PDF" in (got["notes.pdf"].error or "")
     assert "empty" in (got["empty.pdf"].error or "")
