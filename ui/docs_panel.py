@@ -4,15 +4,18 @@ Self-contained widget for a tab or dock: ``DocsPanel(parent=None)``. Every index
 pooled job (``ui.jobs``): listing, ingestion (progress: files, pages, chunks, ETA), removal. Heavy
 libraries (torch, sentence-transformers, chromadb, pypdf) are imported inside those jobs only.
 ``libraries_changed(list)`` tells the window which libraries exist so each chat can pick some;
-``shutdown()`` cancels running jobs. Errors go to ``ui.messages.bridge()``.
+``shutdown()`` cancels running jobs. Errors go to ``ui.messages.bridge()``. Watched folders (kept
+in sync: new or changed PDFs indexed, deleted ones removed) are remembered across restarts; their
+watchers sleep between polls on a pool of their own, so they never hold up the shared job pool.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Signal, Slot
+from PySide6.QtCore import QModelIndex, QThreadPool, Signal, Slot
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QProgressBar,
     QPushButton,
     QTableView,
@@ -53,9 +57,13 @@ class DocsPanel(QWidget):
         self.libraries: list[str] = []
         self._jobs: dict[object, jobs.Job] = {}  # job.signals -> job, while running
         self._ingest: jobs.Job | None = None
+        self._watchers: dict[str, jobs.Job] = {}  # folder -> its running watch job
+        self.watch_pool = QThreadPool(self)
+        self.watch_pool.setMaxThreadCount(64)  # watchers mostly sleep
         self.setAcceptDrops(True)
         self._build()
         self.refresh()
+        self._resume_watches()
 
     # layout ------------------------------------------------------------------------------------
 
@@ -68,12 +76,15 @@ class DocsPanel(QWidget):
         self.add_files_button = QPushButton("Add PDFs…", self)
         self.add_folder_button = QPushButton("Add folder…", self)
         self.remove_button = QPushButton("Remove", self)
+        self.watch_button = QPushButton("Watched folders", self)
+        self.watch_menu = QMenu(self)
+        self.watch_button.setMenu(self.watch_menu)
         self.cancel_button = QPushButton("Cancel", self)
         self.cancel_button.setEnabled(False)
         top = QHBoxLayout()
         top.addWidget(QLabel("Library:", self))
         top.addWidget(self.library_box, 1)
-        for b in (self.add_files_button, self.add_folder_button, self.remove_button):
+        for b in (self.add_files_button, self.add_folder_button, self.watch_button, self.remove_button):
             top.addWidget(b)
 
         self.model = DocumentsModel(self)
@@ -240,8 +251,87 @@ class DocsPanel(QWidget):
 
     def shutdown(self) -> None:
         """Cancel every job this panel started (call when the window closes)."""
-        for job in list(self._jobs.values()):
+        for job in [*self._jobs.values(), *self._watchers.values()]:
             job.cancel()
+        self.watch_pool.waitForDone(5000)
+
+    # watched folders ---------------------------------------------------------------------------
+
+    def _resume_watches(self) -> None:
+        from app.docs.watch import watched
+
+        for folder, library in watched().items():
+            self._start_watch(folder, library)
+        self._fill_watch_menu()
+
+    def watch_folder(self, folder: str, library: str | None = None) -> jobs.Job:
+        """Keep ``folder`` indexed into ``library`` (the current one by default), now and after restarts."""
+        from app.docs.watch import set_watched
+
+        folder = str(Path(folder).expanduser().resolve())
+        library = library or self.library
+        set_watched(folder, library)
+        old = self._watchers.pop(folder, None)
+        if old is not None:
+            old.cancel()
+        job = self._start_watch(folder, library)
+        self._fill_watch_menu()
+        self.status.setText(f"Watching {folder} for library '{library}'.")
+        return job
+
+    def unwatch_folder(self, folder: str) -> None:
+        from app.docs.watch import set_watched
+
+        set_watched(folder, None)
+        job = self._watchers.pop(folder, None)
+        if job is not None:
+            job.cancel()
+        self._fill_watch_menu()
+        self.status.setText(f"Stopped watching {folder}; its documents stay in the library.")
+
+    def _start_watch(self, folder: str, library: str) -> jobs.Job:
+        cfg = self.settings
+
+        def work(cancel: CancelToken) -> Any:
+            from app.docs.watch import watch
+
+            yield from watch(folder, library, index=_index(cfg.chroma_url), settings=cfg,
+                             interval=cfg.watch_interval_s, cancel=cancel)  # fmt: skip
+
+        job = jobs.Job(work, f"watching {folder}")
+        job.signals.progress.connect(partial(self._watch_progress, library))
+        job.signals.failed.connect(self._job_failed)
+        self._watchers[folder] = job
+        return jobs.start(job, self.watch_pool)
+
+    def _watch_progress(self, library: str, p: Any) -> None:
+        if p.result is None:
+            return
+        r = p.result
+        name = Path(r.path).name
+        if library == self.library and not self.busy():
+            if r.status == "removed":
+                self.model.remove_path(r.path)
+            else:
+                status = "failed" if r.status == "failed" else "complete"
+                self.model.upsert(DocRow(r.path, status, r.pages, r.chunks, r.error))
+        if r.status != "unchanged":
+            self.status.setText(f"Watched folder: {name} {r.status} in library '{library}'.")
+        if r.status in ("indexed", "removed") and library not in self.libraries:
+            self.refresh()
+
+    def _fill_watch_menu(self) -> None:
+        from app.docs.watch import watched
+
+        self.watch_menu.clear()
+        self.watch_menu.addAction("Watch a folder…", self._choose_watch_folder)
+        folders = watched()
+        if folders:
+            self.watch_menu.addSeparator()
+        for folder, library in sorted(folders.items()):
+            label = f"Stop watching {folder} ({library})"
+            self.watch_menu.addAction(label, partial(self.unwatch_folder, folder))
+        self.watch_button.setText(f"Watched folders ({len(folders)})" if folders else "Watched folders")
 
     # removing / opening ------------------------------------------------------------------------
 
@@ -284,6 +374,11 @@ class DocsPanel(QWidget):
         folder = QFileDialog.getExistingDirectory(self, "Add a folder of PDFs")
         if folder:
             self.add_paths([folder])
+
+    def _choose_watch_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Keep a folder of PDFs indexed")
+        if folder:
+            self.watch_folder(folder)
 
     # drag and drop -----------------------------------------------------------------------------
 

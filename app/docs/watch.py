@@ -3,14 +3,19 @@
 Polling (size + mtime per file) works on every platform and on network drives. A file is indexed
 once its size and mtime have stayed the same for one scan, so a PDF still being copied is not
 indexed half-written (``once=True`` skips that wait). Unchanged content costs only a hash.
+The folders the user chose to keep watched (the Documents panel resumes them at start) are
+kept in ``index_dir()/watched.json``: {folder: library}.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import time
 from collections.abc import Generator
 from pathlib import Path
 
+from app import atomic, paths
 from app.cancel import Cancelled, CancelToken
 from app.docs.embeddings import Embedder
 from app.docs.index import DocIndex
@@ -18,6 +23,38 @@ from app.docs.ingest import FileResult, IngestProgress, ingest
 from app.settings import DocsSettings
 
 Signature = tuple[int, int]
+
+log = logging.getLogger(__name__)
+
+
+def _watched_file() -> Path:
+    return paths.index_dir() / "watched.json"
+
+
+def watched() -> dict[str, str]:
+    """{folder: library} of the folders kept watched (empty when none or the file is unreadable)."""
+    try:
+        data = json.loads(_watched_file().read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        log.warning("watched folders: could not read %s (%s)", _watched_file(), exc)
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def set_watched(folder: str | Path, library: str | None) -> dict[str, str]:
+    """Keep ``folder`` watched for ``library`` (``None``: stop watching it); returns the new list."""
+    current = watched()
+    key = str(Path(folder).expanduser().resolve())
+    if library is None:
+        current.pop(key, None)
+    else:
+        current[key] = library
+    atomic.write_text(_watched_file(), json.dumps(current, indent=1, ensure_ascii=False))
+    return current
 
 
 def scan(folder: Path) -> dict[str, Signature]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from app.cancel import CancelToken
 from app.docs.embeddings import Embedder
 from app.docs.index import DocIndex
-from app.docs.watch import watch
+from app.docs.watch import set_watched, watch, watched
 from tests.fakes import pdfs
 
 
@@ -49,3 +49,13 @@ def test_watch_loop_waits_for_stable_files_and_cancels(
     t.join(60)
     assert not t.is_alive()
     assert seen == ["a.pdf:indexed"]
+
+
+def test_watched_folders_persist_and_survive_a_corrupt_file(hearth_home: Path, tmp_path: Path) -> None:
+    assert watched() == {}
+    set_watched(tmp_path / "a", "papers")
+    set_watched(tmp_path / "b", "default")
+    set_watched(tmp_path / "b", None)
+    assert watched() == {str((tmp_path / "a").resolve()): "papers"}
+    (hearth_home / "index" / "watched.json").write_text("{not json", encoding="utf-8")
+    assert watched() == {}
