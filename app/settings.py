@@ -24,16 +24,16 @@ class ChatSettings:
     """Model loading and sampling parameters for chat."""
 
     model_path: str = "starter"  # "starter" or a path to a GGUF file
-    n_ctx: int = 4096
-    n_threads: int = 0  # 0 = number of physical cores
-    n_gpu_layers: int = 0
-    temperature: float = 0.7
-    top_p: float = 0.95
-    top_k: int = 40
-    min_p: float = 0.05
-    repeat_penalty: float = 1.1
-    max_tokens: int = 512
-    seed: int = -1
+    n_ctx: int = LoadParams.n_ctx
+    n_threads: int = LoadParams.n_threads  # 0 = number of physical cores
+    n_gpu_layers: int = LoadParams.n_gpu_layers
+    temperature: float = SamplingParams.temperature
+    top_p: float = SamplingParams.top_p
+    top_k: int = SamplingParams.top_k
+    min_p: float = SamplingParams.min_p
+    repeat_penalty: float = SamplingParams.repeat_penalty
+    max_tokens: int = SamplingParams.max_tokens
+    seed: int = SamplingParams.seed
     system_prompt: str = "You are a helpful assistant."
     allow_oversize: bool = False  # load even if the memory estimate says it will not fit
 

@@ -97,8 +97,9 @@ def download(
         ):
             done_before += size
             continue
-        yield from _download_part(remote, name, size, sha, target, cancel, revision, retries, backoff, chunk,
-                                  done_before, speed)  # fmt: skip
+        with partial.exclusive(part_path(remote.repo_id, name, sha), name):  # one downloader per part
+            yield from _download_part(remote, name, size, sha, target, cancel, revision, retries, backoff,
+                                      chunk, done_before, speed)  # fmt: skip
         done_before += size
     first = folder / remote.parts[0]
     yield Progress(remote.filename, remote.size, remote.size, 0.0, 0.0, "done")
@@ -139,26 +140,6 @@ def _hash_prefix(part: Path, cancel: CancelToken, expected: str, size: int) -> A
 
 
 def _download_part(
-    remote: hub.RemoteFile,
-    name: str,
-    size: int,
-    sha: str,
-    target: Path,
-    cancel: CancelToken,
-    revision: str | None,
-    retries: int,
-    backoff: float,
-    chunk: int | None,
-    done_before: int,
-    speed: _Speed,
-) -> Generator[Progress, None, None]:
-    with partial.exclusive(part_path(remote.repo_id, name, sha), name):
-        yield from _download_part_locked(
-            remote, name, size, sha, target, cancel, revision, retries, backoff, chunk, done_before, speed
-        )
-
-
-def _download_part_locked(
     remote: hub.RemoteFile,
     name: str,
     size: int,

@@ -8,6 +8,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app import settings
+from ui import messages
 from ui.main_window import MainWindow
 
 LOAD_TIMEOUT_MS = 60_000
@@ -51,3 +52,13 @@ def send_and_wait(qtbot: QtBot, w: MainWindow, text: str) -> None:
     with qtbot.waitSignal(w.controller.reply_done, timeout=REPLY_TIMEOUT_MS):
         w.send(text)
     qtbot.waitUntil(lambda: w.pending is None)
+
+
+@pytest.fixture
+def errors() -> Iterator[list[str]]:
+    """Every error message the app shows while the test runs."""
+    seen: list[str] = []
+    bridge = messages.bridge()
+    bridge.error.connect(seen.append)
+    yield seen
+    bridge.error.disconnect(seen.append)

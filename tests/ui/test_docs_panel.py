@@ -13,7 +13,6 @@ from pytestqt.qtbot import QtBot
 
 from app.docs.embeddings import get_embedder
 from tests.fakes import pdfs
-from ui import messages
 from ui.docs_models import DocRow, DocumentsModel
 from ui.docs_panel import DocsPanel
 from ui.pdf_viewer import PdfViewer, highlight_html, open_source, search_phrase
@@ -24,15 +23,6 @@ WAIT = 120_000
 @pytest.fixture(scope="module", autouse=True)
 def _embedder_loaded() -> None:
     get_embedder()  # load the model once, outside the per-test timeouts
-
-
-@pytest.fixture
-def errors() -> Iterator[list[str]]:
-    seen: list[str] = []
-    bridge = messages.bridge()
-    bridge.error.connect(seen.append)
-    yield seen
-    bridge.error.disconnect(seen.append)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QThreadPool
@@ -13,7 +14,6 @@ from pytestqt.qtbot import QtBot
 from app import paths
 from app.models import gguf_write
 from tests.fakes.hub import FakeHub
-from ui import messages
 from ui.models_models import DownloadRow
 from ui.models_page import ModelsPage
 
@@ -33,15 +33,6 @@ def hub(monkeypatch: pytest.MonkeyPatch, starter_model: Path, tmp_path: Path) ->
         monkeypatch.setenv("HF_ENDPOINT", fake.url)
         monkeypatch.delenv("HF_TOKEN", raising=False)
         yield fake
-
-
-@pytest.fixture
-def errors() -> Iterator[list[str]]:
-    seen: list[str] = []
-    bridge = messages.bridge()
-    bridge.error.connect(seen.append)
-    yield seen
-    bridge.error.disconnect(seen.append)
 
 
 @pytest.fixture
@@ -97,13 +88,19 @@ def test_search_files_download_load(
     assert sig.args == [row.path]
 
 
-def test_pause_resume_and_cancel(page: ModelsPage, hub: FakeHub, qtbot: QtBot, starter_model: Path) -> None:
+def start_slow_download(page: ModelsPage, hub: FakeHub, qtbot: QtBot, rate_bps: int) -> tuple[Any, Any]:
+    """(remote file, download row) of the starter model, once its first MiB has arrived."""
     from app.models import hub as hubmod
 
     (remote,) = [r for r in hubmod.files(REPO) if r.filename == FILE]
-    hub.faults.rate_bps = 30 * 2**20
+    hub.faults.rate_bps = rate_bps
     row = page.download(remote)
     qtbot.waitUntil(lambda: row.progress is not None and row.progress.done_bytes > 2**20, timeout=WAIT)
+    return remote, row
+
+
+def test_pause_resume_and_cancel(page: ModelsPage, hub: FakeHub, qtbot: QtBot, starter_model: Path) -> None:
+    remote, row = start_slow_download(page, hub, qtbot, 30 * 2**20)
     page.pause(row)
     wait_state(qtbot, page, row, "paused")
     (part,) = paths.downloads_dir().glob("*.part")
@@ -120,12 +117,7 @@ def test_pause_resume_and_cancel(page: ModelsPage, hub: FakeHub, qtbot: QtBot, s
 
 
 def test_cancel_discards_partial_file(page: ModelsPage, hub: FakeHub, qtbot: QtBot) -> None:
-    from app.models import hub as hubmod
-
-    (remote,) = [r for r in hubmod.files(REPO) if r.filename == FILE]
-    hub.faults.rate_bps = 20 * 2**20
-    row = page.download(remote)
-    qtbot.waitUntil(lambda: row.progress is not None and row.progress.done_bytes > 2**20, timeout=WAIT)
+    _, row = start_slow_download(page, hub, qtbot, 20 * 2**20)
     page.cancel(row)
     wait_state(qtbot, page, row, "cancelled")
     qtbot.waitUntil(lambda: not list(paths.downloads_dir().glob("*.part")), timeout=WAIT)
