@@ -47,6 +47,7 @@ class MessageView(QTextBrowser):
         self._code_blocks: list[str] = []
         self._sources: list[dict[str, object]] = []
         self._streaming = False
+        self._reply_cursor = QTextCursor(self.document())
 
     # rendering -------------------------------------------------------------------------------
 
@@ -104,17 +105,17 @@ class MessageView(QTextBrowser):
             cursor.insertHtml("<hr/>")
         cursor.insertHtml('<p class="role"><b>Assistant</b></p>')
         cursor.insertBlock()
+        self._reply_cursor = cursor  # stays at the end: each insert moves it past the new text
         self._streaming = True
 
     def append_text(self, text: str) -> None:
         if not self._streaming:
             return
-        at_bottom = self.verticalScrollBar().value() >= self.verticalScrollBar().maximum() - 4
-        cursor = QTextCursor(self.document())
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        cursor.insertText(text)
+        bar = self.verticalScrollBar()
+        at_bottom = bar.value() >= bar.maximum() - 4
+        self._reply_cursor.insertText(text)
         if at_bottom:
-            self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
+            bar.setValue(bar.maximum())
 
     def plain_text(self) -> str:
         return self.toPlainText()
