@@ -84,8 +84,8 @@ class ModelsPage(QWidget):
         top.addWidget(self.ctx_box)
         top.addStretch(1)
         self.tabs = QTabWidget()
+        self.tabs.addTab(self._recommended_tab(), "Recommended")  # first: what a new user needs
         self.tabs.addTab(self._installed_tab(), "Installed")
-        self.tabs.addTab(self._recommended_tab(), "Recommended")
         self.tabs.addTab(self._search_tab(), "Search the Hub")
         self.tabs.addTab(self.downloads_panel, "Downloads")
         layout = QVBoxLayout(self)
@@ -237,6 +237,7 @@ class ModelsPage(QWidget):
     def _recommended_ready(self, result: tuple[float, list[Entry]]) -> None:
         ram_gb, entries = result
         self.ram_label.setText(f"Good choices for this machine's {ram_gb:.0f} GB of RAM, most capable first:")
+        self.tabs.setTabText(0, f"Recommended for your {ram_gb:.0f} GB")
         self.recommended.set_rows(entries)
         self.recommended_refreshed.emit()
 

@@ -53,6 +53,7 @@ def wait_state(qtbot: QtBot, page: ModelsPage, row: DownloadRow, state: str) -> 
 def test_recommended_and_models_are_valid(page: ModelsPage, qtmodeltester: ModelTester) -> None:
     assert page.recommended.rowCount() > 0
     assert "GB of RAM" in page.ram_label.text()
+    assert page.tabs.currentIndex() == 0 and page.tabs.tabText(0).startswith("Recommended for your ")
     qtmodeltester.check(page.recommended)
     qtmodeltester.check(page.installed)
 
