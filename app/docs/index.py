@@ -18,8 +18,8 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from urllib.parse import urlparse
 import numpy as np
 import numpy.typing as npt
 
-from app import paths
+from app import paths, sqlitedb
 from app.docs.chunking import Chunk
 from app.docs.manifest import SCHEMA, fts_query
 from app.errors import HearthError
@@ -104,10 +104,7 @@ class DocIndex:
         self.root = root
         self._lock = threading.RLock()
         self._client: Any = None
-        self.db = sqlite3.connect(root / "manifest.sqlite3", check_same_thread=False, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA busy_timeout=10000")
+        self.db = sqlitedb.connect(root / "manifest.sqlite3")
         self.db.executescript(SCHEMA)
         self.recover()
 
@@ -117,16 +114,8 @@ class DocIndex:
         with self._lock:
             self.db.close()
 
-    @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.db
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
-            self.db.execute("COMMIT")
+    def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
+        return sqlitedb.transaction(self.db, self._lock)
 
     @property
     def client(self) -> Any:
