@@ -218,12 +218,15 @@ class DocsPanel(QWidget):
         if p.current and p.result is None:
             self.model.upsert(DocRow(p.current, "indexing"))
         if p.result is not None:
-            r = p.result
-            status = "failed" if r.status == "failed" else "complete"
-            self.model.upsert(DocRow(r.path, status, r.pages, r.chunks, r.error))
+            self._show_result(p.result)
         eta = f", about {p.eta_s:.0f} s left" if p.eta_s is not None and p.files_done < p.files_total else ""
         counts = f"{p.files_done}/{p.files_total} files, {p.pages_done} pages read"
         self.status.setText(f"{counts}, {p.chunks_done} chunks embedded{eta}")
+
+    def _show_result(self, r: Any) -> None:
+        """A file's final row: failed with its reason, or complete (indexed or unchanged)."""
+        status = "failed" if r.status == "failed" else "complete"
+        self.model.upsert(DocRow(r.path, status, r.pages, r.chunks, r.error))
 
     @Slot(object)
     def _ingested(self, results: list[dict[str, Any]]) -> None:
@@ -260,9 +263,10 @@ class DocsPanel(QWidget):
     def _resume_watches(self) -> None:
         from app.docs.watch import watched
 
-        for folder, library in watched().items():
+        folders = watched()
+        for folder, library in folders.items():
             self._start_watch(folder, library)
-        self._fill_watch_menu()
+        self._fill_watch_menu(folders)
 
     def watch_folder(self, folder: str, library: str | None = None) -> jobs.Job:
         """Keep ``folder`` indexed into ``library`` (the current one by default), now and after restarts."""
@@ -270,23 +274,23 @@ class DocsPanel(QWidget):
 
         folder = str(Path(folder).expanduser().resolve())
         library = library or self.library
-        set_watched(folder, library)
+        folders = set_watched(folder, library)
         old = self._watchers.pop(folder, None)
         if old is not None:
             old.cancel()
         job = self._start_watch(folder, library)
-        self._fill_watch_menu()
+        self._fill_watch_menu(folders)
         self.status.setText(f"Watching {folder} for library '{library}'.")
         return job
 
     def unwatch_folder(self, folder: str) -> None:
         from app.docs.watch import set_watched
 
-        set_watched(folder, None)
+        folders = set_watched(folder, None)
         job = self._watchers.pop(folder, None)
         if job is not None:
             job.cancel()
-        self._fill_watch_menu()
+        self._fill_watch_menu(folders)
         self.status.setText(f"Stopped watching {folder}; its documents stay in the library.")
 
     def _start_watch(self, folder: str, library: str) -> jobs.Job:
@@ -313,19 +317,15 @@ class DocsPanel(QWidget):
             if r.status == "removed":
                 self.model.remove_path(r.path)
             else:
-                status = "failed" if r.status == "failed" else "complete"
-                self.model.upsert(DocRow(r.path, status, r.pages, r.chunks, r.error))
+                self._show_result(r)
         if r.status != "unchanged":
             self.status.setText(f"Watched folder: {name} {r.status} in library '{library}'.")
         if r.status in ("indexed", "removed") and library not in self.libraries:
             self.refresh()
 
-    def _fill_watch_menu(self) -> None:
-        from app.docs.watch import watched
-
+    def _fill_watch_menu(self, folders: dict[str, str]) -> None:
         self.watch_menu.clear()
         self.watch_menu.addAction("Watch a folder…", self._choose_watch_folder)
-        folders = watched()
         if folders:
             self.watch_menu.addSeparator()
         for folder, library in sorted(folders.items()):
