@@ -57,10 +57,15 @@ def _nvidia() -> tuple[str, int, int]:
 
 
 @functools.cache
-def gpu() -> Gpu:
-    """GPU capability of the installed llama_cpp (imports llama_cpp: call off the GUI thread)."""
+def _offload_supported() -> bool:
     import llama_cpp
 
-    supported = bool(llama_cpp.llama_supports_gpu_offload())
+    return bool(llama_cpp.llama_supports_gpu_offload())
+
+
+def gpu() -> Gpu:
+    """GPU capability of the installed llama_cpp and its free VRAM now (imports llama_cpp: call off
+    the GUI thread)."""
+    supported = _offload_supported()
     name, total, free = _nvidia() if supported else ("", 0, 0)
     return Gpu(supported, name, total, free)

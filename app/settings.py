@@ -74,7 +74,7 @@ class DocsSettings:
     embed_batch: int = 32
     page_timeout_s: float = 30.0  # give up on a PDF when one page takes longer than this
     file_timeout_s: float = 600.0  # ...or the whole file takes longer than this
-    context_fraction: float = 0.6  # share of the chat context given to retrieved passages
+    context_fraction: float = 0.5  # share of the free chat context given to retrieved passages
     watch_interval_s: float = 5.0  # polling period of watched folders
 
 

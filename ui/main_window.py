@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import paths
+from app import atomic, paths
 from app import settings as settings_mod
 from app.chat import export
 from app.chat.session import ChatSession, PendingReply
@@ -324,7 +324,7 @@ class MainWindow(QMainWindow):
         assert self.conversation_id is not None
         render = export.to_json if fmt == "json" else export.to_markdown
         try:
-            path.write_text(render(self.store, self.conversation_id), encoding="utf-8")
+            atomic.write_text(path, render(self.store, self.conversation_id))
         except OSError as exc:
             messages.bridge().show_error(f"Could not export to {path}: {exc.strerror or exc}")
             return

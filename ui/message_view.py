@@ -15,10 +15,10 @@ from PySide6.QtCore import QUrl, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QPalette, QTextCursor
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
+from app.chat.export import ROLE_TITLES
 from app.chat.store import Message
 
 _CODE = re.compile(r"<pre><code[^>]*>(.*?)</code></pre>", re.S)
-ROLE_TITLES = {"user": "You", "assistant": "Assistant", "system": "System"}
 STATUS_NOTES = {
     "interrupted": "interrupted: the app closed before this reply finished",
     "stopped": "stopped",

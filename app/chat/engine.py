@@ -70,12 +70,12 @@ class LocalEngine:
     def load(self, path: Path, params: LoadParams) -> ModelInfo:
         """Load ``path`` (replacing any loaded model). Raises HearthError with plain words."""
         path = Path(path)
+        self.unload()  # first: the old model's memory must not count against the new one
         preflight.check_file(path)
         if not params.allow_oversize:
             report = fit.check_fits(path, params.n_ctx, params.n_gpu_layers)
             if not report.fits:
                 raise ModelTooLarge(f"{report.summary} Lower the context length, or load anyway.")
-        self.unload()
         import llama_cpp
 
         threads = params.n_threads or hardware.physical_cores()

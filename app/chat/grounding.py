@@ -2,8 +2,8 @@
 
 Runs where the engine runs (the inference worker, or the CLI), never on the GUI thread: retrieval
 embeds the question. The chat's own system prompt is kept and the passages follow it in the same
-system message (many chat templates accept only one). The passages get about half of what the
-context leaves after the reply, so recent turns still fit; the overflow policy drops older ones.
+system message (many chat templates accept only one). The passages get ``context_fraction`` (half)
+of what the context leaves after the reply, so recent turns still fit; older ones are dropped.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ def ground(
 
     msgs = list(messages)
     question = msgs[-1].content
-    budget = max(MIN_CONTEXT_TOKENS, (n_ctx - max_tokens - count_tokens(question)) // 2)
+    share = (settings or DocsSettings()).context_fraction
+    budget = max(MIN_CONTEXT_TOKENS, int((n_ctx - max_tokens - count_tokens(question)) * share))
     prompt = rag.build_prompt(question, list(libraries), budget, count_tokens, settings=settings)
     system = prompt.system_prompt
     if msgs and msgs[0].role == "system" and msgs[0].content.strip():
