@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
@@ -35,8 +35,12 @@ def search_phrase(text: str, words: int = 6) -> str:
     return " ".join(text.split()[:words])
 
 
+HIGHLIGHT = "#ffeb3b"
+
+
 def highlight_html(page_text: str, passage: str) -> str:
-    """``page_text`` as HTML with ``passage`` (matched whitespace-insensitively) in <mark>."""
+    """``page_text`` as HTML with ``passage`` (matched whitespace-insensitively) on a yellow
+    background (Qt's rich text has no <mark>)."""
     words = passage.split()
     if words:
         pattern = r"\s+".join(re.escape(w) for w in words)
@@ -47,9 +51,9 @@ def highlight_html(page_text: str, passage: str) -> str:
             a, b = m.span()
             body = (
                 html.escape(page_text[:a])
-                + '<a name="hit"></a><mark>'
+                + f'<a name="hit"></a><span style="background-color:{HIGHLIGHT}">'
                 + html.escape(page_text[a:b])
-                + "</mark>"
+                + "</span>"
                 + html.escape(page_text[b:])
             )
             return f"<pre style='white-space: pre-wrap'>{body}</pre>"
@@ -66,7 +70,9 @@ def _read_page(path: str, page: int) -> str:
     reader = PdfReader(path, strict=False)
     if reader.is_encrypted:
         reader.decrypt("")
-    return str(reader.pages[max(0, min(page, len(reader.pages)) - 1)].extract_text() or "")
+    from app.docs.chunking import clean_page  # the text chunks (and so citations) were cut from
+
+    return clean_page(reader.pages[max(0, min(page, len(reader.pages)) - 1)].extract_text() or "")
 
 
 class PdfViewer(QWidget):
@@ -171,7 +177,8 @@ def open_source(source: dict[str, Any], parent: QWidget | None = None) -> QWidge
         viewer = PdfViewer(parent)
         viewer.open(path, page, passage)
         widget = viewer
-    if parent is None:
+    if parent is None:  # a window of its own, freed when closed
+        widget.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         _open.append(widget)
         widget.destroyed.connect(lambda *_: _open.remove(widget) if widget in _open else None)
     widget.show()

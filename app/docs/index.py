@@ -62,15 +62,9 @@ class ChunkRow:
 
 
 def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    import psutil  # os.kill(pid, 0) would terminate the process on Windows
+
+    return pid == os.getpid() or bool(psutil.pid_exists(pid))
 
 
 _shared: dict[tuple[str, str], DocIndex] = {}
@@ -199,26 +193,19 @@ class DocIndex:
 
     # -- documents ------------------------------------------------------------------------------
 
-    def documents(self, library: str | None = None) -> list[DocRecord]:
+    def documents(self, library: str | None = None, path: str | None = None) -> list[DocRecord]:
         sql = (
             "SELECT doc_id, library, path, sha256, status, pages, chunks, tokens, error, added FROM documents"
         )
-        args: tuple[Any, ...] = ()
-        if library is not None:
-            sql += " WHERE library=?"
-            args = (library,)
+        where = {k: v for k, v in (("library", library), ("path", path)) if v is not None}
+        if where:
+            sql += " WHERE " + " AND ".join(f"{k}=?" for k in where)
         with self._lock:
-            rows = self.db.execute(sql + " ORDER BY library, path", args).fetchall()
+            rows = self.db.execute(sql + " ORDER BY library, path", tuple(where.values())).fetchall()
         return [DocRecord(*r) for r in rows]
 
     def find(self, library: str, path: str) -> list[DocRecord]:
-        return [d for d in self.documents(library) if d.path == path]
-
-    def find_sha(self, library: str, sha256: str) -> DocRecord | None:
-        for d in self.documents(library):
-            if d.sha256 == sha256 and d.status == "complete":
-                return d
-        return None
+        return self.documents(library, path)
 
     def begin(self, library: str, path: str, sha256: str) -> str:
         """Register a document being indexed (visible as ``indexing`` only); returns its new id."""

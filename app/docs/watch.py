@@ -90,15 +90,17 @@ def watch(
     pending: dict[str, Signature] = {}
     first = True
     while not cancel.cancelled:
-        current = scan(root) if root.is_dir() else {}
-        gone = [p for p in indexed if p not in current]
-        if first:  # documents indexed from this folder earlier that were deleted meanwhile
-            prefix = str(root)
+        # a missing folder (an unmounted drive) is not one whose files were all deleted: wait for it
+        mounted = root.is_dir()
+        current = scan(root) if mounted else {}
+        gone = [p for p in indexed if p not in current] if mounted else []
+        if first and mounted:  # documents indexed from this folder earlier, deleted meanwhile
             gone += [
                 d.path
                 for d in index.documents(library)
-                if d.path.startswith(prefix) and d.path not in current and d.path not in gone
+                if Path(d.path).is_relative_to(root) and d.path not in current and d.path not in gone
             ]
+            first = False
         for path in gone:
             index.remove(library, path)
             indexed.pop(path, None)
@@ -117,7 +119,6 @@ def watch(
             for p in ready:
                 indexed[p] = current[p]
                 pending.pop(p, None)
-        first = False
         if once:
             return
         deadline = time.monotonic() + interval

@@ -156,6 +156,7 @@ def test_viewer_shows_page_with_passage(qtbot: QtBot, tmp_path: Path) -> None:
     assert loaded.args == [True]
     html = viewer.text.toHtml()
     assert "Zephyr turbine" in html and "Page 3." in viewer.text.toPlainText()
+    assert "background-color:#ffeb3b" in html  # the passage is visibly marked, not only anchored
     assert "facts.pdf, page 3" in viewer.info.text()
 
 
@@ -171,6 +172,7 @@ def test_open_source_falls_back_to_text_view(qtbot: QtBot, tmp_path: Path) -> No
 def test_highlight_helpers() -> None:
     page = "Intro line.\nThe lighthouse keeper's cat\nis named Marmalade. More."
     out = highlight_html(page, "The lighthouse keeper's cat is named Marmalade.")
-    assert "<mark>The lighthouse keeper&#x27;s cat\nis named Marmalade.</mark>" in out
-    assert "<mark>" not in highlight_html(page, "absent words here")
+    mark = '<span style="background-color:#ffeb3b">'
+    assert mark + "The lighthouse keeper&#x27;s cat\nis named Marmalade.</span>" in out
+    assert mark not in highlight_html(page, "absent words here")
     assert search_phrase("a\nThe copper bell in the east tower was cast") == "The copper bell in the east"

@@ -29,6 +29,21 @@ def test_watch_once_tracks_changes(tmp_path: Path, index: DocIndex, embedder: Em
     assert [Path(d.path).name for d in index.documents("watched")] == ["b.pdf"]
 
 
+def test_watch_keeps_sibling_folders_and_waits_for_a_missing_folder(
+    tmp_path: Path, index: DocIndex, embedder: Embedder
+) -> None:
+    folder, sibling = tmp_path / "docs", tmp_path / "docs-old"
+    for f in (folder, sibling):
+        f.mkdir()
+        pdfs.fact_pdf(f / "a.pdf", pages=1, facts=())
+    assert _once(sibling, index, embedder) == {"a.pdf": "indexed"}
+    assert _once(folder, index, embedder) == {"a.pdf": "indexed"}  # docs-old/a.pdf is not "gone"
+    (folder / "a.pdf").rename(tmp_path / "elsewhere.pdf")
+    folder.rmdir()  # like an unmounted drive
+    assert _once(folder, index, embedder) == {}
+    assert len(index.documents("watched")) == 2
+
+
 def test_watch_loop_waits_for_stable_files_and_cancels(
     tmp_path: Path, index: DocIndex, embedder: Embedder
 ) -> None:
