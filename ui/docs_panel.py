@@ -1,11 +1,12 @@
 """The Documents panel: libraries of PDFs, drop files/folders to index them, live status, cancel.
 
-Self-contained widget for a tab or dock: ``DocsPanel(parent=None)``. Every index operation runs as a
-pooled job (``ui.jobs``): listing, ingestion (progress: files, pages, chunks, ETA), removal. Heavy
-libraries (torch, sentence-transformers, chromadb, pypdf) are imported inside those jobs only.
+Self-contained widget for a tab or dock: ``DocsPanel(config=None, parent=None)``, config being the
+window's DocsSettings (read from disk when absent). Every index operation runs as a pooled job
+(``ui.jobs``): listing, ingestion (progress: files, pages, chunks, ETA), removal. Heavy libraries
+(torch, sentence-transformers, chromadb, pypdf) are imported inside those jobs only.
 ``libraries_changed(list)`` tells the window which libraries exist so each chat can pick some;
-``shutdown()`` cancels running jobs. Errors go to ``ui.messages.bridge()``. Watched folders (kept
-in sync: new or changed PDFs indexed, deleted ones removed) are remembered across restarts; their
+``shutdown()`` cancels running jobs. Errors go to ``ui.messages.bridge()``. Watched folders (kept in
+sync: new or changed PDFs indexed, deleted ones removed) are remembered across restarts; their
 watchers sleep between polls on a pool of their own, so they never hold up the shared job pool.
 """
 
@@ -51,9 +52,11 @@ class DocsPanel(QWidget):
     libraries_changed = Signal(list)  # names of all libraries in the index
     ingest_finished = Signal(list)  # per-file results (JSON dicts) of the last run
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, config: app_settings.DocsSettings | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self.settings = app_settings.load().docs
+        self.settings = config or app_settings.load().docs  # the window's own, shared
         self.libraries: list[str] = []
         self._jobs: dict[object, jobs.Job] = {}  # job.signals -> job, while running
         self._ingest: jobs.Job | None = None

@@ -22,8 +22,11 @@ class DownloadsPanel(QWidget):
     pending_restored = Signal()
     installed = Signal(str)  # path of a model whose download completed and verified
 
-    def __init__(self, running: set[jobs.Job], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, running: set[jobs.Job], config: settings.ModelSettings, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
+        self.config = config
         self.running = running  # shared with the page, so its shutdown() cancels downloads too
         self._active: dict[int, jobs.Job] = {}  # id(DownloadRow) -> running download job
         self.model = DownloadsModel(self)
@@ -65,7 +68,7 @@ class DownloadsPanel(QWidget):
         row = next((r for r in self.model.rows if r.state == "queued"), None)
         if row is None:
             return
-        remote, retries = row.remote, settings.load().models.download_retries
+        remote, retries = row.remote, self.config.download_retries
 
         def work(cancel: CancelToken) -> Any:
             from app.models import download

@@ -1,9 +1,10 @@
 """The Models page: what runs on this machine, Hub search with per-file memory fit, downloads, library.
 
-Self-contained widget for the main window's tab bar: ``ModelsPage(parent)``, the signal
+Self-contained widget for the main window's tab bar: ``ModelsPage(config=None, parent=None)``
+(config: the window's ModelSettings, read from disk when absent), the signal
 ``load_requested(path)`` when the user picks an installed model to chat with, and ``shutdown()``
-(cancels running jobs; a running download keeps its partial file and resumes next time).
-Every Hub request, header read, hash and file copy runs in ui.jobs; slots only paint.
+(cancels running jobs; a running download keeps its partial file and resumes next time). Every Hub
+request, header read, hash and file copy runs in ui.jobs; slots only paint.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -52,24 +53,32 @@ class ModelsPage(QWidget):
     search_done = Signal()
     files_shown = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, config: settings.ModelSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.config = config or settings.load().models  # the window's own, shared
         self._jobs: set[jobs.Job] = set()
-        self.n_ctx = settings.load().models.fit_ctx
+        self.n_ctx = self.config.fit_ctx
         self.installed = InstalledModel(self)
         self.recommended = RecommendedModel(self)
         self.results = SearchModel(self)
         self.files = FilesModel(self)
-        self.downloads_panel = DownloadsPanel(self._jobs, self)
+        self.downloads_panel = DownloadsPanel(self._jobs, self.config, self)
         self.downloads_panel.installed.connect(self._downloaded)
         self.downloads = self.downloads_panel.model
         self.downloads_view = self.downloads_panel.view
         self.confirm: Callable[[str], bool] = self._ask
         self.open_url: Callable[[QUrl], Any] = QDesktopServices.openUrl
         self._build()
-        self.refresh_installed()
-        self.refresh_recommended()
-        self.downloads_panel.restore_pending()
+        self._filled = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Fill the lists the first time the page is shown: an unopened tab costs no start-up work."""
+        super().showEvent(event)
+        if not self._filled:
+            self._filled = True
+            self.refresh_installed()
+            self.refresh_recommended()
+            self.downloads_panel.restore_pending()
 
     # -- layout ---------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -261,7 +270,7 @@ class ModelsPage(QWidget):
 
     # -- search and files -----------------------------------------------------------------------
     def search(self, query: str) -> None:
-        limit = settings.load().models.search_limit
+        limit = self.config.search_limit
 
         def work(cancel: CancelToken) -> Any:
             from app.models import hub

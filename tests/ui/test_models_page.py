@@ -169,6 +169,8 @@ def test_unfinished_download_from_last_run_resumes(hub: FakeHub, qtbot: QtBot, s
             pass
     p = ModelsPage()
     qtbot.addWidget(p)
+    assert p.downloads.rows == []  # nothing is read before the page is first shown
+    p.show()
     try:
         qtbot.waitUntil(lambda: len(p.downloads.rows) == 1, timeout=WAIT)
         (row,) = p.downloads.rows
