@@ -7,10 +7,11 @@ every error is shown through the message bridge.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QSettings, Qt, Slot
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -47,6 +48,7 @@ from ui.models_page import ModelsPage
 from ui.settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
+PARTIAL_SAVE_S = 1.0  # how often a streaming reply is written to the database
 
 
 def window_settings() -> QSettings:
@@ -65,6 +67,8 @@ class MainWindow(QMainWindow):
         self.conversation_id: int | None = None
         self.pending: PendingReply | None = None
         self.reply_text = ""
+        self.reply_sources: list[dict[str, object]] = []
+        self._saved_at = 0.0  # when the partial reply was last written to the database
         self._closed = False
         self._build()
         self._connect()
@@ -177,7 +181,10 @@ class MainWindow(QMainWindow):
         bridge.error.connect(self._show_error)
         bridge.info.connect(self._show_info)
         self.new_button.clicked.connect(self.new_chat)
-        self.search_box.textChanged.connect(self.conv_model.set_search)
+        # the search scans every message: run it once typing pauses, not on every key
+        self._search_timer = QTimer(self, singleShot=True, interval=250)
+        self._search_timer.timeout.connect(lambda: self.conv_model.set_search(self.search_box.text()))
+        self.search_box.textChanged.connect(self._search_changed)
         self.conv_list.clicked.connect(lambda idx: self.select_conversation(self.conv_model.id_at(idx.row())))
         self.conv_list.customContextMenuRequested.connect(self._conversation_menu)
         self.system_prompt.editingFinished.connect(self._save_system_prompt)
@@ -248,6 +255,13 @@ class MainWindow(QMainWindow):
         messages.bridge().show_error(message)
 
     # conversations ---------------------------------------------------------------------------
+
+    def _search_changed(self, text: str) -> None:
+        if text:
+            self._search_timer.start()
+        else:  # cleared: the full list at once (no scan needed)
+            self._search_timer.stop()
+            self.conv_model.set_search("")
 
     def new_chat(self) -> None:
         self.stop()
@@ -377,7 +391,7 @@ class MainWindow(QMainWindow):
     def _start(self, pending: PendingReply) -> None:
         self.pending = pending
         self.reply_text = ""
-        self.reply_sources: list[dict[str, object]] = []
+        self.reply_sources = []
         libraries = self.store.conversation(pending.conversation_id).libraries
         grounding = Grounding(tuple(libraries), self.settings.docs) if libraries else None
         self.view.set_messages(self.store.messages(pending.conversation_id)[:-1])
@@ -394,30 +408,36 @@ class MainWindow(QMainWindow):
             return
         self.reply_text += text
         self.view.append_text(text)
-        self.session.save_partial(self.pending.message_id, self.reply_text)
+        now = time.monotonic()
+        if now - self._saved_at >= PARTIAL_SAVE_S:  # a crash keeps all but the last second
+            self._saved_at = now
+            self.session.save_partial(self.pending.message_id, self.reply_text)
 
     @Slot(list)
     def _on_reply_sources(self, sources: list[dict[str, object]]) -> None:
         self.reply_sources = sources
 
+    def _finish_pending(self, stats: Stats | None, status: str = "complete") -> PendingReply | None:
+        """Store the reply being generated (its text so far and its sources) with a final status."""
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            self.session.finish(pending.message_id, self.reply_text, stats, status, self.reply_sources)
+        return pending
+
     @Slot(object)
     def _on_reply_done(self, stats: Stats) -> None:
-        if self.pending is None:
+        pending = self._finish_pending(stats)
+        if pending is None:
             return
-        pending, self.pending = self.pending, None
-        self.session.finish(pending.message_id, self.reply_text, stats, sources=self.reply_sources)
         self.speed_label.setText(f"{stats.tokens_per_s:.1f} tok/s")
         self.context_label.setText(f"{stats.context_used} / {stats.n_ctx} tokens")
         self._refresh(pending.conversation_id)
 
     @Slot(str)
     def _on_reply_failed(self, message: str) -> None:
-        if self.pending is None:
+        pending = self._finish_pending(None, "failed")
+        if pending is None:
             return
-        pending, self.pending = self.pending, None
-        self.session.finish(
-            pending.message_id, self.reply_text, None, status="failed", sources=self.reply_sources
-        )
         messages.bridge().show_error(message)
         self._refresh(pending.conversation_id)
 
@@ -519,9 +539,7 @@ class MainWindow(QMainWindow):
         bridge = messages.bridge()
         bridge.error.disconnect(self._show_error)
         bridge.info.disconnect(self._show_info)
-        if self.pending is not None:  # keep what was generated so far
-            self.session.finish(self.pending.message_id, self.reply_text, None, status="stopped")
-            self.pending = None
+        self._finish_pending(None, "stopped")  # keep what was generated so far
         self.models_page.shutdown()
         self.docs_panel.shutdown()
         self.controller.shutdown()
