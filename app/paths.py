@@ -46,7 +46,3 @@ def downloads_dir() -> Path:
 def index_dir() -> Path:
     """The embedded chromadb store and document bookkeeping."""
     return _sub("index")
-
-
-def logs_dir() -> Path:
-    return _sub("logs")

@@ -57,7 +57,6 @@ class ModelSettings:
     """Model library: Hub search and downloads."""
 
     fit_ctx: int = 4096
-    kv_cache_type: str = "f16"
     download_retries: int = 6  # transient failures in a row before a download stops (it resumes later)
     search_limit: int = 30
 

@@ -35,11 +35,10 @@ from PySide6.QtWidgets import (
 
 from app import settings as app_settings
 from app.cancel import CancelToken
+from app.docs import DEFAULT_LIBRARY
 from ui import jobs
 from ui.docs_models import DocRow, DocumentsModel
 from ui.messages import bridge
-
-DEFAULT_LIBRARY = "default"
 
 
 def _index(chroma_url: str) -> Any:

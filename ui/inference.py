@@ -160,10 +160,6 @@ class InferenceController(QObject):
         self.loading = False
         self._thread.start()
 
-    @property
-    def busy(self) -> bool:
-        return self._cancel is not None
-
     def load(self, path: Path, params: LoadParams) -> None:
         self.stop()
         self.loading = True

@@ -1,4 +1,4 @@
-"""Pooled background jobs with one signal vocabulary: started, progress, result, failed, finished.
+"""Pooled background jobs with one signal vocabulary: progress, result, failed, cancelled, finished.
 
 A job runs ``fn(cancel)`` on ``QThreadPool``. If ``fn`` returns a generator, every yielded item is
 sent as ``progress`` and the generator's return value becomes ``result``; otherwise the return
@@ -25,7 +25,6 @@ _running: set[Job] = set()  # keeps jobs (and their signal objects) alive until 
 
 
 class JobSignals(QObject):
-    started = Signal()
     progress = Signal(object)
     result = Signal(object)
     failed = Signal(str)
@@ -48,7 +47,6 @@ class Job(QRunnable):
     def run(self) -> None:
         s = self.signals
         try:
-            s.started.emit()
             out = self.fn(self.cancel_token)
             if inspect.isgenerator(out):
                 try:

@@ -7,7 +7,6 @@ every error is shown through the message bridge.
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -48,7 +47,6 @@ from ui.models_page import ModelsPage
 from ui.settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
-PARTIAL_SAVE_S = 1.0  # how often a streaming reply is written to the database
 
 
 def window_settings() -> QSettings:
@@ -62,13 +60,12 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Hearth")
         self.settings = settings_mod.load()
         self.store = store or ChatStore()
-        self.session = ChatSession(self.store, self.settings.chat.system_prompt)
+        self.session = ChatSession(self.store)
         self.controller = controller or InferenceController(parent=self)
         self.conversation_id: int | None = None
         self.pending: PendingReply | None = None
         self.reply_text = ""
         self.reply_sources: list[dict[str, object]] = []
-        self._saved_at = 0.0  # when the partial reply was last written to the database
         self._closed = False
         self._build()
         self._connect()
@@ -408,10 +405,7 @@ class MainWindow(QMainWindow):
             return
         self.reply_text += text
         self.view.append_text(text)
-        now = time.monotonic()
-        if now - self._saved_at >= PARTIAL_SAVE_S:  # a crash keeps all but the last second
-            self._saved_at = now
-            self.session.save_partial(self.pending.message_id, self.reply_text)
+        self.session.save_partial(self.pending.message_id, self.reply_text)  # at most once a second
 
     @Slot(list)
     def _on_reply_sources(self, sources: list[dict[str, object]]) -> None:

@@ -18,8 +18,6 @@ from ui.models_widgets import ProgressDelegate, buttons, run_job, selected, tabl
 
 
 class DownloadsPanel(QWidget):
-    download_changed = Signal(object)  # a DownloadRow whose state changed
-    pending_restored = Signal()
     installed = Signal(str)  # path of a model whose download completed and verified
 
     def __init__(
@@ -59,7 +57,6 @@ class DownloadsPanel(QWidget):
     def _set(self, row: DownloadRow, state: str, message: str = "") -> None:
         row.state, row.message = state, message
         self.model.changed(row)
-        self.download_changed.emit(row)
 
     def _pump(self) -> None:
         """Start the next queued download when none is running (one at a time)."""
@@ -93,7 +90,7 @@ class DownloadsPanel(QWidget):
             messages.bridge().show_error(text)
 
         def cancelled() -> None:
-            if row.extra.pop("discard", False):
+            if row.discard:
                 self._discard(row)
             else:
                 self._set(row, "paused")
@@ -132,7 +129,6 @@ class DownloadsPanel(QWidget):
                     row = DownloadRow(remote, state="paused", message="unfinished from last time")
                     row.progress = Progress(remote.filename, have, remote.size, 0.0, None, "paused")
                     self.model.add(row)
-            self.pending_restored.emit()
 
         run_job(self, self.running, work, "listing unfinished downloads", on_result=done)
 
@@ -151,7 +147,7 @@ class DownloadsPanel(QWidget):
     def cancel(self, row: DownloadRow) -> None:
         job = self._active.get(id(row))
         if job is not None:
-            row.extra["discard"] = True
+            row.discard = True
             job.cancel()
         elif row.state in ("queued", "paused", "failed"):
             self._discard(row)

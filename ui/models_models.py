@@ -6,7 +6,7 @@ swaps them in with a model reset, and downloads update single rows with ``dataCh
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -162,7 +162,7 @@ class DownloadRow:
     progress: Progress | None = None
     message: str = ""
     path: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    discard: bool = False  # cancelled by the user: delete the partial file once the job stops
 
     @property
     def fraction(self) -> float:

@@ -65,7 +65,6 @@ class ModelsPage(QWidget):
         self.downloads_panel = DownloadsPanel(self._jobs, self.config, self)
         self.downloads_panel.installed.connect(self._downloaded)
         self.downloads = self.downloads_panel.model
-        self.downloads_view = self.downloads_panel.view
         self.confirm: Callable[[str], bool] = self._ask
         self.open_url: Callable[[QUrl], Any] = QDesktopServices.openUrl
         self._build()

@@ -26,9 +26,8 @@ class PendingReply:
 
 
 class ChatSession:
-    def __init__(self, store: ChatStore, default_system_prompt: str = "") -> None:
+    def __init__(self, store: ChatStore) -> None:
         self.store = store
-        self.default_system_prompt = default_system_prompt
         self._last_save: dict[int, float] = {}
 
     def prompt_for(self, conversation_id: int) -> list[ChatMessage]:

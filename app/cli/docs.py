@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-DEFAULT_LIBRARY = "default"  # same as app.docs.index.DEFAULT_LIBRARY (kept import-free here)
+from app.docs import DEFAULT_LIBRARY
 
 
 def _common(library_default: str | None = DEFAULT_LIBRARY) -> argparse.ArgumentParser:

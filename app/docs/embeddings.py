@@ -164,8 +164,3 @@ def get_embedder(model: str = BUNDLED) -> Embedder:
         if key not in _cache:
             _cache[key] = Embedder(key)
         return _cache[key]
-
-
-def model_identity(model: str = BUNDLED) -> str:
-    """The name an index records for ``model`` without loading it (cheap)."""
-    return resolve(model)[0]

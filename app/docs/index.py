@@ -33,8 +33,6 @@ from app.docs.chunking import Chunk
 from app.docs.manifest import SCHEMA, fts_query
 from app.errors import HearthError
 
-DEFAULT_LIBRARY = "default"
-
 
 @dataclass(frozen=True)
 class DocRecord:

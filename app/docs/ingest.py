@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from app.cancel import Cancelled, CancelToken
+from app.docs import DEFAULT_LIBRARY
 from app.docs.chunking import Chunk, chunk_pages, clean_page
 from app.docs.embeddings import Embedder, get_embedder
-from app.docs.index import DEFAULT_LIBRARY, DocIndex
+from app.docs.index import DocIndex
 from app.docs.pdf import PdfExtractor, PdfText
 from app.settings import DocsSettings
 

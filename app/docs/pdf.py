@@ -33,7 +33,6 @@ class PdfText:
     path: Path
     pages: list[str] = field(default_factory=list)
     error: str | None = None
-    seconds: float = 0.0
 
     @property
     def page_count(self) -> int:
@@ -198,11 +197,9 @@ class PdfExtractor:
 
     def read(self, path: Path) -> PdfText:
         """All pages of ``path`` (or an ``error``); never raises for a bad file, never hangs."""
-        start = time.monotonic()
         result = PdfText(path=path)
         for _ in self.iter_pages(path, result):
             pass
-        result.seconds = time.monotonic() - start
         return result
 
     def iter_pages(self, path: Path, result: PdfText) -> Iterator[int]:

@@ -9,7 +9,6 @@ from pathlib import Path
 from app.errors import HearthError
 
 CATALOG = Path(__file__).resolve().parents[2] / "resources" / "catalog.json"
-GB = 1e9
 # a 4k-token KV cache plus compute buffers: ~10% of the weights for small models (less for big GQA
 # ones: Llama-3-70B needs 1.3 GB at 4k) plus ~0.3 GB of buffers. The exact figure comes from fit.py.
 KV_SHARE = 0.10

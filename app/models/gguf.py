@@ -235,24 +235,6 @@ class GgufInfo:
                 out[idx] += t.n_bytes
         return out
 
-    def summary(self) -> dict[str, Any]:
-        return {
-            "architecture": self.architecture,
-            "name": self.name,
-            "file_type": self.file_type,
-            "parameters": self.parameter_count,
-            "weights_bytes": self.weights_bytes,
-            "n_layers": self.n_layers,
-            "n_head": self.n_head,
-            "n_head_kv": self.n_head_kv,
-            "key_length": self.key_length,
-            "value_length": self.value_length,
-            "context_length": self.context_length,
-            "sliding_window": self.sliding_window,
-            "chat_template": self.has_chat_template,
-            "bytes_read": self.header_bytes_read,
-        }
-
 
 def _first(value: Any) -> int:
     """Per-layer arrays (some models vary head counts by layer): take the maximum."""

@@ -28,6 +28,6 @@ def test_corrupt_or_mistyped_file_falls_back(hearth_home: Path) -> None:
 
 
 def test_every_dir_is_under_hearth_home(hearth_home: Path) -> None:
-    for d in (paths.models_dir(), paths.downloads_dir(), paths.index_dir(), paths.logs_dir()):
+    for d in (paths.models_dir(), paths.downloads_dir(), paths.index_dir()):
         assert d.is_dir() and d.parent == hearth_home
     assert paths.database_file().parent == hearth_home
