@@ -222,18 +222,29 @@ def check_fits(
     ``kv_type`` and ``swa_full`` must match what the engine passes to llama.cpp (``type_k``/``type_v``
     and ``swa_full``; llama.cpp's defaults are f16 and a full-size SWA cache).
     """
-    info = gguf.read_file(Path(path))
-    extra = _split_weights(Path(path), info)
-    return plan(info, n_ctx, n_gpu_layers, machine, kv_type, swa_full, weights_bytes=extra)
+    path = Path(path)
+    return plan_file(path, gguf.read_file(path), n_ctx, n_gpu_layers, machine, kv_type, swa_full)
+
+
+def plan_file(
+    path: Path,
+    info: gguf.GgufInfo,
+    n_ctx: int,
+    n_gpu_layers: int | None = 0,
+    machine: Machine | None = None,
+    kv_type: str = "f16",
+    swa_full: bool = True,
+) -> FitReport:
+    """:func:`plan` for a file on disk whose header is ``info``: a split model counts every part."""
+    weights = _split_weights(path, info)
+    return plan(info, n_ctx, n_gpu_layers, machine, kv_type, swa_full, weights_bytes=weights)
 
 
 def _split_weights(path: Path, info: gguf.GgufInfo) -> int | None:
-    """For ``-00001-of-0000N.gguf`` files, the weights of all parts (tensor bytes of each part)."""
+    """For ``-0000K-of-0000N.gguf`` files, the weights of all parts (tensor bytes of each part)."""
     if info.split_count <= 1:
         return None
     from app.models.names import split_parts
 
-    total = 0
-    for part in split_parts(path, info.split_count):
-        total += gguf.read_file(part).weights_bytes if part.is_file() else 0
-    return total
+    others = [p for p in split_parts(path, info.split_count) if p != path and p.is_file()]
+    return info.weights_bytes + sum(gguf.read_file(p).weights_bytes for p in others)

@@ -9,7 +9,7 @@ import pytest
 from app import paths
 from app.cancel import Cancelled, CancelToken
 from app.errors import HearthError
-from app.models import gguf_write, hub, library
+from app.models import fit, gguf, gguf_write, hub, library
 from tests.app.models.conftest import STARTER_FILE, STARTER_REPO
 from tests.fakes.hub import FakeHub
 
@@ -102,6 +102,9 @@ def test_split_parts_listed_once_and_removed_together(tmp_path: Path) -> None:
         gguf_write.tiny_llama(folder / f"m-0000{i}-of-00002.gguf", extra={"split.count": 2})
     (model,) = mine()
     assert model.name == "m-00001-of-00002.gguf"
+    report = model.fit(512)  # the list shows the memory of the whole model, like the load check
+    assert report is not None and report.weights_bytes == fit.check_fits(model.path, 512).weights_bytes
+    assert report.weights_bytes == 2 * gguf.read_file(model.path).weights_bytes
     library.remove(model.name)
     assert not list(folder.iterdir())
 
