@@ -71,9 +71,9 @@ class LocalEngine:
         """Load ``path`` (replacing any loaded model). Raises HearthError with plain words."""
         path = Path(path)
         self.unload()  # first: the old model's memory must not count against the new one
-        preflight.check_file(path)
+        info = preflight.check_file(path)
         if not params.allow_oversize:
-            report = fit.check_fits(path, params.n_ctx, params.n_gpu_layers)
+            report = fit.plan_file(path, info, params.n_ctx, params.n_gpu_layers)
             if not report.fits:
                 raise ModelTooLarge(f"{report.summary} Lower the context length, or load anyway.")
         import llama_cpp

@@ -217,7 +217,8 @@ def check_fits(
     kv_type: str = "f16",
     swa_full: bool = True,
 ) -> FitReport:
-    """Called by the chat engine before every load: reads the header and plans memory.
+    """Read the header of ``path`` and plan its memory (the engine does the same through
+    :func:`plan_file` with the header its preflight check already read).
 
     ``kv_type`` and ``swa_full`` must match what the engine passes to llama.cpp (``type_k``/``type_v``
     and ``swa_full``; llama.cpp's defaults are f16 and a full-size SWA cache).

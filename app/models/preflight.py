@@ -1,8 +1,9 @@
-"""Checks before a model is loaded: is the file a GGUF at all, and will it fit in memory?
+"""Checks before a model is loaded: is the file a complete GGUF, and will it fit in memory?
 
 Loading a multi-GB file that cannot fit makes a laptop swap for minutes, so the engine refuses it
-with the numbers unless the user overrides. The estimate itself is the model library's
-(:func:`app.models.fit.check_fits`: weights + KV cache + compute buffers vs available memory).
+with the numbers unless the user overrides. The header is read by the bounded parser
+(:func:`app.models.gguf.read_file`: truncated or hostile headers, tensors past the end of the file)
+and the estimate is the model library's (:func:`app.models.fit.plan_file`).
 """
 
 from __future__ import annotations
@@ -10,23 +11,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.errors import HearthError
-
-GGUF_MAGIC = b"GGUF"
-MIN_GGUF_BYTES = 24  # magic + version + tensor count + kv count
+from app.models import gguf
 
 
-def check_file(path: Path) -> None:
-    """Raise HearthError unless ``path`` is a readable file starting with the GGUF magic."""
+def check_file(path: Path) -> gguf.GgufInfo:
+    """The header of ``path``; HearthError unless it is a readable, complete GGUF model file."""
     if not path.exists():
         raise HearthError(f"Model file not found: {path}")
     if not path.is_file():
         raise HearthError(f"Not a file: {path}")
     try:
         with path.open("rb") as fh:
-            head = fh.read(MIN_GGUF_BYTES)
+            magic = fh.read(len(gguf.MAGIC))
     except OSError as exc:
         raise HearthError(f"Cannot read {path.name}: {exc.strerror or exc}") from exc
-    if head[:4] != GGUF_MAGIC:
+    if magic != gguf.MAGIC:
         raise HearthError(f"{path.name} is not a GGUF model file (it does not start with 'GGUF').")
-    if len(head) < MIN_GGUF_BYTES:
-        raise HearthError(f"{path.name} is truncated: the GGUF header is incomplete.")
+    return gguf.read_file(path)
