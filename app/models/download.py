@@ -85,6 +85,10 @@ def download(
 ) -> Generator[Progress, None, Path]:
     """Download every part of ``remote`` into the library; returns the path to load."""
     cancel = cancel or CancelToken()
+    if not all(remote.part_sha256):
+        raise HearthError(
+            f"The Hub gave no checksum for {remote.filename}; Hearth does not install unverified files."
+        )
     folder = model_folder(remote.repo_id)
     done_before = 0
     speed = _Speed()
@@ -167,8 +171,6 @@ def _download_part(
     partial.write_note(part, remote)
     if have:
         yield Progress(name, done_before + have, total, 0.0, None, "resuming", "checking the partial file")
-    if not sha:
-        raise HearthError(f"The Hub gave no checksum for {name}; Hearth does not install unverified files.")
     hasher = _hash_prefix(part, cancel, sha, size) if have else _new_hasher(sha, size)
     resolved = hub.resolve(remote.repo_id, name, revision)
     if resolved.size and resolved.size != size:
@@ -296,11 +298,11 @@ def _verify_and_install(
         quarantine.mkdir(exist_ok=True)
         bad = quarantine / part.name.removesuffix(".part")
         os.replace(part, bad)
-        partial.sidecar(part).unlink(missing_ok=True)
+        partial.forget(part)
         raise HearthError(
             f"{target.name} is corrupt: its SHA-256 does not match the Hub's, so it was not installed "
             f"(moved to {bad}). Download it again."
         )
     os.replace(part, target)
     library.record(target, source=f"hf://{remote.repo_id}/{target.name}", sha256=got)
-    partial.sidecar(part).unlink(missing_ok=True)
+    partial.forget(part)

@@ -39,8 +39,17 @@ def discard(remote: hub.RemoteFile) -> None:
     for name, sha in zip(remote.parts, remote.part_sha256, strict=True):
         part = part_path(remote.repo_id, name, sha)
         part.unlink(missing_ok=True)
-        part.with_name(part.name + ".lock").unlink(missing_ok=True)
-        sidecar(part).unlink(missing_ok=True)
+        forget(part)
+
+
+def forget(part: Path) -> None:
+    """Remove a part's note and lock file (the part itself was installed, quarantined or deleted)."""
+    sidecar(part).unlink(missing_ok=True)
+    _lock_path(part).unlink(missing_ok=True)
+
+
+def _lock_path(part: Path) -> Path:
+    return part.with_name(part.name + ".lock")
 
 
 def sidecar(part: Path) -> Path:
@@ -60,15 +69,14 @@ def pending() -> list[tuple[hub.RemoteFile, int]]:
             )  # fmt: skip
         except (OSError, ValueError, KeyError, TypeError):
             continue  # a damaged note only hides the entry; the part file stays for a manual retry
-        have = 0
+        have, unfinished = 0, False
         for name, size, sha in zip(remote.parts, remote.part_sizes, remote.part_sha256, strict=True):
             part = part_path(remote.repo_id, name, sha)
             if part.exists():
-                have += part.stat().st_size
+                have, unfinished = have + part.stat().st_size, True
             elif (model_folder(remote.repo_id) / name).exists():
                 have += size
-        parts = zip(remote.parts, remote.part_sha256, strict=True)
-        if any(part_path(remote.repo_id, n, s).exists() for n, s in parts):
+        if unfinished:
             out[(remote.repo_id, remote.filename)] = (remote, have)
     return list(out.values())
 
@@ -87,7 +95,7 @@ def exclusive(part: Path, label: str) -> Iterator[None]:
         yield
         return
     part.parent.mkdir(parents=True, exist_ok=True)
-    with part.with_name(part.name + ".lock").open("a") as fh:
+    with _lock_path(part).open("a") as fh:
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:

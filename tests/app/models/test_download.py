@@ -41,7 +41,7 @@ def test_download_verifies_and_installs(fake_hub: FakeHub, starter_model: Path) 
     assert path.parent.parent == paths.models_dir()
     assert seen[-1].state == "done" and seen[-1].fraction == 1.0
     assert "verifying" in [p.state for p in seen]
-    assert not list(paths.downloads_dir().glob("*.part"))
+    assert not list(paths.downloads_dir().glob("*.part*"))  # no part, note or lock file left
     (model,) = [m for m in library.installed() if m.path == path]
     assert model.source == f"hf://{STARTER_REPO}/{STARTER_FILE}" and model.quant == "Q4_1"
     # a second run finds it installed and fetches nothing
@@ -212,3 +212,4 @@ def test_no_checksum_no_install(fake_hub: FakeHub) -> None:
     with pytest.raises(HearthError, match="unverified"):
         drain(download.download(remote))
     assert fake_hub.stats.sent(STARTER_FILE) == 0
+    assert not paths.downloads_dir().exists() or not list(paths.downloads_dir().iterdir())
