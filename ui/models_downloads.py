@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHeaderView, QVBoxLayout, QWidget
 from app import settings
 from app.cancel import CancelToken
 from app.models.hub import RemoteFile
-from ui import jobs, messages
+from ui import jobs
 from ui.models_models import DownloadRow, DownloadsModel
 from ui.models_widgets import ProgressDelegate, buttons, run_job, selected, table
 
@@ -87,7 +87,6 @@ class DownloadsPanel(QWidget):
 
         def failed(text: str) -> None:
             self._set(row, "failed", text)
-            messages.bridge().show_error(text)
 
         def cancelled() -> None:
             if row.discard:

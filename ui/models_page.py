@@ -307,7 +307,6 @@ class ModelsPage(QWidget):
 
         def failed(text: str) -> None:
             self.files_label.setText(text)
-            messages.bridge().show_error(text)
 
         self._run(work, "reading model files", on_result=done, on_failed=failed)
 

@@ -54,8 +54,7 @@ class JobCall(QObject):
 
     @Slot(str)
     def _failed(self, text: str) -> None:
-        if self.cb.get("on_failed") is None:
-            messages.bridge().show_error(text)
+        messages.bridge().show_error(text)  # always shown; on_failed only updates the page
         self._call("on_failed", text)
 
     @Slot()
