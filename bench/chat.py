@@ -26,12 +26,14 @@ RUNS = 3
 PROMPT = "Write a long, detailed story about a lighthouse keeper and a storm."
 
 
-def _raw_tokens_per_s(llm: Any, tokens: list[int], max_tokens: int) -> tuple[float, int]:
+def _raw_tokens_per_s(llm: Any, tokens: list[int], p: Any) -> tuple[float, int]:
+    """A plain ``Llama.generate`` loop with the app's sampling ``p`` (a SamplingParams)."""
     import llama_cpp
 
     llm.reset()
     n, t_first, t_last = 0, 0.0, 0.0
-    for tok in llm.generate(tokens, top_k=40, top_p=0.95, min_p=0.05, temp=0.0, repeat_penalty=1.1):
+    sampling = {"top_k": p.top_k, "top_p": p.top_p, "min_p": p.min_p, "repeat_penalty": p.repeat_penalty}
+    for tok in llm.generate(tokens, temp=p.temperature, **sampling):
         now = time.perf_counter()
         if n == 0:
             t_first = now
@@ -40,7 +42,7 @@ def _raw_tokens_per_s(llm: Any, tokens: list[int], max_tokens: int) -> tuple[flo
             break
         n += 1
         llm.detokenize([tok])
-        if n >= max_tokens:
+        if n >= p.max_tokens:
             break
     return (n - 1) / (t_last - t_first), n
 
@@ -148,7 +150,7 @@ def main(args: argparse.Namespace) -> int:
     for _ in range(RUNS):
         stats = app_run([ChatMessage("user", PROMPT)])
         app_speeds.append(stats.tokens_per_s)
-        speed, n = _raw_tokens_per_s(raw, fitted.tokens, MAX_TOKENS)
+        speed, n = _raw_tokens_per_s(raw, fitted.tokens, params)
         raw_speeds.append(speed)
         counts.append((stats.completion_tokens, n))
     raw.close()

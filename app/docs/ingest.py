@@ -19,7 +19,9 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from app.cancel import Cancelled, CancelToken
+import numpy as np
+
+from app.cancel import CancelToken
 from app.docs import DEFAULT_LIBRARY
 from app.docs.chunking import Chunk, chunk_pages, clean_page
 from app.docs.embeddings import Embedder, get_embedder
@@ -51,7 +53,6 @@ class IngestProgress:
     elapsed_s: float = 0.0
     eta_s: float | None = None
     result: FileResult | None = None  # set when a file has just finished
-    results: list[FileResult] = field(default_factory=list)
 
 
 @dataclass
@@ -165,7 +166,7 @@ def ingest(
     embedder = embedder or get_embedder(settings.embedding_model)
     stale = index.ensure_library(library, embedder.name, embedder.dim)
     files += [p for p in map(Path, stale) if p.exists() and p not in files]
-    progress = IngestProgress(files_total=len(files) + len(results), results=results)
+    progress = IngestProgress(files_total=len(files) + len(results))
     progress.files_done = len(results)
     total_bytes = sum(p.stat().st_size for p in files if p.exists()) or 1
     done_bytes = 0
@@ -211,8 +212,6 @@ def ingest(
                     vectors.append(embedder.embed([c.text for c in part], batch_size=settings.embed_batch))
                     progress.chunks_done += len(part)
                     yield replace(progress)
-                import numpy as np
-
                 index.add_vectors(library, doc_id, item.chunks, np.concatenate(vectors))
                 index.complete(doc_id, item.pages, item.chunks, item.page_tokens)
                 doc_id = None
@@ -229,9 +228,8 @@ def ingest(
             results.append(item.result)
             yield replace(progress)
             progress.result = None
-    except (Cancelled, GeneratorExit, Exception):
-        stop.set()
-        if doc_id is not None:  # we are alive: undo the half-indexed document now
+    except BaseException:  # cancelled, closed or failed: undo the half-indexed document now
+        if doc_id is not None:
             index.remove_doc(doc_id)
         raise
     finally:

@@ -230,7 +230,7 @@ class RangedReader:
             if 0 <= off < len(self.buf):
                 chunk = self.buf[off : off + n]
             else:
-                self._fetch(max(n, self.block) if n <= 64 * 2**20 else n)
+                self._fetch(max(n, self.block))
                 continue
             out += chunk
             self.pos += len(chunk)

@@ -16,21 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import COMMANDS
 from tests.fakes import pdfs
 
 ROOT = Path(__file__).resolve().parents[2]
-# main.py once app.cli.docs is in app.cli.COMMANDS; until then the same dispatcher with it added.
-WRAPPER = (
-    "import sys, bench, app.cli as c, app.cli.docs as d;"
-    "sys.exit(c.run(sys.argv[1:], gui=lambda: 0, extra=[d, bench]))"
-)
 
 
 def hearth(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    entry = ["main.py"] if "app.cli.docs" in COMMANDS else ["-c", WRAPPER]
     proc = subprocess.run(
-        [sys.executable, *entry, *args],
+        [sys.executable, "main.py", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from app import settings
-from app.cli import COMMANDS
 from app.models import gguf_write
 from tests.fakes.hub import FakeHub
 
@@ -30,19 +29,10 @@ def hub(starter_model: Path, tmp_path: Path) -> Iterator[FakeHub]:
         yield fake
 
 
-# main.py dispatches ``models`` once app.cli lists app.cli.models; until then run the same dispatcher
-# with the module passed in, exactly as main.py passes the bench commands.
-if "app.cli.models" in COMMANDS:
-    ENTRY = ["main.py"]
-else:
-    ENTRY = ["-c", "import sys, app.cli.models as m; from app.cli import run; "
-             "sys.exit(run(sys.argv[1:], gui=lambda: 0, extra=[m]))"]  # fmt: skip
-
-
 def hearth(*args: str, hub_url: str = "", **env: str) -> subprocess.CompletedProcess[str]:
     full_env = dict(os.environ, HF_ENDPOINT=hub_url or "http://127.0.0.1:9", **env)
     return subprocess.run(
-        [sys.executable, *ENTRY, "models", *args], cwd=ROOT, env=full_env, capture_output=True, text=True,
+        [sys.executable, "main.py", "models", *args], cwd=ROOT, env=full_env, capture_output=True, text=True,
         timeout=120,
     )  # fmt: skip
 
@@ -136,7 +126,7 @@ def test_download_draws_a_progress_bar_on_a_terminal(hub: FakeHub) -> None:
     leader, follower = pty.openpty()
     try:
         proc = subprocess.run(
-            [sys.executable, *ENTRY, "models", "download", REPO, FILE],
+            [sys.executable, "main.py", "models", "download", REPO, FILE],
             cwd=ROOT,
             env=dict(os.environ, HF_ENDPOINT=hub.url),
             stdout=subprocess.PIPE,

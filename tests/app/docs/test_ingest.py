@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -80,7 +79,7 @@ def test_libraries_are_separate(tmp_path: Path, index: DocIndex, embedder: Embed
 
 
 def test_cancel_leaves_no_half_document(tmp_path: Path, index: DocIndex, embedder: Embedder) -> None:
-    shutil.copy(pdfs.fact_pdf(tmp_path / "a.pdf", pages=3, facts=()), tmp_path / "b.pdf")
+    pdfs.fact_pdf(tmp_path / "a.pdf", pages=3, facts=())
     pdfs.fact_pdf(tmp_path / "b.pdf", pages=6, facts=(), seed=8)
     cancel = CancelToken()
     gen = ingest([tmp_path / "a.pdf", tmp_path / "b.pdf"], index=index, embedder=embedder, cancel=cancel)
