@@ -61,9 +61,7 @@ class ChatSession:
         last_user = next((m for m in reversed(msgs) if m.role == "user"), None)
         if last_user is None:
             raise ValueError("nothing to regenerate")
-        later = [m for m in msgs if m.id > last_user.id]
-        if later:
-            self.store.delete_messages_from(conversation_id, later[0].id)
+        self.store.delete_messages_after(conversation_id, last_user.id)
         return self._open_reply(conversation_id)
 
     def edit(self, conversation_id: int, message_id: int, text: str) -> PendingReply:
@@ -71,9 +69,7 @@ class ChatSession:
         msg = self.store.message(message_id)
         if msg.role != "user" or msg.conversation_id != conversation_id:
             raise ValueError("only the user's own messages can be edited")
-        later = [m for m in self.store.messages(conversation_id) if m.id > message_id]
-        if later:
-            self.store.delete_messages_from(conversation_id, later[0].id)
+        self.store.delete_messages_after(conversation_id, message_id)
         self.store.update_message(message_id, content=text)
         return self._open_reply(conversation_id)
 

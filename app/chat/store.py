@@ -208,12 +208,10 @@ class ChatStore:
             sources=None if sources is None else json.dumps(sources),
         )
 
-    def delete_messages_from(self, conversation_id: int, message_id: int) -> None:
-        """Delete ``message_id`` and every later message of the conversation (edit / regenerate)."""
+    def delete_messages_after(self, conversation_id: int, message_id: int) -> None:
+        """Delete every message of the conversation later than ``message_id`` (edit / regenerate)."""
         with self._tx() as db:
-            db.execute(
-                "DELETE FROM messages WHERE conversation_id=? AND id>=?", (conversation_id, message_id)
-            )
+            db.execute("DELETE FROM messages WHERE conversation_id=? AND id>?", (conversation_id, message_id))
 
 
 def _conversation(row: sqlite3.Row) -> Conversation:
