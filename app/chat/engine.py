@@ -73,7 +73,7 @@ class LocalEngine:
         self.unload()  # first: the old model's memory must not count against the new one
         info = preflight.check_file(path)
         if not params.allow_oversize:
-            report = fit.plan_file(path, info, params.n_ctx, params.n_gpu_layers)
+            report = fit.plan_file(path, params.n_ctx, params.n_gpu_layers, info=info)
             if not report.fits:
                 raise ModelTooLarge(f"{report.summary} Lower the context length, or load anyway.")
         import llama_cpp

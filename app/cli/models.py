@@ -206,7 +206,7 @@ def _fit(args: argparse.Namespace) -> int:
 
     n_ctx = _ctx(args)
     if len(args.target) == 1:
-        report = fit.check_fits(Path(args.target[0]).expanduser(), n_ctx, args.gpu_layers)
+        report = fit.plan_file(Path(args.target[0]).expanduser(), n_ctx, args.gpu_layers)
     elif len(args.target) == 2:
         remote = download.find_remote(args.target[0], args.target[1])
         report, _ = hub.fit_remote(remote, n_ctx, args.gpu_layers)

@@ -214,34 +214,23 @@ def plan(
                      summary, info.bytes_fetched or info.header_bytes_read)  # fmt: skip
 
 
-def check_fits(
-    path: Path,
-    n_ctx: int,
-    n_gpu_layers: int = 0,
-    machine: Machine | None = None,
-    kv_type: str = "f16",
-    swa_full: bool = True,
-) -> FitReport:
-    """Read the header of ``path`` and plan its memory (the engine does the same through
-    :func:`plan_file` with the header its preflight check already read).
-
-    ``kv_type`` and ``swa_full`` must match what the engine passes to llama.cpp (``type_k``/``type_v``
-    and ``swa_full``; llama.cpp's defaults are f16 and a full-size SWA cache).
-    """
-    path = Path(path)
-    return plan_file(path, gguf.read_file(path), n_ctx, n_gpu_layers, machine, kv_type, swa_full)
-
-
 def plan_file(
     path: Path,
-    info: gguf.GgufInfo,
     n_ctx: int,
     n_gpu_layers: int | None = 0,
     machine: Machine | None = None,
     kv_type: str = "f16",
     swa_full: bool = True,
+    info: gguf.GgufInfo | None = None,
 ) -> FitReport:
-    """:func:`plan` for a file on disk whose header is ``info``: a split model counts every part."""
+    """:func:`plan` for a model file on disk (its header ``info`` if already read): a split model
+    counts every part. Used by the load check, the installed list and ``models fit``.
+
+    ``kv_type`` and ``swa_full`` must match what the engine passes to llama.cpp (``type_k``/``type_v``
+    and ``swa_full``; llama.cpp's defaults are f16 and a full-size SWA cache).
+    """
+    path = Path(path)
+    info = info or gguf.read_file(path)
     weights = _split_weights(path, info)
     return plan(info, n_ctx, n_gpu_layers, machine, kv_type, swa_full, weights_bytes=weights)
 

@@ -63,7 +63,7 @@ class Installed:
     error: str = ""
 
     def fit(self, n_ctx: int, machine: fit.Machine | None = None) -> fit.FitReport | None:
-        return fit.plan_file(self.path, self.info, n_ctx, None, machine) if self.info else None
+        return fit.plan_file(self.path, n_ctx, None, machine, info=self.info) if self.info else None
 
 
 def header(path: Path) -> gguf.GgufInfo:

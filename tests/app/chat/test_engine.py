@@ -142,7 +142,7 @@ def test_refuses_model_too_large_for_ram_unless_overridden(
     starter_model: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(hardware, "memory", lambda: hardware.Memory(100_000_000, 50_000_000))
-    assert not fit.check_fits(starter_model, 1024).fits
+    assert not fit.plan_file(starter_model, 1024).fits
     with pytest.raises(ModelTooLarge, match="GB"):
         LocalEngine().load(starter_model, LoadParams(n_ctx=1024))
     eng = LocalEngine()

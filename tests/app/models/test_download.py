@@ -158,7 +158,7 @@ def test_split_model_downloads_every_part(fake_hub: FakeHub, tmp_path: Path) -> 
     assert seen[-1].done_bytes == remote.size
     (model,) = [m for m in library.installed() if m.source.startswith("hf://")]
     assert model.path == first
-    report = fit.check_fits(first, 512, machine=fit.Machine(fit.GiB, fit.GiB))
+    report = fit.plan_file(first, 512, machine=fit.Machine(fit.GiB, fit.GiB))
     assert report.weights_bytes == 2 * model.info.weights_bytes  # type: ignore[union-attr]
     library.remove(model.name)
     assert not list(first.parent.glob("*.gguf"))

@@ -75,7 +75,7 @@ def test_gpu_split(tmp_path: Path) -> None:
 
 
 def test_check_fits_on_this_machine(starter_model: Path) -> None:
-    report = fit.check_fits(starter_model, 2048)
+    report = fit.plan_file(starter_model, 2048)
     assert report.fits
     assert report.bytes_read > 0
     assert set(report.to_dict()) >= {"ram_bytes", "vram_bytes", "weights_bytes", "kv_cache_bytes", "verdict"}
@@ -85,7 +85,7 @@ def test_split_model_counts_all_parts(tmp_path: Path) -> None:
     parts = []
     for i in (1, 2):
         parts.append(gguf_write.tiny_llama(tmp_path / f"m-0000{i}-of-00002.gguf", extra={"split.count": 2}))
-    report = fit.check_fits(parts[0], 512, machine=BIG)
+    report = fit.plan_file(parts[0], 512, machine=BIG)
     assert report.weights_bytes == 2 * gguf.read_file(parts[0]).weights_bytes
 
 

@@ -103,7 +103,7 @@ def test_split_parts_listed_once_and_removed_together(tmp_path: Path) -> None:
     (model,) = mine()
     assert model.name == "m-00001-of-00002.gguf"
     report = model.fit(512)  # the list shows the memory of the whole model, like the load check
-    assert report is not None and report.weights_bytes == fit.check_fits(model.path, 512).weights_bytes
+    assert report is not None and report.weights_bytes == fit.plan_file(model.path, 512).weights_bytes
     assert report.weights_bytes == 2 * gguf.read_file(model.path).weights_bytes
     library.remove(model.name)
     assert not list(folder.iterdir())
