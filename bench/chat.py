@@ -79,8 +79,9 @@ def main(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     from app import hardware
-    from app.chat.types import ChatMessage, LoadParams, SamplingParams
+    from app.chat.types import ChatMessage
     from app.models.bundled import starter_model_path
+    from app.settings import LoadParams, SamplingParams
     from ui.inference import InferenceController
     from ui.message_view import MessageView
 

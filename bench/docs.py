@@ -32,7 +32,7 @@ from bench.report import emit
 
 
 def _make_pdfs(folder: Path, pages: int) -> list[Path]:
-    from tests.fakes import pdfs
+    from tests.support import pdfs
 
     files = []
     per_file = 20
@@ -85,13 +85,13 @@ def _synthetic_library(root: Path, n: int) -> Any:
     from app.docs.chunking import Chunk
     from app.docs.embeddings import get_embedder
     from app.docs.index import DocIndex
-    from tests.fakes.pdfs import _FILLER_WORDS
+    from tests.support.pdfs import FILLER_WORDS
 
     emb = get_embedder()
     index = DocIndex(root=root)
     index.ensure_library("big", emb.name, emb.dim)
     rng = random.Random(7)
-    vocab = _FILLER_WORDS + [f"term{i}" for i in range(20000)]
+    vocab = FILLER_WORDS + [f"term{i}" for i in range(20000)]
     weights = [1.0 / (i + 1) for i in range(len(vocab))]  # Zipf-like word frequencies
     per_page = 100
     nrng = np.random.default_rng(7)
@@ -124,7 +124,7 @@ def _recall(root: Path) -> float:
     from app.docs import rag
     from app.docs.index import DocIndex
     from app.docs.ingest import ingest
-    from tests.fakes import pdfs
+    from tests.support import pdfs
 
     folder = root / "qa"
     folder.mkdir()
@@ -144,7 +144,7 @@ def _recall(root: Path) -> float:
 def main(args: argparse.Namespace) -> int:
     from app.docs import rag
     from app.docs.embeddings import get_embedder
-    from tests.fakes import pdfs
+    from tests.support import pdfs
 
     pages = int(os.environ.get("HEARTH_BENCH_PAGES", "120"))
     rounds = int(os.environ.get("HEARTH_BENCH_ROUNDS", "2"))
@@ -193,9 +193,9 @@ def main(args: argparse.Namespace) -> int:
 
         big = _synthetic_library(root / "big", n_chunks)
         qrng = random.Random(11)
-        from tests.fakes.pdfs import _FILLER_WORDS
+        from tests.support.pdfs import FILLER_WORDS
 
-        vocab = _FILLER_WORDS + [f"term{i}" for i in range(0, 20000, 37)]
+        vocab = FILLER_WORDS + [f"term{i}" for i in range(0, 20000, 37)]
         queries = [f.question for f in pdfs.FACTS] + [
             "What does the " + " ".join(qrng.sample(vocab, 4)) + " say?" for _ in range(24)
         ]

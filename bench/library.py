@@ -13,7 +13,7 @@
 * ``remote_header_bytes``: bytes fetched to classify a remote GGUF (gemma-3's 262k-token vocabulary
   is the worst case here; goal <= 5 MB).
 
-The Hub is the loopback fake from tests/fakes/hub.py (real HTTP, real GGUF bytes).
+The Hub is the loopback fake from tests/support/hub.py (real HTTP, real GGUF bytes).
 """
 
 from __future__ import annotations
@@ -149,7 +149,7 @@ def main(args: Any) -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from app.models import bundled
     from app.models import hub as hubmod
-    from tests.fakes.hub import FakeHub
+    from tests.support.hub import FakeHub
 
     saved = {k: os.environ.get(k) for k in ("HEARTH_HOME", "HF_ENDPOINT", "HF_HUB_DISABLE_TELEMETRY")}
     with tempfile.TemporaryDirectory(prefix="hearth-bench-") as tmp:

@@ -17,12 +17,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from app.assistant.grounding import ground
 from app.cancel import CancelToken
 from app.chat.engine import Engine, LocalEngine
-from app.chat.grounding import ground
-from app.chat.types import ChatMessage, LoadParams, SamplingParams, Stats, Token
+from app.chat.types import ChatMessage, Stats, Token
 from app.errors import HearthError, ModelTooLarge
-from app.settings import DocsSettings
+from app.settings import DocsSettings, LoadParams, SamplingParams
 
 log = logging.getLogger(__name__)
 

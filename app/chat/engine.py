@@ -19,18 +19,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 from app import hardware
 from app.cancel import CancelToken
 from app.chat import context
-from app.chat.types import (
-    ChatMessage,
-    Event,
-    LoadParams,
-    ModelInfo,
-    Notice,
-    SamplingParams,
-    Stats,
-    Token,
-)
+from app.chat.types import ChatMessage, Event, ModelInfo, Notice, Stats, Token
 from app.errors import HearthError, ModelTooLarge
 from app.models import fit, preflight
+from app.settings import LoadParams, SamplingParams
 
 if TYPE_CHECKING:
     from llama_cpp import Llama

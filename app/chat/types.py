@@ -15,25 +15,6 @@ class ChatMessage:
 
 
 @dataclass(frozen=True)
-class LoadParams:
-    n_ctx: int = 4096
-    n_threads: int = 0  # 0 = physical cores
-    n_gpu_layers: int = 0
-    allow_oversize: bool = False  # skip the memory guard
-
-
-@dataclass(frozen=True)
-class SamplingParams:
-    temperature: float = 0.7
-    top_p: float = 0.95
-    top_k: int = 40
-    min_p: float = 0.05
-    repeat_penalty: float = 1.1
-    max_tokens: int = 512
-    seed: int = -1  # -1 = random
-
-
-@dataclass(frozen=True)
 class ModelInfo:
     name: str
     path: str

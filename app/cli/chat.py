@@ -8,7 +8,8 @@ import sys
 from dataclasses import replace
 from typing import Any
 
-from app.chat.types import ChatMessage, SamplingParams, Stats, Token
+from app.chat.types import ChatMessage, Stats, Token
+from app.settings import SamplingParams
 
 
 def register(sub: Any) -> None:
@@ -105,7 +106,7 @@ def _ask(args: argparse.Namespace) -> int:
     sources: list[dict[str, Any]] = []
     if args.library:
         from app import settings
-        from app.chat.grounding import ground
+        from app.assistant.grounding import ground
 
         docs = settings.load().docs
         if args.chroma_url is not None:

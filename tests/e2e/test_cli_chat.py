@@ -63,7 +63,7 @@ def test_errors_are_one_plain_line_exit_2(tmp_path: Path) -> None:
 
 
 def test_ask_library_cites_file_and_page(tmp_path: Path, hearth_home: Path) -> None:
-    from tests.fakes.pdfs import FACTS, fact_pdf
+    from tests.support.pdfs import FACTS, fact_pdf
 
     pdf = fact_pdf(tmp_path / "keeper.pdf", pages=6)
     added = hearth("docs", "add", str(pdf), "--library", "notes", "--json")

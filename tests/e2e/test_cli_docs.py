@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes import pdfs
+from tests.support import pdfs
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from app import settings
-from app.models import gguf_write
-from tests.fakes.hub import FakeHub
+from tests.support import gguf_write
+from tests.support.hub import FakeHub
 
 ROOT = Path(__file__).resolve().parents[2]
 REPO = "HuggingFaceTB/SmolLM2-135M-Instruct-GGUF"

@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from app.docs.index import DocIndex
 from app.docs.ingest import ingest
-from tests.fakes.pdfs import FACTS, fact_pdf
+from tests.support.pdfs import FACTS, fact_pdf
 from tests.ui.conftest import REPLY_TIMEOUT_MS
 from ui import pdf_viewer
 from ui.main_window import MainWindow

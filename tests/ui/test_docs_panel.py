@@ -12,7 +12,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from app.docs.embeddings import get_embedder
-from tests.fakes import pdfs
+from tests.support import pdfs
 from ui.docs_models import DocRow, DocumentsModel
 from ui.docs_panel import DocsPanel
 from ui.pdf_viewer import PdfViewer, highlight_html, open_source, search_phrase

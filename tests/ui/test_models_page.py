@@ -12,8 +12,8 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from app import paths
-from app.models import gguf_write
-from tests.fakes.hub import FakeHub
+from tests.support import gguf_write
+from tests.support.hub import FakeHub
 from ui.models_models import DownloadRow
 from ui.models_page import ModelsPage
 

@@ -11,9 +11,10 @@ import pytest
 from app import hardware
 from app.cancel import CancelToken
 from app.chat.engine import LocalEngine
-from app.chat.types import ChatMessage, LoadParams, Notice, SamplingParams, Stats, Token
+from app.chat.types import ChatMessage, Notice, Stats, Token
 from app.errors import HearthError, ModelTooLarge
 from app.models import fit
+from app.settings import LoadParams, SamplingParams
 
 GREEDY = SamplingParams(temperature=0.0, max_tokens=24, seed=1)
 

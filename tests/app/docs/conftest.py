@@ -11,7 +11,7 @@ from app.docs.embeddings import Embedder, get_embedder
 from app.docs.index import DocIndex
 from app.docs.ingest import FileResult, IngestProgress, ingest
 from app.settings import DocsSettings
-from tests.fakes import pdfs
+from tests.support import pdfs
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import random
 
 from app.docs.chunking import chunk_pages, clean_page
 from app.docs.embeddings import Embedder
-from tests.fakes.pdfs import filler
+from tests.support.pdfs import filler
 
 
 def test_chunks_respect_token_limit_and_pages(embedder: Embedder) -> None:

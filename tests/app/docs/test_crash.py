@@ -13,7 +13,7 @@ from pathlib import Path
 from app.docs.embeddings import Embedder
 from app.docs.index import DocIndex
 from tests.app.docs.conftest import run_ingest
-from tests.fakes import pdfs
+from tests.support import pdfs
 
 ROOT = Path(__file__).resolve().parents[3]
 SCRIPT = """

@@ -11,7 +11,7 @@ from app.docs.embeddings import Embedder
 from app.docs.index import DocIndex
 from app.docs.ingest import ingest
 from tests.app.docs.conftest import run_ingest
-from tests.fakes import pdfs
+from tests.support import pdfs
 
 
 def _vector_count(index: DocIndex, library: str = "default") -> int:

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from app.docs.pdf import PdfExtractor, sniff
-from tests.fakes import pdfs
+from tests.support import pdfs
 
 
 def test_pages_in_order_with_facts(corpus: Path) -> None:

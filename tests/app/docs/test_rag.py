@@ -12,7 +12,7 @@ from app.docs.embeddings import Embedder
 from app.docs.index import DocIndex
 from app.errors import HearthError
 from tests.app.docs.conftest import run_ingest
-from tests.fakes import pdfs
+from tests.support import pdfs
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from app.cancel import CancelToken
 from app.docs.embeddings import Embedder
 from app.docs.index import DocIndex
 from app.docs.watch import set_watched, watch, watched
-from tests.fakes import pdfs
+from tests.support import pdfs
 
 
 def _once(folder: Path, index: DocIndex, embedder: Embedder) -> dict[str, str]:

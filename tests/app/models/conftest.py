@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.models import gguf_write
-from tests.fakes.hub import FakeHub
+from tests.support import gguf_write
+from tests.support.hub import FakeHub
 
 STARTER_REPO = "HuggingFaceTB/SmolLM2-135M-Instruct-GGUF"
 STARTER_FILE = "SmolLM2-135M-Instruct-Q4_1.gguf"
@@ -29,7 +29,7 @@ def tiny_gguf(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def fake_hub(monkeypatch: pytest.MonkeyPatch, starter_model: Path, tmp_path: Path) -> Iterator[FakeHub]:
-    """The loopback Hub (tests/fakes/hub.py) with the starter model and a small gated model."""
+    """The loopback Hub (tests/support/hub.py) with the starter model and a small gated model."""
     with FakeHub() as hub:
         hub.add_file(STARTER_REPO, STARTER_FILE, starter_model)
         tiny = gguf_write.tiny_llama(tmp_path / "src" / "tiny-Q4_0.gguf")

@@ -16,7 +16,7 @@ from app.errors import HearthError
 from app.models import download, hub, library
 from app.models.download import Progress
 from tests.app.models.conftest import GATED_REPO, STARTER_FILE, STARTER_REPO
-from tests.fakes.hub import FakeHub
+from tests.support.hub import FakeHub
 
 MiB = 2**20
 
@@ -145,7 +145,8 @@ def test_one_downloader_per_file(fake_hub: FakeHub) -> None:
 
 
 def test_split_model_downloads_every_part(fake_hub: FakeHub, tmp_path: Path) -> None:
-    from app.models import fit, gguf_write
+    from app.models import fit
+    from tests.support import gguf_write
 
     for i in (1, 2):
         name = f"big-Q4_0-0000{i}-of-00002.gguf"

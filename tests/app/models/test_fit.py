@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.models import fit, gguf, gguf_write
+from app.models import fit, gguf
 from app.models.fit import GiB, Machine, MiB
+from tests.support import gguf_write
 
 BIG = Machine(available_ram=64 * GiB, total_ram=64 * GiB)
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from app.models import gguf, gguf_write
+from app.models import gguf
 from app.models.gguf import GgufError
+from tests.support import gguf_write
 
 
 class CountingSource:

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from app.errors import HearthError
-from app.models import fit, gguf, gguf_write, hub
+from app.models import fit, gguf, hub
 from tests.app.models.conftest import GATED_REPO, STARTER_FILE, STARTER_REPO
-from tests.fakes.hub import FakeHub
+from tests.support import gguf_write
+from tests.support.hub import FakeHub
 
 
 def test_search_finds_gguf_repos(fake_hub: FakeHub) -> None:

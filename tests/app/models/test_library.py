@@ -9,9 +9,10 @@ import pytest
 from app import paths
 from app.cancel import Cancelled, CancelToken
 from app.errors import HearthError
-from app.models import fit, gguf, gguf_write, hub, library
+from app.models import fit, gguf, hub, library
 from tests.app.models.conftest import STARTER_FILE, STARTER_REPO
-from tests.fakes.hub import FakeHub
+from tests.support import gguf_write
+from tests.support.hub import FakeHub
 
 
 def mine() -> list[library.Installed]:

@@ -22,7 +22,7 @@ _FILLER = (
     "practice context evidence outcome factor trend pattern series group member committee meeting "
     "summary note detail item list record entry update version draft final general specific common"
 )
-_FILLER_WORDS = _FILLER.split()
+FILLER_WORDS = _FILLER.split()
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ FACTS: tuple[Fact, ...] = (
 def filler(rng: random.Random, sentences: int) -> str:
     out = []
     for _ in range(sentences):
-        words = [rng.choice(_FILLER_WORDS) for _ in range(rng.randint(8, 16))]
+        words = [rng.choice(FILLER_WORDS) for _ in range(rng.randint(8, 16))]
         out.append(" ".join(words).capitalize() + ".")
     return " ".join(out)
 
