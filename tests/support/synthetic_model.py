@@ -96,8 +96,9 @@ def _write_f16(s: Spec, path: Path) -> None:
                 n_vocab = len(field.contents())
     writer.add_vocab_size(n_vocab)
 
-    # weights (F16; the writer types tensors by their numpy dtype): slices of one pool of N(0, 0.02) values (independent draws per tensor cost ~10x more
-    # time and change nothing that is measured); norms are ones
+    # weights in F16 (the writer types tensors by their numpy dtype): slices of one pool of
+    # N(0, 0.02) values, since independent draws per tensor cost ~10x more time and change nothing
+    # that is measured; norms are ones
     rng = np.random.default_rng(0)
     pool = (rng.standard_normal(1 << 22, dtype=np.float32) * 0.02).astype(np.float16)
 
