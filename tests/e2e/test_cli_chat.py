@@ -86,9 +86,9 @@ def test_ctrl_c_while_the_prompt_is_read_exits_130(synthetic_small: Path) -> Non
     import time
 
     question = "Summarise the harbour master's log. " * 300  # ~2,700 tokens
+    flags = ["--model", str(synthetic_small), "--ctx", "4096", "--max-tokens", "400"]
     with subprocess.Popen(
-        [sys.executable, str(ROOT / "main.py"), "ask", question, "--model", str(synthetic_small),
-         "--ctx", "4096", "--max-tokens", "400"],  # fmt: skip
+        [sys.executable, str(ROOT / "main.py"), "ask", question, *flags],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -102,7 +102,7 @@ def test_ctrl_c_while_the_prompt_is_read_exits_130(synthetic_small: Path) -> Non
                 break
         t0 = time.monotonic()
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=30)
+        _, err = proc.communicate(timeout=30)
         waited = time.monotonic() - t0
     assert proc.returncode == 130, "".join(seen) + err
     lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith("Reading prompt")]

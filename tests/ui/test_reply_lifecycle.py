@@ -113,9 +113,7 @@ def test_switching_away_keeps_the_reply_going(qtbot: QtBot, big_window: Callable
     assert stored.content[:40] in w.view.plain_text()
 
 
-def test_restart_resumes_without_reading_again(
-    qtbot: QtBot, big_window: Callable[[], MainWindow]
-) -> None:
+def test_restart_resumes_without_reading_again(qtbot: QtBot, big_window: Callable[[], MainWindow]) -> None:
     w = big_window()
     with qtbot.waitSignal(w.controller.reply_finished, timeout=REPLY_TIMEOUT_MS):
         w.send(LONG)

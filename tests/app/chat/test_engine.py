@@ -211,7 +211,7 @@ def test_stop_while_the_prompt_is_read(synthetic_small: Path) -> None:
     assert stats.context_used == progress[1].done == progress[0].reading_to  # one slice, not all
     assert progress[1].tokens_per_s and progress[1].tokens_per_s > 0
     # the next turn reuses the slice already read
-    text, again, _ = run(eng, [ChatMessage("user", LONG)])
+    _, again, _ = run(eng, [ChatMessage("user", LONG)])
     assert again.cached_tokens == stats.context_used and again.completion_tokens > 0
     eng.unload()
 
