@@ -8,6 +8,7 @@ step with what is really in the KV cache.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
 import logging
@@ -29,8 +30,16 @@ log = logging.getLogger("llama.cpp")  # its lines go to the log; the terminal sh
 def route_logs() -> None:
     """Send llama.cpp's log to Python logging (logger ``llama.cpp``) instead of llama-cpp-python's
     handler, which prints to stderr and reads this ggml's level numbers as the old ones (a warning
-    came out as an error, on the CLI's stderr)."""
+    came out as an error, on the CLI's stderr).
+
+    llama-cpp-python also points file descriptors 1 and 2 at /dev/null while it loads or frees a
+    model (``suppress_stdout_stderr``), for the whole process: whatever another thread printed
+    meanwhile was lost (a traceback on the GUI thread, the CLI's output). With the log routed here
+    nothing needs silencing, so that is switched off too."""
     import llama_cpp
+    import llama_cpp._internals
+    import llama_cpp.llama
+    import llama_cpp.llama_chat_format
 
     last = [logging.DEBUG]
 
@@ -43,6 +52,12 @@ def route_logs() -> None:
 
     route_logs.callback = callback  # type: ignore[attr-defined]  # must outlive every call from C
     llama_cpp.llama_log_set(callback, ctypes.c_void_p(0))
+    for module in (llama_cpp.llama, llama_cpp._internals, llama_cpp.llama_chat_format):
+        module.suppress_stdout_stderr = _no_suppression  # type: ignore[attr-defined]
+
+
+def _no_suppression(disable: bool = True) -> contextlib.nullcontext[None]:
+    return contextlib.nullcontext()
 
 
 class AbortHook:

@@ -265,7 +265,7 @@ def read_remote_header(repo_id: str, filename: str, revision: str | None = None)
 
 
 def fit_remote(
-    remote: RemoteFile, n_ctx: int, n_gpu_layers: int = 0, machine: fit.Machine | None = None
+    remote: RemoteFile, n_ctx: int, n_gpu_layers: int | None = 0, machine: fit.Machine | None = None
 ) -> tuple[fit.FitReport, gguf.GgufInfo]:
     """Memory plan for a file on the Hub; split models count every part's size."""
     info = read_remote_header(remote.repo_id, remote.filename)
