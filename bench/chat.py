@@ -314,7 +314,7 @@ def main(args: argparse.Namespace) -> int:
 
     small = speed_pairs(h, starter, 2048, SMALL_TOKENS, [f"{PROMPT} Part {i + 1}." for i in range(PAIRS)])
     step("starter speed pairs")
-    big = speed_pairs(h, large, 4096, LARGE_TOKENS, [f"Part {i + 1}. " + FILLER * 110 for i in range(PAIRS)])
+    big = speed_pairs(h, large, 4096, LARGE_TOKENS, [f"Part {i + 1}. " + FILLER * 55 for i in range(PAIRS)])
     step("real-size speed pairs")
     ttfts, stall_chat = conversation(h, starter)
     step("10-turn conversation")

@@ -429,7 +429,13 @@ class MainWindow(QMainWindow):
         self._update_buttons()
 
     def stop(self) -> None:
-        self.controller.stop()
+        reply = self.controller.reply
+        if reply is None:
+            return
+        reply.stop()  # takes effect at once while the prompt is read or tokens stream
+        self._progress = None
+        self._progress_timer.stop()
+        self.phase_label.setText("Stopping…")  # e.g. while the embedder is still loading
 
     @Slot(object, str)
     def _on_reply_text(self, reply: Reply, text: str) -> None:
@@ -441,7 +447,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object, object)
     def _on_reply_event(self, reply: Reply, event: object) -> None:
-        if reply is not self.controller.reply or self._closed:
+        if reply is not self.controller.reply or self._closed or reply.cancel.cancelled:
             return
         if isinstance(event, PhaseChanged):
             self._progress = None

@@ -35,7 +35,8 @@ def verdict_color(report: fit.FitReport | None) -> QColor | None:
         return None
     if not report.fits:
         return RED
-    if report.verdict in (fit.VERDICT_TIGHT,) or report.verdict.startswith("partial"):
+    cautious = (fit.VERDICT_TIGHT, fit.VERDICT_VRAM_UNKNOWN)
+    if report.verdict in cautious or report.verdict.startswith("partial"):
         return AMBER
     return GREEN
 
