@@ -1,4 +1,5 @@
-"""Shared fixtures: every test gets its own HEARTH_HOME, telemetry off, nothing reaches the internet."""
+"""Shared fixtures: every test gets its own HEARTH_HOME and keyring, telemetry off, no proxy, nothing
+reaches the internet."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.models import bundled
+from tests.support import keyring_file
 
 
 @pytest.fixture(autouse=True)
@@ -18,6 +20,10 @@ def hearth_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
     monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", keyring_file.BACKEND)  # never the developer's keyring
+    for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):  # loopback servers, directly
+        monkeypatch.delenv(proxy, raising=False)
+        monkeypatch.delenv(proxy.lower(), raising=False)
     yield home
 
 
