@@ -109,7 +109,8 @@ class InferenceController(QObject):
         self._run.connect(self._worker.run)
         self._worker.loaded.connect(self._on_loaded)
         self._worker.load_failed.connect(self._on_load_failed)
-        self._worker.text.connect(self.reply_text)
+        self._worker.text.connect(self._on_text)  # a slot, not signal-to-signal: PySide6 has had
+        # refcount bugs forwarding Python objects between signals across threads
         self._worker.reply_event.connect(self._on_event)
         self.reply: Reply | None = None  # the reply being generated
         self.model_info: ModelInfo | None = None
@@ -160,6 +161,10 @@ class InferenceController(QObject):
         self.loading = False
         self.model_info = None
         self.model_failed.emit(message, may_override)
+
+    @Slot(object, str)
+    def _on_text(self, reply: Reply, text: str) -> None:
+        self.reply_text.emit(reply, text)
 
     @Slot(object, object)
     def _on_event(self, reply: Reply, event: object) -> None:
