@@ -85,6 +85,7 @@ def _synthetic_library(root: Path, n: int) -> Any:
     from app.docs.chunking import Chunk
     from app.docs.embeddings import get_embedder
     from app.docs.index import DocIndex
+    from app.docs.readers import Unit
     from tests.support.pdfs import FILLER_WORDS
 
     emb = get_embedder()
@@ -102,7 +103,7 @@ def _synthetic_library(root: Path, n: int) -> Any:
             Chunk(" ".join(rng.choices(vocab, weights, k=60)), page=1 + i // per_page, index=i, n_tokens=60)
             for i in range(m)
         ]
-        pages = [" ".join(c.text for c in chunks[p : p + per_page]) for p in range(0, m, per_page)]
+        pages = [Unit(" ".join(c.text for c in chunks[p : p + per_page])) for p in range(0, m, per_page)]
         vecs = nrng.standard_normal((m, emb.dim)).astype("float32")
         vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
         doc_id = index.begin("big", f"/synthetic/doc{d // doc_size}.pdf", f"sha{d}")

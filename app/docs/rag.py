@@ -43,7 +43,12 @@ class Hit:
 
 @dataclass
 class RagPrompt:
-    """What the chat engine needs: a system message carrying the passages, and their sources."""
+    """What the chat engine needs: the instructions, the user turn carrying the passages, their sources.
+
+    The passages go with the question in the last user turn, not into the system message, so the
+    system prompt and the earlier turns stay the same from one question to the next and the engine
+    can reuse their KV cache.
+    """
 
     question: str
     context_text: str  # "[1] file.pdf, page 3:\n..." blocks; "" when nothing was found
@@ -53,19 +58,11 @@ class RagPrompt:
     context_tokens_used: int = 0
 
     @property
-    def system_prompt(self) -> str:
+    def user_message(self) -> str:
+        """The question with its numbered sources before it."""
         if not self.context_text:
-            return INSTRUCTIONS + "\n\nNo passages of the documents matched this question."
-        return f"{INSTRUCTIONS}\n\nSources:\n\n{self.context_text}"
-
-    @property
-    def messages_prefix(self) -> list[dict[str, str]]:
-        """Messages to put before the conversation (the chat's own system prompt may precede it)."""
-        return [{"role": "system", "content": self.system_prompt}]
-
-    def messages(self, history: Sequence[dict[str, str]] = ()) -> list[dict[str, str]]:
-        """The full message list for a single-turn ask: prefix + history + the question."""
-        return [*self.messages_prefix, *history, {"role": "user", "content": self.question}]
+            return f"(No passages of the documents matched this question.)\n\nQuestion: {self.question}"
+        return f"Sources:\n\n{self.context_text}\n\nQuestion: {self.question}"
 
 
 def _libraries(library: str | Sequence[str]) -> list[str]:
