@@ -89,7 +89,7 @@ class DocsSettings:
     chunk_tokens: int = 128  # word pieces per chunk: MiniLM was trained on 128 (reads at most 254)
     chunk_overlap: int = 16  # word pieces shared by consecutive chunks of a page
     embed_batch: int = 32
-    page_timeout_s: float = 30.0  # give up on a file when one page (or section) takes longer than this
+    page_timeout_s: float = 60.0  # give up on a file when one page (or section, or OCR) takes longer
     file_timeout_s: float = 600.0  # ...or the whole file takes longer than this
     ocr: bool = True  # read pages without a text layer (scans) by OCR
     context_fraction: float = 0.5  # share of the free chat context given to retrieved passages

@@ -153,7 +153,7 @@ class Extractor:
     """
 
     def __init__(
-        self, unit_timeout: float = 30.0, file_timeout: float = 600.0, delay: float = 0.0, ocr: bool = True
+        self, unit_timeout: float = 60.0, file_timeout: float = 600.0, delay: float = 0.0, ocr: bool = True
     ):
         self.unit_timeout = unit_timeout
         self.file_timeout = file_timeout

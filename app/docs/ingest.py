@@ -28,7 +28,7 @@ from app.docs import DEFAULT_LIBRARY, readers
 from app.docs.chunking import Chunk, chunk_pages, clean_page
 from app.docs.embeddings import Embedder, get_embedder, resolve
 from app.docs.extract import DocText, Extractor
-from app.docs.index import DocIndex, Signature
+from app.docs.index import DocIndex, DocRecord, Signature
 from app.settings import DocsSettings
 
 FileStatus = Literal["indexed", "unchanged", "failed", "removed"]
@@ -152,9 +152,9 @@ def _parse_one(
         st = path.stat()
         signature = (st.st_size, st.st_mtime_ns)
         known = [d for d in index.documents(library, str(path)) if d.status == "complete"]
-        for doc in known:
-            if doc.signature == signature:  # same size and mtime as when indexed: no need to hash
-                return _Parsed(path, doc.sha256, st.st_size, signature, _unchanged(doc))
+        same = _same_signature(known, signature)
+        if same is not None:  # same size and mtime as when indexed: no need to hash
+            return _Parsed(path, same.sha256, st.st_size, signature, _unchanged(same))
         sha = readers.sha256_file(path)
     except OSError as exc:
         return _Parsed(
@@ -186,6 +186,20 @@ def _parse_one(
     return item
 
 
+def _same_signature(docs: Sequence[DocRecord], signature: Signature) -> DocRecord | None:
+    return next((d for d in docs if d.signature == signature), None)
+
+
+def _may_change(index: DocIndex, library: str, path: Path) -> bool:
+    """False when ``path`` has the size and mtime it had when it was indexed."""
+    try:
+        st = path.stat()
+    except OSError:
+        return True
+    known = [d for d in index.documents(library, str(path)) if d.status == "complete"]
+    return _same_signature(known, (st.st_size, st.st_mtime_ns)) is None
+
+
 def _unchanged(doc: Any) -> FileResult:
     return FileResult(doc.path, "unchanged", doc.pages, doc.chunks, ocr_pages=doc.ocr_units)
 
@@ -210,6 +224,9 @@ def ingest(
         # a new library, or one built by another model: its documents must be indexed again
         stale = index.ensure_library(library, embedding.embedder.name, embedding.embedder.dim)
         files += [p for p in map(Path, stale) if p.exists() and p not in files]
+    if any(_may_change(index, library, p) for p in files):
+        # load the model and its tokenizer here: imports racing on two threads can deadlock
+        embedding.tokenizer  # noqa: B018
     progress = IngestProgress(files_total=len(files) + len(results))
     progress.files_done = len(results)
     total_bytes = sum(p.stat().st_size for p in files if p.exists()) or 1

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 MIN_RUN = 4  # words the passage and the page must share in a row to count as found
 
 
 def _words(text: str) -> list[tuple[str, int, int]]:
-    return [(m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(text)]
+    # NFKC per word ("ﬁ" is "fi", as in the stored text) keeps the offsets those of ``text``
+    return [
+        (unicodedata.normalize("NFKC", m.group()).lower(), m.start(), m.end()) for m in _WORD.finditer(text)
+    ]
 
 
 def find_span(haystack: str, passage: str) -> tuple[int, int] | None:

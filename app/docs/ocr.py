@@ -28,7 +28,8 @@ class RapidOcr:
 
     def read(self, image: object) -> str:
         """The text on ``image`` (a PIL image or an RGB array), one recognised line per line."""
-        result, _elapsed = self._engine(np.asarray(image))
+        # no text-direction classifier: scans are upright, and it costs a third of the time
+        result, _elapsed = self._engine(np.asarray(image), use_cls=False)
         lines = []
         for box, text, score in result or []:
             if float(score) < MIN_SCORE or not str(text).strip():

@@ -42,7 +42,7 @@ def test_folder_with_bad_files(tmp_path: Path, index: DocIndex, embedder: Embedd
     assert _vector_count(index) == _manifest_chunks(index) > 0
     failed = [d for d in index.documents("default") if d.status == "failed"]
     assert {Path(d.path).name for d in failed} == {n for n, s in expected.items() if s == "failed"}
-    (scan,) = [d for d in index.documents("default") if d.path.endswith("scan.pdf")]
+    (scan,) = [d for d in index.documents("default") if d.path.endswith("/scan.pdf")]
     assert scan.ocr_units == 1 and index.pages(scan.doc_id)[0][1].startswith("The night ferry")
 
 
