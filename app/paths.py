@@ -46,3 +46,12 @@ def downloads_dir() -> Path:
 def index_dir() -> Path:
     """The embedded chromadb store and document bookkeeping."""
     return _sub("index")
+
+
+def cache_dir() -> Path:
+    """Derived files that can be rebuilt at any time (the exported embedding model), shared by every
+    ``HEARTH_HOME``: ``$HEARTH_CACHE`` if set, else the platform's user cache dir."""
+    env = os.environ.get("HEARTH_CACHE")
+    root = Path(env) if env else Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+    root.mkdir(parents=True, exist_ok=True)
+    return root
