@@ -93,6 +93,7 @@ class DocsSettings:
     file_timeout_s: float = 600.0  # ...or the whole file takes longer than this
     ocr: bool = True  # read pages without a text layer (scans) by OCR
     context_fraction: float = 0.5  # share of the free chat context given to retrieved passages
+    keyword_weight: float = 1.0  # weight of the keyword (BM25) ranking against the vector one in fusion
     max_passages: int = 6  # passages sent to the model at most, best first
     first_token_budget_s: float = 8.0  # passages are cut so that reading the prompt takes about this long
     watch_interval_s: float = 5.0  # polling period of watched folders

@@ -64,15 +64,18 @@ def ground(
     count_tokens: Callable[[str], int],
     settings: DocsSettings | None = None,
     prompt_tokens_per_s: float | None = None,
+    index: Any = None,
 ) -> Grounded:
+    """The messages to send and the sources they number; ``index``: a DocIndex other than the shared one."""
     from app.docs import rag
 
     settings = settings or DocsSettings()
     msgs = list(messages)
     question = msgs[-1].content
     budget = passage_budget(msgs, n_ctx, max_tokens, count_tokens, settings, prompt_tokens_per_s)
+    context = follow_up_context(msgs)
     prompt = rag.build_prompt(
-        question, list(libraries), budget, count_tokens, settings=settings, context=follow_up_context(msgs)
+        question, list(libraries), budget, count_tokens, index=index, settings=settings, context=context
     )
     system = rag.INSTRUCTIONS
     if msgs and msgs[0].role == "system":

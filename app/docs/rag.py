@@ -135,7 +135,7 @@ def search(
                 by_id = {r.rowid: r for r in index.chunk_rows(rowids=[rid for rid, _ in kw])}
                 for rank, (rid, score) in enumerate(kw):
                     if rid in by_id:
-                        add(by_id[rid], rank, weight).bm25 = score
+                        add(by_id[rid], rank, weight * settings.keyword_weight).bm25 = score
     return sorted(fused.values(), key=lambda h: h.score, reverse=True)[:k]
 
 
