@@ -126,12 +126,12 @@ def _ask(args: argparse.Namespace) -> int:
         }
         if args.library:
             out["sources"] = [
-                {k: s.get(k) for k in ("n", "file", "path", "page", "excerpt")} for s in sources
+                {k: s.get(k) for k in ("n", "file", "path", "page", "location", "excerpt")} for s in sources
             ]
         print(json.dumps(out, ensure_ascii=False))
     else:
         print()
         for s in sources:
-            print(f"[{s.get('n')}] {s.get('file')}, page {s.get('page')}")
+            print(f"[{s.get('n')}] {s.get('file')}, {s.get('location')}")
     engine.unload()
     return 0
