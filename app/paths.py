@@ -49,9 +49,16 @@ def index_dir() -> Path:
 
 
 def cache_dir() -> Path:
-    """Derived files that can be rebuilt at any time (the exported embedding model), shared by every
-    ``HEARTH_HOME``: ``$HEARTH_CACHE`` if set, else the platform's user cache dir."""
-    env = os.environ.get("HEARTH_CACHE")
-    root = Path(env) if env else Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+    """Data that can be rebuilt (deleting it loses nothing): ``$HEARTH_HOME/cache`` when HEARTH_HOME
+    is set, else the platform's user cache dir."""
+    env = os.environ.get("HEARTH_HOME")
+    root = Path(env) / "cache" if env else Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
     root.mkdir(parents=True, exist_ok=True)
     return root
+
+
+def prompt_cache_dir() -> Path:
+    """Saved KV states of conversations (``app.chat.prompt_cache``)."""
+    path = cache_dir() / "prompt-cache"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -188,6 +188,11 @@ class Embedder:
         return row
 
 
+def is_loaded(model: str = BUNDLED, precision: Precision = "auto") -> bool:
+    """Whether :func:`get_embedder` would return at once (the model is already in memory)."""
+    return (model or BUNDLED, precision) in _cache
+
+
 def get_embedder(model: str = BUNDLED, precision: Precision = "auto") -> Embedder:
     """The process-wide embedder for ``model`` (loaded on first use; thread-safe)."""
     key = (model or BUNDLED, precision)

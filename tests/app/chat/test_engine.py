@@ -54,7 +54,8 @@ def test_streams_text_with_stats(engine: LocalEngine) -> None:
     assert stats.context_used == stats.prompt_tokens + stats.completion_tokens
     assert stats.n_ctx == 1024
     assert engine.info is not None and engine.info.has_chat_template
-    assert engine.info.device == "CPU only"
+    if not engine.info.offload_supported:  # a GPU build names the GPU and the layers offloaded
+        assert engine.info.device == "CPU only" and engine.info.n_gpu_layers == 0
 
 
 def test_greedy_is_deterministic(engine: LocalEngine) -> None:
