@@ -18,8 +18,12 @@ per configuration (dense, keyword, hybrid RRF, shipped), ``tune_*`` on the half 
 ``citation_flag_rate``: the share of the starter model's cited answer sentences that the citation
 check flags, with ``citation_flag_rate_wrong_passage`` checking the same sentences against another
 question's passage (a check worth having flags those).
-Environment: ``HEARTH_BENCH_ROUNDS`` (3), ``HEARTH_BENCH_CHUNKS`` (100000), ``HEARTH_BENCH_TUNE=1``
-adds the tuning grid (chunk size x keyword weight) on the tuning half.
+First token on a real-size model: ``grounded_ttft_s_large``, median over held-out questions on the
+synthetic 0.8B model (``tests/support/synthetic_model.py``) with passages cut to the first-token
+budget from the engine's measured prompt speed, next to ``heldout_recall_sent_large``: the share of
+those questions whose gold page is among the passages actually sent.
+Environment: ``HEARTH_BENCH_ROUNDS`` (3), ``HEARTH_BENCH_CHUNKS`` (100000), ``HEARTH_BENCH_TTFT_QUESTIONS``
+(12; 0 skips), ``HEARTH_BENCH_TUNE=1`` adds the tuning grid (chunk size x keyword weight) on the tuning half.
 """
 
 from __future__ import annotations
@@ -218,6 +222,51 @@ def _citation_check(built: dict[str, Any], results: dict[str, Any]) -> None:
     results["citation_flag_rate_wrong_passage"] = round(wrong / max(1, total), 3)
 
 
+def _ttft_large(built: dict[str, Any], questions: int, results: dict[str, Any]) -> None:
+    """First token of a grounded answer on the synthetic 0.8B model, passages cut to the time budget.
+
+    The prompt-reading speed fed to grounding is the one the engine measured on a first grounded
+    prompt (as the app feeds it); the KV of the system prompt is then reused by every question.
+    """
+    from app.assistant.grounding import ground
+    from app.cancel import CancelToken
+    from app.chat.engine import LocalEngine
+    from app.chat.types import ChatMessage, Stats, Token
+    from app.settings import DocsSettings, LoadParams, SamplingParams
+    from tests.support import synthetic_model
+
+    index, _ = built["float32"]
+    engine = LocalEngine()
+    engine.load(synthetic_model.build("large"), LoadParams(n_ctx=4096))
+    docs = DocsSettings()
+    params = SamplingParams(temperature=0.0, max_tokens=1)
+    system = ChatMessage("system", "You are a helpful assistant.")
+    speed: float | None = None
+    ttfts, sent_tokens, found = [], [], 0
+    _, held = docs_eval.halves()
+    for i, q in enumerate([held[0], *held[:questions]]):  # the first run only measures the speed
+        g = ground([system, ChatMessage("user", q["q"])], [docs_eval.LIBRARY], 4096, 256, engine.count_tokens,
+                   docs, prompt_tokens_per_s=speed, index=index)  # fmt: skip
+        start, first = time.perf_counter(), None
+        for event in engine.stream(g.messages, params, CancelToken()):
+            if isinstance(event, Token) and first is None:
+                first = time.perf_counter() - start
+            if isinstance(event, Stats) and event.prompt_tokens_per_s:
+                speed = event.prompt_tokens_per_s if speed is None else speed
+        if i == 0:
+            continue
+        ttfts.append(first if first is not None else time.perf_counter() - start)
+        sent_tokens.append(g.passage_tokens)
+        gold = {(q["file"], p) for p in q["pages"]}
+        found += any((s["file"], s["page"]) in gold for s in g.sources)
+    engine.unload()
+    results["grounded_ttft_s_large"] = docs_eval.spread(ttfts)
+    results["grounded_prompt_tokens_per_s_large"] = round(speed or 0.0, 1)
+    results["grounded_passage_tokens_large"] = docs_eval.spread(sent_tokens)
+    results["grounded_questions_large"] = len(ttfts)
+    results["heldout_recall_sent_large"] = round(found / max(1, len(ttfts)), 3)
+
+
 def _ocr_speed(root: Path, results: dict[str, Any]) -> None:
     from pypdf import PdfReader, PdfWriter
 
@@ -361,6 +410,7 @@ def _cpu_flags() -> str:
 def main(args: argparse.Namespace) -> int:
     rounds = int(os.environ.get("HEARTH_BENCH_ROUNDS", "3"))
     n_chunks = int(os.environ.get("HEARTH_BENCH_CHUNKS", "100000"))
+    ttft_questions = int(os.environ.get("HEARTH_BENCH_TTFT_QUESTIONS", "12"))
     import chromadb  # noqa: F401  imported before timing, as the reference's libraries are
 
     results: dict[str, Any] = {"cpu_flags": _cpu_flags()}
@@ -372,6 +422,8 @@ def main(args: argparse.Namespace) -> int:
         if os.environ.get("HEARTH_BENCH_TUNE") == "1":
             _tuning_grid(files, root, built["float32"][1], results)
         _citation_check(built, results)
+        if ttft_questions:
+            _ttft_large(built, ttft_questions, results)
         _ocr_speed(root, results)
         _readd(root, built["float32"][1], results)
         _watch_start(root, results)
