@@ -293,16 +293,18 @@ class DocIndex:
             self._replace_others(db, library, path, keep=doc_id)
         self._tidy()
 
-    def fail(self, library: str, path: str, sha256: str, error: str, doc_id: str | None = None) -> None:
-        """Record that ``path`` could not be indexed (replacing any older version of it)."""
+    def fail(
+        self, library: str, path: str, sha256: str, error: str, signature: Signature | None = None
+    ) -> None:
+        """Record that ``path`` could not be indexed (replacing any older version of it); with its
+        ``signature``, an unchanged bad file is not read again."""
+        size, mtime_ns = signature or (None, None)
         with self._tx() as db:
-            if doc_id is not None:
-                self._drop_rows(db, doc_id)
             new_id = uuid.uuid4().hex
             db.execute(
-                "INSERT INTO documents(doc_id, library, path, sha256, status, error, added)"
-                " VALUES (?,?,?,?,'failed',?,?)",
-                (new_id, library, path, sha256, error, time.time()),
+                "INSERT INTO documents(doc_id, library, path, sha256, status, error, added, size, mtime_ns)"
+                " VALUES (?,?,?,?,'failed',?,?,?,?)",
+                (new_id, library, path, sha256, error, time.time(), size, mtime_ns),
             )
             self._replace_others(db, library, path, keep=new_id)
         self._tidy()

@@ -151,10 +151,14 @@ def _parse_one(
     try:
         st = path.stat()
         signature = (st.st_size, st.st_mtime_ns)
-        known = [d for d in index.documents(library, str(path)) if d.status == "complete"]
+        records = index.documents(library, str(path))
+        known = [d for d in records if d.status == "complete"]
         same = _same_signature(known, signature)
         if same is not None:  # same size and mtime as when indexed: no need to hash
             return _Parsed(path, same.sha256, st.st_size, signature, _unchanged(same))
+        bad = _same_signature([d for d in records if d.status == "failed"], signature)
+        if bad is not None:  # failed before and not changed since: the same reason, not read again
+            return _Parsed(path, "", st.st_size, signature, FileResult(str(path), "failed", error=bad.error))
         sha = readers.sha256_file(path)
     except OSError as exc:
         return _Parsed(
@@ -196,11 +200,11 @@ def _may_change(index: DocIndex, library: str, path: Path) -> bool:
         st = path.stat()
     except OSError:
         return True
-    known = [d for d in index.documents(library, str(path)) if d.status == "complete"]
+    known = [d for d in index.documents(library, str(path)) if d.status != "indexing"]
     return _same_signature(known, (st.st_size, st.st_mtime_ns)) is None
 
 
-def _unchanged(doc: Any) -> FileResult:
+def _unchanged(doc: DocRecord) -> FileResult:
     return FileResult(doc.path, "unchanged", doc.pages, doc.chunks, ocr_pages=doc.ocr_units)
 
 
@@ -283,7 +287,9 @@ def ingest(
                     str(item.path), "indexed", len(item.units), len(item.chunks), None, ocr
                 )
             elif item.result.status == "failed" and item.sha256:
-                index.fail(library, str(item.path), item.sha256, item.result.error or "failed")
+                index.fail(
+                    library, str(item.path), item.sha256, item.result.error or "failed", item.signature
+                )
             done_bytes += item.size
             elapsed = time.monotonic() - start
             progress.files_done += 1

@@ -91,13 +91,15 @@ def test_a_watch_start_costs_a_stat_per_unchanged_file(
     folder.mkdir()
     for i in range(3):
         pdfs.fact_pdf(folder / f"{i}.pdf", pages=1, facts=(), seed=i)
-    assert set(_once(folder, index, embedder).values()) == {"indexed"}
+    (folder / "bad.pdf").write_text("not a PDF")
+    first = _once(folder, index, embedder)
+    assert first.pop("bad.pdf") == "failed" and set(first.values()) == {"indexed"}
 
     def no_hash(path: Path) -> str:
         raise AssertionError(f"{path} was hashed")
 
     monkeypatch.setattr(readers, "sha256_file", no_hash)
-    assert _once(folder, index, embedder) == {}  # nothing read, hashed nor embedded
+    assert _once(folder, index, embedder) == {}  # nothing read, hashed nor embedded, not even the bad file
     (folder / "0.pdf").touch()  # touched, not changed: hashed once, still unchanged
     monkeypatch.undo()
     assert _once(folder, index, embedder) == {"0.pdf": "unchanged"}
