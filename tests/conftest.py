@@ -25,3 +25,12 @@ def hearth_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
 def starter_model() -> Path:
     """The bundled SmolLM2-135M GGUF (real llama.cpp inference in tests)."""
     return bundled.starter_model_path()
+
+
+@pytest.fixture(scope="session")
+def synthetic_small() -> Path:
+    """A synthetic llama GGUF (4 × 1024, random weights, the starter's tokenizer), ~70 MB at Q4_K_M:
+    slow enough at reading prompts for Stop and progress to be observable. Built once, cached."""
+    from tests.support import synthetic_model
+
+    return synthetic_model.build("small")

@@ -433,7 +433,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object, str)
     def _on_reply_text(self, reply: Reply, text: str) -> None:
-        if reply is not self.controller.reply:
+        if reply is not self.controller.reply or self._closed:
             return
         self.live_text += text
         if reply.conversation_id == self.conversation_id:
@@ -441,7 +441,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object, object)
     def _on_reply_event(self, reply: Reply, event: object) -> None:
-        if reply is not self.controller.reply:
+        if reply is not self.controller.reply or self._closed:
             return
         if isinstance(event, PhaseChanged):
             self._progress = None
@@ -467,6 +467,8 @@ class MainWindow(QMainWindow):
 
     @Slot(object, object)
     def _on_reply_finished(self, reply: Reply, finished: Finished) -> None:
+        if self._closed:  # the store is closed; the reply stored itself
+            return
         self._progress = None
         self._progress_timer.stop()
         self.phase_label.setText("")

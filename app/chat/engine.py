@@ -165,6 +165,7 @@ class LocalEngine:
     def _new_llama(path: Path, params: LoadParams, n_gpu_layers: int, threads: int) -> Llama:
         import llama_cpp
 
+        llama_state.route_logs()
         kv = getattr(llama_cpp, f"GGML_TYPE_{params.kv_type.upper()}")
         return llama_cpp.Llama(
             model_path=str(path),

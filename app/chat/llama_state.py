@@ -1,5 +1,5 @@
 """The parts of llama.cpp that llama-cpp-python's ``Llama`` class does not wrap: the abort callback
-that stops a prompt being read, and saving/loading one sequence's KV state to a file.
+that stops a prompt being read, saving/loading one sequence's KV state to a file, and its log.
 
 Both talk to the context pointer of a loaded ``Llama`` and keep the Python-side token bookkeeping
 (``input_ids`` / ``n_tokens``, which ``Llama.eval`` and ``Llama.generate`` use for prefix reuse) in
@@ -9,6 +9,8 @@ step with what is really in the KV cache.
 from __future__ import annotations
 
 import ctypes
+import functools
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +20,29 @@ if TYPE_CHECKING:
     from llama_cpp import Llama
 
 SEQ = 0  # Hearth uses one sequence per context
+# ggml_log_level in this llama.cpp: NONE 0, DEBUG 1, INFO 2, WARN 3, ERROR 4, CONT 5 (continued)
+_LOG_LEVELS = {1: logging.DEBUG, 2: logging.INFO, 3: logging.WARNING, 4: logging.ERROR}
+log = logging.getLogger("llama.cpp")  # its lines go to the log; the terminal shows them with -v only
+
+
+@functools.cache
+def route_logs() -> None:
+    """Send llama.cpp's log to Python logging (logger ``llama.cpp``) instead of llama-cpp-python's
+    handler, which prints to stderr and reads this ggml's level numbers as the old ones (a warning
+    came out as an error, on the CLI's stderr)."""
+    import llama_cpp
+
+    last = [logging.DEBUG]
+
+    @llama_cpp.llama_log_callback  # type: ignore[untyped-decorator]
+    def callback(level: int, text: bytes, _user_data: Any) -> None:
+        py_level = last[0] if level == 5 else _LOG_LEVELS.get(level, logging.DEBUG)
+        last[0] = py_level
+        if log.isEnabledFor(py_level) and (line := text.decode("utf-8", "replace").strip()):
+            log.log(py_level, "%s", line)
+
+    route_logs.callback = callback  # type: ignore[attr-defined]  # must outlive every call from C
+    llama_cpp.llama_log_set(callback, ctypes.c_void_p(0))
 
 
 class AbortHook:

@@ -36,6 +36,7 @@ STALE_TEMP_S = 3600  # a temp file this old is left over from a crash (another p
 @dataclass(frozen=True)
 class Entry:
     sidecar: Path
+    identity: dict[str, Any]
     tokens: tuple[int, ...]
     sha256: str
     size: int
@@ -83,7 +84,7 @@ class PromptCache:
         try:
             data = json.loads(sidecar.read_text(encoding="utf-8"))
             tokens = tuple(int(t) for t in data["tokens"])
-            entry = Entry(sidecar, tokens, str(data["sha256"]), int(data["size"]))
+            entry = Entry(sidecar, dict(data["identity"]), tokens, str(data["sha256"]), int(data["size"]))
             if data["version"] != VERSION or entry.state_file.stat().st_size != entry.size:
                 raise ValueError("stale or truncated")
         except FileNotFoundError:  # removed meanwhile (another process, or just evicted)
@@ -98,7 +99,8 @@ class PromptCache:
         """The entry sharing the longest prefix with ``prompt``, and that prefix's length."""
         if self.max_bytes <= 0:
             return None
-        scored = [(common_prefix(e.tokens, prompt), e) for e in self._entries(identity_key(identity))]
+        entries = [e for e in self._entries(identity_key(identity)) if e.identity == identity]
+        scored = [(common_prefix(e.tokens, prompt), e) for e in entries]
         scored = [(n, e) for n, e in scored if n > 0]
         if not scored:
             return None
@@ -140,7 +142,8 @@ class PromptCache:
             sidecar.with_suffix(".kv").unlink(missing_ok=True)
             return
         for old in self._entries(key):  # superseded: the same conversation, shorter
-            if old.sidecar != sidecar and common_prefix(old.tokens, tokens) == len(old.tokens):
+            same = old.identity == identity and old.sidecar != sidecar
+            if same and common_prefix(old.tokens, tokens) == len(old.tokens):
                 self._remove(old.sidecar)
         self._evict()
 

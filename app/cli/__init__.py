@@ -36,6 +36,9 @@ def build_parser(extra: Iterable[ModuleType] = ()) -> argparse.ArgumentParser:
 def run(argv: list[str], gui: Callable[[], int], extra: Iterable[ModuleType] = ()) -> int:
     args = build_parser(extra).parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr)
+    if not args.verbose:  # llama.cpp's own lines (e.g. its errors after Stop aborts a decode): -v only
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(lambda record: not record.name.startswith("llama.cpp"))
     if args.command is None:
         return gui()
     try:
