@@ -373,6 +373,9 @@ class DocsPanel(QWidget):
         from ui.doc_viewer import open_source
 
         row = self.model.rows()[index.row()]
+        if row.status != "complete":  # QtPdf opens only what the time-bounded worker could read
+            bridge().show_info(f"{Path(row.path).name} is not indexed: {row.error or row.status_text}")
+            return
         kind = readers.reader_for(Path(row.path))
         source = {"path": row.path, "page": 1, "kind": kind.kind if kind else ""}
         open_source(source, chroma_url=self.settings.chroma_url)
