@@ -45,7 +45,7 @@ from app.chat.store import ChatStore
 from app.chat.types import ModelInfo, Notice, PromptProgress
 from app.models import bundled
 from app.settings import ChatSettings
-from ui import messages, pdf_viewer
+from ui import doc_viewer, messages
 from ui.chat_input import ChatInput
 from ui.conversations import ConversationListModel
 from ui.docs_panel import DocsPanel
@@ -525,7 +525,7 @@ class MainWindow(QMainWindow):
     @Slot(dict)
     def open_source(self, source: dict[str, object]) -> None:
         """A cited source: its PDF at that page, the passage highlighted, in a window of its own."""
-        pdf_viewer.open_source(source)
+        doc_viewer.open_source(source, chroma_url=self.settings.docs.chroma_url)
 
     @Slot(str)
     def _load_from_library(self, path: str) -> None:
