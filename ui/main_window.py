@@ -37,7 +37,7 @@ from app.chat.session import ChatSession, PendingReply
 from app.chat.store import ChatStore
 from app.chat.types import ModelInfo, Stats
 from app.models import bundled
-from ui import messages, pdf_viewer
+from ui import about, messages, pdf_viewer
 from ui.chat_input import ChatInput
 from ui.conversations import ConversationListModel
 from ui.docs_panel import DocsPanel
@@ -164,6 +164,7 @@ class MainWindow(QMainWindow):
         self._action(chat_menu, "&Stop", self.stop, "Esc")
         self._action(chat_menu, "&Regenerate", self.regenerate, "Ctrl+R")
         self._action(chat_menu, "&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences)
+        about.install(self)
         self._update_buttons()
 
     def _action(self, menu: QMenu, text: str, slot: object, shortcut: object = None) -> QAction:

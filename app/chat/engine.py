@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from app import hardware
+from app import backends, hardware
 from app.cancel import CancelToken
 from app.chat import context
 from app.chat.types import ChatMessage, Event, ModelInfo, Notice, Stats, Token
@@ -70,6 +70,7 @@ class LocalEngine:
                 raise ModelTooLarge(f"{report.summary} Lower the context length, or load anyway.")
         import llama_cpp
 
+        backends.load()
         threads = params.n_threads or hardware.physical_cores()
         try:
             llm = llama_cpp.Llama(
