@@ -14,6 +14,7 @@ and :func:`load` only reports them. Imports llama_cpp: call off the GUI thread.
 from __future__ import annotations
 
 import ctypes
+import logging
 import sys
 import threading
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from pathlib import Path
 
 DEVICE_TYPES = ("CPU", "GPU", "IGPU", "ACCEL", "META")  # enum ggml_backend_dev_type
 
+log = logging.getLogger(__name__)
 _lock = threading.Lock()  # two threads loading at once would register every module twice
 _loaded: Backends | None = None
 
@@ -130,6 +132,7 @@ def load() -> Backends:
     with _lock:
         if _loaded is None:
             _loaded = _load()
+            log.info("llama.cpp backends: %s", _loaded.summary)
         return _loaded
 
 
