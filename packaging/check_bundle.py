@@ -21,6 +21,7 @@ and exits non-zero with the reasons if any check failed.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -39,17 +40,21 @@ from app import __version__  # noqa: E402
 from tests.support import pdfs  # noqa: E402
 
 APP_ID = "io.github.hearth.Hearth"
+DIST = ROOT / "dist"
 ON_DEMAND = ("/PySide6/Qt/plugins/", "/llama_cpp/lib/libggml-vulkan")  # may need optional system libraries
 TIMEOUT = 600
 
 
 class Checks:
     def __init__(self) -> None:
+        self.passed = 0
         self.failures: list[str] = []
 
     def check(self, ok: bool, what: str) -> bool:
         print(f"  {'ok  ' if ok else 'FAIL'} {what}", flush=True)
-        if not ok:
+        if ok:
+            self.passed += 1
+        else:
             self.failures.append(what)
         return ok
 
@@ -65,6 +70,17 @@ def can_isolate() -> bool:
     return shutil.which("unshare") is not None and subprocess.run(probe, capture_output=True).returncode == 0
 
 
+def largest_parts(bundle: Path) -> None:
+    internal = bundle / "_internal"
+    parts: dict[str, int] = {}
+    for p in internal.rglob("*"):
+        if p.is_file() and not p.is_symlink():
+            top = p.relative_to(internal).parts[0]
+            parts[top] = parts.get(top, 0) + p.stat().st_size
+    largest = sorted(parts.items(), key=lambda kv: -kv[1])[:5]
+    print("  largest parts: " + ", ".join(f"{name} {size / 1e6:.0f} MB" for name, size in largest))
+
+
 class Runner:
     """Runs bundle commands in an empty environment, isolated where the kernel allows."""
 
@@ -73,46 +89,40 @@ class Runner:
         self.isolate = isolate
         self.hide = hidden_folders()
 
-    def env(self, home: Path) -> list[str]:
+    def env(self, extra: dict[str, str]) -> dict[str, str]:
+        """What ``env -i`` plus a new HOME leaves: no PYTHONPATH, no venv, no LD_LIBRARY_PATH."""
+        home = self.scratch / "run"
         for d in ("home", "data", "tmp"):
             (home / d).mkdir(parents=True, exist_ok=True)
-        return [
-            "env",
-            "-i",
-            f"HOME={home / 'home'}",
-            f"HEARTH_HOME={home / 'data'}",
-            f"TMPDIR={home / 'tmp'}",
-            "PATH=/usr/bin:/bin",
-            "LANG=C.UTF-8",
-            "QT_QPA_PLATFORM=offscreen",
-        ]
+        env = {
+            "HOME": str(home / "home"),
+            "HEARTH_HOME": str(home / "data"),
+            "TMPDIR": str(home / "tmp"),
+            "PATH": "/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "QT_QPA_PLATFORM": "offscreen",
+        }
+        if sys.platform == "win32":  # what Windows itself needs to start a process
+            system = os.environ.get("SYSTEMROOT", r"C:\Windows")
+            env.update(SYSTEMROOT=system, PATH=rf"{system}\System32", TEMP=env["TMPDIR"], TMP=env["TMPDIR"])
+            env.update(USERPROFILE=env["HOME"], APPDATA=env["HOME"], LOCALAPPDATA=env["HOME"])
+        return {**env, **extra}
 
-    def command(
-        self, argv: list[str], home: Path | None = None, extra_env: tuple[str, ...] = ()
-    ) -> list[str]:
-        inner = [*self.env(home or self.scratch / "run"), *extra_env, *argv]
-        if not self.isolate:
-            return inner
-        mounts = "".join(f"mount -t tmpfs -o ro,size=4k hidden '{d}' && " for d in self.hide)
-        return [
-            "unshare",
-            "--map-root-user",
-            "--mount",
-            "--net",
-            "sh",
-            "-c",
-            f'{mounts}exec "$@"',
-            "sh",
-            *inner,
-        ]
-
-    def run(self, argv: list[str], **kw: object) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            self.command(argv, **kw),  # type: ignore[arg-type]
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT,
-        )
+    def run(self, argv: list[str], **extra: str) -> subprocess.CompletedProcess[str]:
+        if self.isolate:
+            mounts = "".join(f"mount -t tmpfs -o ro,size=4k hidden '{d}' && " for d in self.hide)
+            argv = [
+                "unshare",
+                "--map-root-user",
+                "--mount",
+                "--net",
+                "sh",
+                "-c",
+                f'{mounts}exec "$@"',
+                "sh",
+                *argv,
+            ]
+        return subprocess.run(argv, env=self.env(extra), capture_output=True, text=True, timeout=TIMEOUT)
 
 
 def elf_files(folder: Path) -> list[Path]:
@@ -155,20 +165,11 @@ def check_libraries(checks: Checks, runner: Runner, bundle: Path) -> set[str]:
     return optional
 
 
-def sizes(archive: Path, bundle: Path) -> None:
+def sizes(archive: Path | None, bundle: Path) -> None:
     installed = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file() and not p.is_symlink())
-    print(
-        f"  size: {archive.name} {archive.stat().st_size / 1e6:.0f} MB compressed, "
-        f"{installed / 1e6:.0f} MB installed"
-    )
-    internal = bundle / "_internal"
-    parts: dict[str, int] = {}
-    for p in internal.rglob("*"):
-        if p.is_file() and not p.is_symlink():
-            top = p.relative_to(internal).parts[0]
-            parts[top] = parts.get(top, 0) + p.stat().st_size
-    largest = sorted(parts.items(), key=lambda kv: -kv[1])[:5]
-    print("  largest parts: " + ", ".join(f"{name} {size / 1e6:.0f} MB" for name, size in largest))
+    packed = f"{archive.name} {archive.stat().st_size / 1e6:.0f} MB compressed, " if archive else ""
+    print(f"  size: {packed}{installed / 1e6:.0f} MB installed")
+    largest_parts(bundle)
 
 
 def check_runs(checks: Checks, runner: Runner, exe: Path) -> None:
@@ -241,7 +242,7 @@ def check_runs(checks: Checks, runner: Runner, exe: Path) -> None:
     starts = []
     for _ in range(3):
         t0 = time.time()
-        gui = runner.run([str(exe)], extra_env=("HEARTH_EXIT_AFTER_SHOW=1",))
+        gui = runner.run([str(exe)], HEARTH_EXIT_AFTER_SHOW="1")
         shown = [
             float(line.split()[1]) for line in gui.stderr.splitlines() if line.startswith("HEARTH_SHOWN ")
         ]
@@ -302,47 +303,55 @@ def check_deb(checks: Checks, runner: Runner, deb: Path, scratch: Path) -> None:
             )
 
 
-def main(argv: list[str]) -> int:
-    dist = ROOT / "dist"
-    archive = Path(argv[0]) if argv else dist / f"hearth-{__version__}-linux-x86_64.tar.gz"
-    deb = Path(argv[1]) if len(argv) > 1 else dist / f"hearth_{__version__}_amd64.deb"
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--archive", type=Path, default=DIST / f"hearth-{__version__}-linux-x86_64.tar.gz")
+    parser.add_argument("--deb", type=Path, default=DIST / f"hearth_{__version__}_amd64.deb")
+    parser.add_argument(
+        "--folder", type=Path, help="check this bundle folder instead of unpacking (Windows, macOS)"
+    )
+    parser.add_argument("--exe", type=Path, help="with --folder: the executable inside it")
+    args = parser.parse_args(argv)
     checks = Checks()
-    if not archive.is_file():
-        print(f"check-bundle: {archive} not found: run make dist first", file=sys.stderr)
-        return 2
     with tempfile.TemporaryDirectory(prefix="hearth-check-") as tmp:
         scratch = Path(tmp)
         os.chmod(scratch, 0o755)
-        isolate = can_isolate()
-        runner = Runner(scratch, isolate)
-        print(f"check-bundle: {archive.name} in {scratch}")
-        if isolate:
+        runner = Runner(scratch, sys.platform == "linux" and can_isolate())
+        if args.folder:
+            bundle, exe, archive = args.folder, args.exe or args.folder / "hearth", None
+        elif not args.archive.is_file():
+            print(f"check-bundle: {args.archive} not found: run make dist first", file=sys.stderr)
+            return 2
+        else:
+            archive = args.archive
+            with tarfile.open(archive) as tar:
+                tar.extractall(scratch / "unpacked", filter="tar")
+            (bundle,) = (scratch / "unpacked").iterdir()
+            exe = bundle / "hearth"
+        print(f"check-bundle: {bundle.name} in {scratch}")
+        if runner.isolate:
             print("  hidden from the bundle: " + ", ".join(map(str, runner.hide)) + "; no network")
         else:
-            print(
-                "  WARNING: no Linux namespaces here (unshare): the build tree stays visible, the network too"
-            )
-        with tarfile.open(archive) as tar:
-            tar.extractall(scratch / "unpacked", filter="tar")
-        (bundle,) = (scratch / "unpacked").iterdir()
+            print("  WARNING: no Linux namespaces (unshare): the build tree stays visible, the network too")
         sizes(archive, bundle)
-        optional = check_libraries(checks, runner, bundle)
-        if optional:
-            print(
-                "  optional system libraries missing here (Qt window plugins, Vulkan): "
-                + " ".join(sorted(optional))
-            )
-        check_runs(checks, runner, bundle / "hearth")
-        if deb.is_file():
-            check_deb(checks, runner, deb, scratch)
-        else:
-            checks.check(False, f"{deb} exists")
-    if checks.failures:
-        print(f"check-bundle: {len(checks.failures)} check(s) failed", file=sys.stderr)
-        return 1
-    print("check-bundle: all checks passed")
-    return 0
+        if sys.platform == "linux":
+            optional = check_libraries(checks, runner, bundle)
+            if optional:
+                print(
+                    "  optional system libraries missing here (Qt window plugins, Vulkan): "
+                    + " ".join(sorted(optional))
+                )
+        check_runs(checks, runner, exe)
+        if archive is not None:
+            if args.deb.is_file():
+                check_deb(checks, runner, args.deb, scratch)
+            else:
+                checks.check(False, f"{args.deb} exists")
+    print(f"check-bundle: {checks.passed} passed, {len(checks.failures)} failed")
+    return 1 if checks.failures else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())
