@@ -1,10 +1,10 @@
 """PDF text per page with pypdf, in worker processes so a pathological file cannot hang a run.
 
-A :class:`PdfExtractor` keeps a worker process, started with multiprocessing's ``spawn`` (a fresh
-interpreter that never inherits torch threads; it also works in the frozen app, whose entry point
-calls ``multiprocessing.freeze_support()``), speaking over two pipes. Each file is streamed back page by
-page; the parent enforces a per-page and a per-file time budget and kills the worker (then starts a
-fresh one) when a file exceeds it. Every outcome is a :class:`PdfText` with a plain-words ``error``
+A :class:`PdfExtractor` keeps a worker process started with multiprocessing's ``spawn`` (a fresh
+interpreter that never inherits torch threads; in the frozen app it is the app's own executable,
+whose entry point calls ``multiprocessing.freeze_support()``), talking over two pipes. Each file is
+streamed back page by page; the parent enforces a per-page and a per-file time budget and kills the
+worker (then starts a fresh one) when a file exceeds it. Every outcome is a :class:`PdfText` with a plain-words ``error``
 when nothing can be indexed: not a PDF, empty, damaged, password protected, no text layer
 (scanned), or too slow.
 """
