@@ -4,9 +4,9 @@ A :class:`PdfExtractor` keeps a worker process started with multiprocessing's ``
 interpreter that never inherits torch threads; in the frozen app it is the app's own executable,
 whose entry point calls ``multiprocessing.freeze_support()``), talking over two pipes. Each file is
 streamed back page by page; the parent enforces a per-page and a per-file time budget and kills the
-worker (then starts a fresh one) when a file exceeds it. Every outcome is a :class:`PdfText` with a plain-words ``error``
-when nothing can be indexed: not a PDF, empty, damaged, password protected, no text layer
-(scanned), or too slow.
+worker (then starts a fresh one) when a file exceeds it. Every outcome is a :class:`PdfText` with a
+plain-words ``error`` when nothing can be indexed: not a PDF, empty, damaged, password protected, no
+text layer (scanned), or too slow.
 """
 
 from __future__ import annotations
