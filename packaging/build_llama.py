@@ -23,6 +23,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 VARIANT_LIST = Path("vendor/llama.cpp/ggml/src/CMakeLists.txt")
+VULKAN = Path("vendor/llama.cpp/ggml/src/ggml-vulkan/ggml-vulkan.cpp")
+# VK_EXT_layer_settings (Vulkan headers >= 1.3.261; Debian 12 has 1.3.239) only turns on the
+# validation layer's best-practice checks: without it the instance is created the same way
+LAYER_SETTINGS = (
+    "    vk::LayerSettingsCreateInfoEXT layer_setting_info(settings);\n"
+    "    vk::InstanceCreateInfo instance_create_info(vk::InstanceCreateFlags{}, &app_info, layers, "
+    "extensions, &layer_setting_info);\n"
+)
+
 VARIANT = re.compile(r"^(\s*)ggml_add_cpu_backend_variant\((\w+)", re.MULTILINE)
 
 
@@ -45,6 +54,22 @@ def keep_variants(cmake: Path, keep: set[str]) -> list[str]:
     return dropped
 
 
+def guard_layer_settings(source: Path) -> bool:
+    """Let ggml-vulkan compile against Vulkan headers older than 1.3.261; False if not needed."""
+    text = source.read_text(encoding="utf-8")
+    start = text.find("    std::vector<vk::LayerSettingEXT> settings = {\n")
+    if start < 0 or LAYER_SETTINGS not in text or "VK_HEADER_VERSION >= 261" in text:
+        return False
+    end = text.index(LAYER_SETTINGS) + len(LAYER_SETTINGS)
+    fallback = (
+        "    vk::InstanceCreateInfo instance_create_info(vk::InstanceCreateFlags{}, &app_info, layers, "
+        "extensions);\n"
+    )
+    patched = f"#if VK_HEADER_VERSION >= 261\n{text[start:end]}#else\n{fallback}#endif\n"
+    source.write_text(text[:start] + patched + text[end:], encoding="utf-8")
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -64,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         src = Path(tmp) / f"llama_cpp_python-{args.version}"
         dropped = keep_variants(src / VARIANT_LIST, set(args.variants.split(",")))
         print(f"build_llama: CPU variants {args.variants} (dropped: {', '.join(dropped)})", flush=True)
+        if guard_layer_settings(src / VULKAN):
+            print("build_llama: Vulkan layer settings need headers >= 1.3.261: guarded", flush=True)
         env = dict(os.environ, CMAKE_ARGS=" ".join(args.cmake_args))
         cmd = [*pip, "wheel", "--no-deps", "--no-cache-dir", "-w", str(args.out), str(src)]
         return subprocess.run(cmd, env=env).returncode

@@ -50,3 +50,31 @@ def test_unknown_variant_fails(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match="zen9"):
         build_llama.keep_variants(cmake, {"x64", "zen9"})
     assert cmake.read_text() == CMAKE
+
+
+VULKAN = """\
+    VkBool32 enable_best_practice = layer_settings;
+    std::vector<vk::LayerSettingEXT> settings = {
+        {
+            "VK_LAYER_KHRONOS_validation",
+            "validate_best_practices",
+            vk::LayerSettingTypeEXT::eBool32,
+            1,
+            &enable_best_practice
+        },
+    };
+    vk::LayerSettingsCreateInfoEXT layer_setting_info(settings);
+    vk::InstanceCreateInfo instance_create_info(vk::InstanceCreateFlags{}, &app_info, layers, extensions, &layer_setting_info);
+#ifdef __APPLE__
+"""
+
+
+def test_vulkan_layer_settings_guarded_for_old_headers(tmp_path: Path) -> None:
+    source = tmp_path / "ggml-vulkan.cpp"
+    source.write_text(VULKAN)
+    assert build_llama.guard_layer_settings(source)
+    text = source.read_text()
+    assert text.index("#if VK_HEADER_VERSION >= 261") < text.index("vk::LayerSettingEXT")
+    assert text.count("vk::InstanceCreateInfo instance_create_info(") == 2  # new headers, old headers
+    assert text.endswith("#endif\n#ifdef __APPLE__\n")
+    assert not build_llama.guard_layer_settings(source)  # once only
