@@ -52,7 +52,8 @@ def test_unknown_variant_fails(tmp_path: Path) -> None:
     assert cmake.read_text() == CMAKE
 
 
-VULKAN = """\
+VULKAN = (
+    """\
     VkBool32 enable_best_practice = layer_settings;
     std::vector<vk::LayerSettingEXT> settings = {
         {
@@ -63,10 +64,10 @@ VULKAN = """\
             &enable_best_practice
         },
     };
-    vk::LayerSettingsCreateInfoEXT layer_setting_info(settings);
-    vk::InstanceCreateInfo instance_create_info(vk::InstanceCreateFlags{}, &app_info, layers, extensions, &layer_setting_info);
-#ifdef __APPLE__
 """
+    + build_llama.LAYER_SETTINGS
+    + "#ifdef __APPLE__\n"
+)  # the two lines as in llama-cpp-python 0.3.36
 
 
 def test_vulkan_layer_settings_guarded_for_old_headers(tmp_path: Path) -> None:
