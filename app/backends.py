@@ -3,12 +3,13 @@
 The portable build that ``make dist`` ships (``GGML_BACKEND_DL`` with ``GGML_CPU_ALL_VARIANTS``)
 keeps its backends as loadable modules next to libllama: one CPU module per instruction-set level
 (``libggml-cpu-x64.so`` (baseline), ``-haswell`` (AVX2), ``-alderlake`` (AVX-VNNI), ``-icelake``
-(AVX-512), ``-sapphirerapids`` (AMX)) and GPU ones (``libggml-vulkan.so``). ggml scores every CPU module against this CPU and keeps the
-best; a GPU module whose driver or device is missing registers no device and costs nothing. ggml
-looks for modules next to the executable and in the current folder, where neither the wheel nor the
-bundle keeps them, so :func:`load` points it at ``llama_cpp/lib`` before anything else touches
-llama.cpp. A build with its backends linked in (the development build) has them registered already,
-and :func:`load` only reports them. Imports llama_cpp: call off the GUI thread.
+(AVX-512), ``-sapphirerapids`` (AMX)) and GPU ones (``libggml-vulkan.so``). ggml scores every CPU
+module against this CPU and keeps the best; a GPU module whose driver or device is missing registers
+no device and costs nothing. ggml looks for modules next to the executable and in the current
+folder, where neither the wheel nor the bundle keeps them, so :func:`load` points it at
+``llama_cpp/lib`` before anything else touches llama.cpp. A build with its backends linked in (the
+development build) has them registered already, and :func:`load` only reports them. Imports
+llama_cpp: call off the GUI thread.
 """
 
 from __future__ import annotations
