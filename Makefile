@@ -15,7 +15,8 @@ LLAMA_VERSION := 0.3.36
 LLAMA_WHEELS := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/hearth/llama-cpp-python/$(shell printf '%s' '$(LLAMA_VERSION) $(LLAMA_FLAGS)' | sha256sum | cut -c1-16)
 
 # make dist: the portable llama.cpp (backends as modules: CPU kernels chosen at run time, Vulkan when
-# a device exists). Each CPU variant costs about 4 minutes on 2 cores: keep the levels laptops have.
+# a device exists). Each CPU variant compiles the CPU backend again: keep the levels laptops have.
+# Measured: 24 CPU-minutes for this set with Vulkan (~12 min on 2 idle cores, ~2x the dev build).
 DIST_CPU_VARIANTS ?= x64,haswell,alderlake,icelake,sapphirerapids
 DIST_LLAMA_ARGS ?= -DGGML_NATIVE=OFF -DGGML_BACKEND_DL=ON -DGGML_CPU_ALL_VARIANTS=ON -DGGML_VULKAN=ON
 DIST_LLAMA_FLAGS := $(DIST_LLAMA_ARGS) -DCMAKE_INSTALL_BINDIR=llama_cpp/lib -DGGML_OPENMP=OFF

@@ -1,11 +1,11 @@
 """Build the bundle's llama-cpp-python wheel: backends as loadable modules, CPU kernels picked at run time.
 
 ``GGML_CPU_ALL_VARIANTS`` compiles the CPU backend once per instruction-set level: 14 levels on
-x86-64, each as costly as the whole CPU backend (about 4 minutes of a 2-core machine apiece). The
-bundle keeps the levels that matter on laptops and desktops (``--variants``); a CPU between two
-levels runs the lower one. This downloads the sdist from PyPI, drops the other levels from
-ggml's variant list (and fails if a requested level is not in it), and builds the wheel into
-``--out`` with ``CMAKE_ARGS`` set to the remaining arguments.
+x86-64, each one the whole CPU backend again (the 5 kept here, Vulkan and llama.cpp itself take 24
+CPU-minutes). The bundle keeps the levels that matter on laptops and desktops (``--variants``); a
+CPU between two levels runs the lower one. This downloads the sdist from PyPI, drops the other
+levels from ggml's variant list (and fails if a requested level is not in it), and builds the wheel
+into ``--out`` with ``CMAKE_ARGS`` set to the remaining arguments.
 
     python packaging/build_llama.py --version 0.3.36 --variants x64,haswell --out DIR -- -DGGML_BACKEND_DL=ON
 """
