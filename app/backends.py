@@ -75,10 +75,14 @@ class Backends:
         return ", ".join(parts)
 
 
-def _ggml() -> ctypes.CDLL:
-    from llama_cpp._ggml import libggml  # the binding's own handle on libggml (same process-wide copy)
+# the file libllama itself links (the wheel holds libggml.so and libggml.so.0 as two copies: loading
+# the other one would give a second, empty backend registry that libllama never sees)
+GGML_NAMES = ("libggml.so.0", "libggml.0.dylib", "ggml.dll", "libggml.so", "libggml.dylib")
 
-    lib: ctypes.CDLL = libggml
+
+def _ggml(lib_dir: Path) -> ctypes.CDLL:
+    path = next((lib_dir / n for n in GGML_NAMES if (lib_dir / n).is_file()), lib_dir / GGML_NAMES[0])
+    lib = ctypes.CDLL(str(path))
     lib.ggml_backend_reg_count.restype = ctypes.c_size_t
     lib.ggml_backend_reg_get.restype = ctypes.c_void_p
     lib.ggml_backend_reg_get.argtypes = [ctypes.c_size_t]
@@ -145,10 +149,10 @@ def loaded() -> Backends | None:
 def _load() -> Backends:
     import llama_cpp
 
-    lib = _ggml()
+    lib_dir = Path(llama_cpp.__file__).resolve().parent / "lib"
+    lib = _ggml(lib_dir)
     folder = ""
     if lib.ggml_backend_reg_count() == 0:  # a backend-DL build: nothing is registered yet
-        lib_dir = Path(llama_cpp.__file__).resolve().parent / "lib"
         lib.ggml_backend_load_all_from_path(str(lib_dir).encode())
         folder = str(lib_dir)
     backends = tuple(_backend(lib, lib.ggml_backend_reg_get(i)) for i in range(lib.ggml_backend_reg_count()))
