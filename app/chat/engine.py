@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from app import hardware
+from app import backends, hardware
 from app.cancel import CancelToken
 from app.chat import context, llama_state, prompt_speed
 from app.chat.prompt_cache import PromptCache, common_prefix
@@ -175,6 +175,7 @@ class LocalEngine:
     def _new_llama(path: Path, params: LoadParams, n_gpu_layers: int, threads: int) -> Llama:
         import llama_cpp
 
+        backends.load()  # the CPU kernels for this machine, where the build ships them as modules
         llama_state.route_logs()
         kv = getattr(llama_cpp, f"GGML_TYPE_{params.kv_type.upper()}")
         return llama_cpp.Llama(

@@ -1,7 +1,9 @@
 """Read documents in a worker process, so a pathological file cannot hang or crash a run.
 
-A :class:`Extractor` keeps a worker process: a plain ``python -c`` child (it never inherits torch
-threads nor re-imports ``__main__``) speaking JSON lines; its entry point is :func:`serve`. Each file
+A :class:`Extractor` keeps a worker process started with multiprocessing's ``spawn`` (a fresh
+interpreter that never inherits torch threads; in the frozen app it is the app's own executable,
+whose entry point calls ``multiprocessing.freeze_support()``), talking over two pipes; its entry
+point is :func:`serve`. Each file
 is read by its reader (:mod:`app.docs.readers`) and streamed back unit by unit (page or section,
 OCR included); the parent enforces a per-unit and a per-file time budget and kills the worker (then
 starts a fresh one) when a file exceeds it. Every outcome is a :class:`DocText` with a plain-words
@@ -13,15 +15,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
+import multiprocessing
 import os
 import queue
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -74,52 +75,43 @@ def _extract(path: str, send: Callable[[tuple[Any, ...]], None], delay: float, o
         send(("error", f"could not read this file ({type(exc).__name__}: {str(exc)[:200]})"))
 
 
-def serve(delay: float = 0.0, ocr: bool = True) -> None:
-    """Worker process loop: a path per stdin line in, JSON messages per stdout line out."""
-    out = sys.stdout
-    sys.stdout = sys.stderr  # stray prints must not corrupt the protocol
-
-    def send(msg: tuple[Any, ...]) -> None:
-        out.write(json.dumps(msg) + "\n")
-        out.flush()
-
-    for line in sys.stdin:
-        if line.strip():
-            _extract(json.loads(line), send, delay, ocr)
+def serve(paths: Connection, out: Connection, delay: float = 0.0, ocr: bool = True) -> None:
+    """Worker process loop: a path per message in, one message per unit out, until ``paths`` closes."""
+    while True:
+        try:
+            path = paths.recv()
+        except EOFError:  # the parent closed its end (or died)
+            return
+        _extract(path, out.send, delay, ocr)
 
 
 class _Worker:
-    """One ``python -c 'serve()'`` process; a reader thread turns its stdout into a queue."""
+    """One spawned :func:`serve` process; a reader thread turns its messages into a queue."""
 
     def __init__(self, delay: float, ocr: bool) -> None:
-        root = str(Path(__file__).resolve().parents[2])
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", f"from app.docs.extract import serve; serve({delay!r}, {ocr!r})"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=env,
-            text=True,
-            encoding="utf-8",
-        )
+        ctx = multiprocessing.get_context("spawn")
+        paths_in, self._paths = ctx.Pipe(duplex=False)
+        self._out, out = ctx.Pipe(duplex=False)
+        self.proc = ctx.Process(target=serve, args=(paths_in, out, delay, ocr), name="hearth-extract")
+        self.proc.daemon = True  # never outlives the app
+        self.proc.start()
+        paths_in.close()  # the child's ends: only the child keeps them open
+        out.close()
         self.messages: queue.Queue[Any] = queue.Queue()
         threading.Thread(target=self._pump, name="hearth-extract-pump", daemon=True).start()
 
     def _pump(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            with contextlib.suppress(ValueError):
-                self.messages.put(json.loads(line))
+        with contextlib.suppress(EOFError, OSError):
+            while True:
+                self.messages.put(self._out.recv())
+        self._out.close()
         self.messages.put(None)  # the process ended
 
     def alive(self) -> bool:
-        return self.proc.poll() is None
+        return self.proc.is_alive()
 
     def send(self, path: str) -> None:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(json.dumps(path) + "\n")
-        self.proc.stdin.flush()
+        self._paths.send(path)
 
     def recv(self, timeout: float) -> Any:
         """The next message, None if the process died, raises queue.Empty on timeout."""
@@ -129,18 +121,12 @@ class _Worker:
         with contextlib.suppress(Exception):
             self.proc.kill()
         with contextlib.suppress(Exception):
-            self.proc.wait(5)
-        for stream in (self.proc.stdin, self.proc.stdout):
-            with contextlib.suppress(Exception):
-                if stream is not None:
-                    stream.close()
+            self.proc.join(5)
+        self._paths.close()
 
     def close(self) -> None:
-        with contextlib.suppress(Exception):
-            if self.proc.stdin is not None:
-                self.proc.stdin.close()  # EOF: the loop ends
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.proc.wait(2)
+        self._paths.close()  # EOF: the loop ends
+        self.proc.join(2)
         self.kill()
 
 
