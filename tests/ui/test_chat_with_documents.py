@@ -17,7 +17,7 @@ from ui import doc_viewer
 from ui.main_window import MainWindow
 
 # asks for the source number outright: the 135M starter model cites only when asked this plainly
-QUESTION = "Which source, [1], [2] or [3], names the lighthouse keeper's cat?"
+QUESTION = "Which source, [1] or [2], names the lighthouse keeper's cat?"
 
 
 def index_pdf(pdf: Path, library: str) -> None:
