@@ -38,9 +38,9 @@ def _ask(cmd: list[str], model: str, env: dict[str, str]) -> dict[str, Any]:
 def _shown_s(cmd: list[str], env: dict[str, str]) -> float:
     t0 = time.time()
     proc = subprocess.run(
-        cmd, env={**env, "HEARTH_EXIT_AFTER_SHOW": "1"}, capture_output=True, text=True, timeout=120
+        cmd, env={**env, "HEARTH_EXIT_AFTER_PAINT": "1"}, capture_output=True, text=True, timeout=120
     )
-    line = next((ln for ln in proc.stderr.splitlines() if ln.startswith("HEARTH_SHOWN")), None)
+    line = next((ln for ln in proc.stderr.splitlines() if ln.startswith("HEARTH_PAINTED")), None)
     if line is None:
         raise RuntimeError(f"the app did not start: {proc.stderr[-500:]}")
     return float(line.split()[1]) - t0

@@ -52,6 +52,7 @@ ON_DEMAND = (
 )
 QT_PLUGIN_ERRORS = ("qt.qpa.plugin", "could not load", "cannot load library", "failed to load")
 TIMEOUT = 600
+GUI_TIMEOUT = 120  # the window paints in ~2 s; a hang must fail the check, not stall CI
 
 
 class Checks:
@@ -118,7 +119,9 @@ class Runner:
             env.update(USERPROFILE=env["HOME"], APPDATA=env["HOME"], LOCALAPPDATA=env["HOME"])
         return {**env, **extra}
 
-    def run(self, argv: list[str], **extra: str) -> subprocess.CompletedProcess[str]:
+    def run(
+        self, argv: list[str], timeout: float = TIMEOUT, **extra: str
+    ) -> subprocess.CompletedProcess[str]:
         if self.isolate:
             mounts = "".join(f"mount -t tmpfs -o ro,size=4k hidden '{d}' && " for d in self.hide)
             argv = [
@@ -132,7 +135,7 @@ class Runner:
                 "sh",
                 *argv,
             ]
-        return subprocess.run(argv, env=self.env(extra), capture_output=True, text=True, timeout=TIMEOUT)
+        return subprocess.run(argv, env=self.env(extra), capture_output=True, text=True, timeout=timeout)
 
 
 def elf_files(folder: Path) -> list[Path]:
@@ -257,9 +260,14 @@ def check_runs(checks: Checks, runner: Runner, exe: Path) -> None:
     starts = []
     for _ in range(3):
         t0 = time.time()
-        gui = runner.run([str(exe)], HEARTH_EXIT_AFTER_SHOW="1")
+        try:
+            gui = runner.run([str(exe)], timeout=GUI_TIMEOUT, HEARTH_EXIT_AFTER_PAINT="1")
+        except subprocess.TimeoutExpired as exc:
+            checks.check(False, f"the GUI paints its window within {GUI_TIMEOUT} s")
+            print(str(exc.stderr or "")[-3000:])
+            return
         shown = [
-            float(line.split()[1]) for line in gui.stderr.splitlines() if line.startswith("HEARTH_SHOWN ")
+            float(line.split()[1]) for line in gui.stderr.splitlines() if line.startswith("HEARTH_PAINTED ")
         ]
         if gui.returncode != 0 or not shown:
             checks.check(False, "the GUI starts offscreen and shows its window")
