@@ -1,4 +1,4 @@
-"""Benchmarks behind ``python main.py bench {chat,library,docs}``: our code vs the raw library, one run."""
+"""Benchmarks behind ``python main.py bench {chat,library,docs,bundle}``: ours vs a reference, one run."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 import importlib
 from typing import Any
 
-SUITES = ("chat", "library", "docs")
+SUITES = ("chat", "library", "docs", "bundle")
 
 
 def register(sub: Any) -> None:

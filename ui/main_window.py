@@ -45,7 +45,7 @@ from app.chat.store import ChatStore
 from app.chat.types import ModelInfo, Notice, PromptProgress
 from app.models import bundled
 from app.settings import ChatSettings
-from ui import messages, pdf_viewer
+from ui import about, doc_viewer, messages
 from ui.chat_input import ChatInput
 from ui.conversations import ConversationListModel
 from ui.docs_panel import DocsPanel
@@ -183,6 +183,7 @@ class MainWindow(QMainWindow):
         self._action(chat_menu, "&Stop", self.stop, "Esc")
         self._action(chat_menu, "&Regenerate", self.regenerate, "Ctrl+R")
         self._action(chat_menu, "&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences)
+        about.install(self)
         self._update_buttons()
 
     def _action(self, menu: QMenu, text: str, slot: object, shortcut: object = None) -> QAction:
@@ -525,7 +526,7 @@ class MainWindow(QMainWindow):
     @Slot(dict)
     def open_source(self, source: dict[str, object]) -> None:
         """A cited source: its PDF at that page, the passage highlighted, in a window of its own."""
-        pdf_viewer.open_source(source)
+        doc_viewer.open_source(source, chroma_url=self.settings.docs.chroma_url)
 
     @Slot(str)
     def _load_from_library(self, path: str) -> None:

@@ -70,6 +70,7 @@ class HubRepo:
 class Faults:
     drop_after: int | None = None  # close the connection after this many body bytes...
     drop_times: int = 0  # ...this many times
+    drop_only: str = ""  # ...only when sending this file (all files when empty)
     errors_5xx: int = 0  # answer the next N file requests with 503
     corrupt_at: int | None = None  # flip the byte at this offset of every served body
     rate_bps: int | None = None  # bandwidth limit per response
@@ -336,7 +337,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _send_body(self, f: HubFile, name: str, start: int, length: int) -> None:
         faults = self.hub.faults
         with self.hub.lock:
-            drop = faults.drop_after if faults.drop_times > 0 else None
+            drop = faults.drop_after if faults.drop_times > 0 and faults.drop_only in ("", name) else None
             if drop is not None:
                 faults.drop_times -= 1
         sent = 0
