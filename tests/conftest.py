@@ -10,6 +10,7 @@ import pytest
 
 from app.models import bundled
 from tests.support import keyring_file
+from tests.support.openai_server import Running, llama_cpp_server
 
 
 @pytest.fixture(autouse=True)
@@ -31,6 +32,13 @@ def hearth_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
 def starter_model() -> Path:
     """The bundled SmolLM2-135M GGUF (real llama.cpp inference in tests)."""
     return bundled.starter_model_path()
+
+
+@pytest.fixture(scope="session")
+def llama_server(starter_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    """llama-cpp-python's own OpenAI-compatible server on the starter model, on 127.0.0.1."""
+    with llama_cpp_server(starter_model, tmp_path_factory.mktemp("llama-server")) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

@@ -37,9 +37,10 @@ from PySide6.QtWidgets import (
 from app import atomic, paths
 from app import settings as settings_mod
 from app.assistant.reply import Finished, Phase, PhaseChanged, Reply, ReplyRequest
-from app.chat import export
+from app.chat import export, servers
 from app.chat.engine import LocalEngine
 from app.chat.prompt_cache import PromptCache
+from app.chat.remote import RemoteEngine
 from app.chat.session import ChatSession, PendingReply
 from app.chat.store import ChatStore
 from app.chat.types import ModelInfo, Notice, PromptProgress
@@ -52,6 +53,7 @@ from ui.docs_panel import DocsPanel
 from ui.inference import InferenceController
 from ui.message_view import MessageView
 from ui.models_page import ModelsPage
+from ui.remote_servers import EnginePicker, RemoteServersPanel
 from ui.settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
@@ -74,7 +76,7 @@ class MainWindow(QMainWindow):
         self.session = ChatSession(self.store)
         self.prompt_cache = PromptCache(paths.prompt_cache_dir(), self.settings.chat.prompt_cache_mb * MiB)
         self.controller = controller or InferenceController(
-            lambda: LocalEngine(self.prompt_cache), parent=self
+            lambda: LocalEngine(self.prompt_cache), parent=self, remote_factory=self._remote_engine
         )
         self.conversation_id: int | None = None
         self.live_text = ""  # the running reply's text as painted (batches received so far)
@@ -117,8 +119,10 @@ class MainWindow(QMainWindow):
         self.docs_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.docs_button.setMenu(self.docs_menu)
         self.docs_button.setToolTip("Answer from these document libraries, citing file and page")
+        self.engine_picker = EnginePicker()
         top = QHBoxLayout()
         top.addWidget(self.system_prompt, 1)
+        top.addWidget(self.engine_picker)
         top.addWidget(self.docs_button)
         self.view = MessageView()
         self.input = ChatInput()
@@ -150,6 +154,8 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([220, 700])
         self.models_page = ModelsPage(self.settings.models)
+        self.remote_panel = RemoteServersPanel(self.settings)
+        self.models_page.tabs.addTab(self.remote_panel, "Remote servers")
         self.docs_panel = DocsPanel(self.settings.docs)
         self.tabs = QTabWidget()
         self.tabs.addTab(splitter, "Chat")
@@ -213,6 +219,8 @@ class MainWindow(QMainWindow):
         self.view.edit_requested.connect(self.begin_edit)
         self.view.source_requested.connect(self.open_source)
         self.models_page.load_requested.connect(self._load_from_library)
+        self.remote_panel.changed.connect(self._remote_servers_changed)
+        self.engine_picker.picked.connect(self.choose_engine)
         self.docs_panel.libraries_changed.connect(self.set_libraries)
         c = self.controller
         c.model_loading.connect(lambda name: self.model_label.setText(f"Loading {name}…"))
@@ -224,7 +232,8 @@ class MainWindow(QMainWindow):
 
     def _update_buttons(self) -> None:
         busy = self.controller.busy
-        ready = self.controller.model_info is not None and not self.controller.loading
+        local = self.controller.model_info is not None and not self.controller.loading
+        ready = local or self._remote_key() is not None
         self.send_button.setEnabled(ready and not busy)
         self.stop_button.setEnabled(busy)
         self.regen_button.setEnabled(ready and not busy and self.conversation_id is not None)
@@ -297,6 +306,8 @@ class MainWindow(QMainWindow):
         conv = self.store.conversation(conversation_id)
         self.system_prompt.setText(conv.system_prompt)
         self._show_docs_choice(conv.libraries)
+        self.engine_picker.fill(servers.saved(self.settings.remote), conv.engine)
+        self._update_buttons()
         self._show_conversation(conversation_id)
         self._update_buttons()
 
@@ -375,10 +386,7 @@ class MainWindow(QMainWindow):
     def send(self, text: str) -> None:
         if not text or self.controller.busy or self.conversation_id is None:
             return
-        if self.controller.model_info is None:
-            messages.bridge().show_error(
-                "No model is loaded yet: wait for it, or open one (File → Open model…)."
-            )
+        if not self._engine_available():
             return
         self._save_system_prompt()
         editing = self.edit_banner.property("message_id")
@@ -392,7 +400,7 @@ class MainWindow(QMainWindow):
         self._start(pending)
 
     def regenerate(self) -> None:
-        if self.conversation_id is None or self.controller.busy or self.controller.model_info is None:
+        if self.conversation_id is None or self.controller.busy or not self._engine_available():
             return
         try:
             pending = self.session.regenerate(self.conversation_id)
@@ -425,7 +433,7 @@ class MainWindow(QMainWindow):
             pending.message_id,
         )
         self.live_text = ""
-        self.controller.start(Reply(request, self.session))
+        self.controller.start(Reply(request, self.session), remote=self._remote_key())
         self._show_conversation(pending.conversation_id)
         self._update_buttons()
 
@@ -488,6 +496,46 @@ class MainWindow(QMainWindow):
             messages.bridge().show_error(finished.error)
         if self.conversation_id is not None and reply.conversation_id == self.conversation_id:
             self.view.set_messages(self.store.messages(self.conversation_id))
+        self._update_buttons()
+
+    # engines ---------------------------------------------------------------------------------
+
+    def _remote_key(self) -> servers.RemoteKey | None:
+        """The remote model answering the shown chat (None: the local one)."""
+        if self.conversation_id is None:
+            return None
+        return servers.engine_key(self.store.conversation(self.conversation_id).engine)
+
+    def _engine_available(self) -> bool:
+        key = self._remote_key()
+        if key is None and self.controller.model_info is None:
+            messages.bridge().show_error(
+                "No model is loaded yet: wait for it, or open one (File → Open model…)."
+            )
+            return False
+        if key is not None and not any(s.name == key[0] for s in servers.saved(self.settings.remote)):
+            messages.bridge().show_error(
+                f"The remote server '{key[0]}' is no longer saved: pick another model for this chat."
+            )
+            return False
+        return True
+
+    def _remote_engine(self, key: servers.RemoteKey) -> RemoteEngine:
+        """A remote engine for a saved server (on the engine thread; it connects on its first reply)."""
+        server = next(s for s in servers.saved(self.settings.remote) if s.name == key[0])
+        return RemoteEngine(server, self.settings.remote, model=key[1])
+
+    def choose_engine(self, engine: str) -> None:
+        """The shown chat is answered by ``engine`` from now on ('' = the local model)."""
+        if self.conversation_id is not None:
+            self.store.update_conversation(self.conversation_id, engine=engine)
+            self.engine_picker.show_choice(engine)
+            self._update_buttons()
+
+    def _remote_servers_changed(self) -> None:
+        self.controller.runner.forget_remote()  # new address, key or model list: connect afresh
+        current = self.store.conversation(self.conversation_id).engine if self.conversation_id else ""
+        self.engine_picker.fill(servers.saved(self.settings.remote), current)
         self._update_buttons()
 
     # documents -------------------------------------------------------------------------------
@@ -590,6 +638,7 @@ class MainWindow(QMainWindow):
         # from here if the worker is still busy loading something)
         self.exit_without_waiting = not self.controller.shutdown()
         self.models_page.shutdown()
+        self.remote_panel.shutdown()
         self.docs_panel.shutdown()
         self.store.close()
         super().closeEvent(event)

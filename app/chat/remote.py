@@ -99,6 +99,11 @@ class RemoteEngine:
     def info(self) -> ModelInfo | None:
         return self._info
 
+    @property
+    def prompt_tokens_per_s(self) -> float | None:
+        """Prompt tokens per second to the first token of the last reply (the network included)."""
+        return self._prompt_rate
+
     def http(self) -> httpx.Client:
         if self._client is None:
             import httpx

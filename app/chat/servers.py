@@ -9,6 +9,7 @@ entry of a saved server with that address, or from ``HEARTH_REMOTE_API_KEY`` for
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,23 @@ from app.errors import HearthError
 from app.settings import RemoteSettings
 
 KEY_ENV = "HEARTH_REMOTE_API_KEY"
+
+RemoteKey = tuple[str, str]  # (saved server name, model; "" = the server's only model)
+
+
+def engine_key(text: str) -> RemoteKey | None:
+    """A conversation's ``engine`` field: '' (or anything unreadable) is the local model."""
+    try:
+        value = json.loads(text) if text else None
+    except ValueError:
+        return None
+    if isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value) and value[0]:
+        return (value[0], value[1])
+    return None
+
+
+def engine_text(key: RemoteKey | None) -> str:
+    return json.dumps(list(key)) if key else ""
 
 
 def normalize_url(url: str) -> str:

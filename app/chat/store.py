@@ -19,7 +19,7 @@ from typing import Any, Literal
 from app import paths, sqlitedb
 from app.chat.types import Role
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 Status = Literal["complete", "streaming", "interrupted", "stopped", "failed"]
 
 _MIGRATIONS: dict[int, str] = {
@@ -45,6 +45,8 @@ _MIGRATIONS: dict[int, str] = {
     );
     CREATE INDEX messages_by_conversation ON messages(conversation_id, id);
     """,
+    # the model answering the chat: '' = the local one, else JSON ["saved server name", "model"]
+    2: "ALTER TABLE conversations ADD COLUMN engine TEXT NOT NULL DEFAULT ''",
 }
 
 
@@ -56,6 +58,7 @@ class Conversation:
     libraries: list[str]
     created: float
     updated: float
+    engine: str = ""  # '' = the local model, else JSON [saved server name, model] (app.chat.servers)
 
 
 @dataclass
@@ -144,6 +147,7 @@ class ChatStore:
         title: str | None = None,
         system_prompt: str | None = None,
         libraries: list[str] | None = None,
+        engine: str | None = None,
     ) -> None:
         self._update(
             "conversations",
@@ -152,6 +156,7 @@ class ChatStore:
             title=title,
             system_prompt=system_prompt,
             libraries=None if libraries is None else json.dumps(libraries),
+            engine=engine,
         )
 
     def delete_conversation(self, conversation_id: int) -> None:
@@ -230,6 +235,7 @@ def _conversation(row: sqlite3.Row) -> Conversation:
         libraries=list(json.loads(row["libraries"])),
         created=row["created"],
         updated=row["updated"],
+        engine=row["engine"],
     )
 
 

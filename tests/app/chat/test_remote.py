@@ -30,10 +30,9 @@ QUESTION = (ChatMessage("user", "Write a long story about a lighthouse keeper.")
 KEY = "test-key-5f1d"
 
 
-@pytest.fixture(scope="module")
-def server(starter_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    with llama_cpp_server(starter_model, tmp_path_factory.mktemp("llama-server")) as running:
-        yield running
+@pytest.fixture
+def server(llama_server: Running) -> Running:
+    return llama_server
 
 
 @pytest.fixture
