@@ -47,6 +47,7 @@ from app.chat.types import ModelInfo, Notice, PromptProgress
 from app.models import bundled
 from app.settings import ChatSettings
 from ui import about, doc_viewer, messages
+from ui.api_switch import ApiSwitch
 from ui.chat_input import ChatInput
 from ui.conversations import ConversationListModel
 from ui.docs_panel import DocsPanel
@@ -189,6 +190,8 @@ class MainWindow(QMainWindow):
         self._action(chat_menu, "&Stop", self.stop, "Esc")
         self._action(chat_menu, "&Regenerate", self.regenerate, "Ctrl+R")
         self._action(chat_menu, "&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences)
+        self.api_switch = ApiSwitch(self.settings, self.controller.runner, self)
+        chat_menu.addAction(self.api_switch.action)
         about.install(self)
         self._update_buttons()
 
@@ -492,7 +495,7 @@ class MainWindow(QMainWindow):
             self.speed_label.setText(f"{stats.tokens_per_s:.1f} tok/s")
         if stats is not None:
             self.context_label.setText(f"{stats.context_used} / {stats.n_ctx} tokens")
-        if finished.phase is Phase.FAILED:
+        if finished.error:  # failed, or broken off (a remote reply: what arrived is kept)
             messages.bridge().show_error(finished.error)
         if self.conversation_id is not None and reply.conversation_id == self.conversation_id:
             self.view.set_messages(self.store.messages(self.conversation_id))
@@ -636,6 +639,7 @@ class MainWindow(QMainWindow):
         bridge.info.disconnect(self._show_info)
         # the reply ends as "interrupted", keeping its text and sources (written by the worker, or
         # from here if the worker is still busy loading something)
+        self.api_switch.shutdown()
         self.exit_without_waiting = not self.controller.shutdown()
         self.models_page.shutdown()
         self.remote_panel.shutdown()

@@ -145,10 +145,11 @@ class Reply:
             except Exception:
                 log.exception("saving the conversation's KV state failed")
 
-    def abandon(self, as_phase: Phase = Phase.INTERRUPTED) -> Finished | None:
-        """Write the final record now, from the caller's thread (the engine's thread is stuck)."""
+    def abandon(self, as_phase: Phase = Phase.INTERRUPTED, error: str = "") -> Finished | None:
+        """Write the final record now, from the caller's thread (the engine's thread is stuck, or the
+        reply could not start)."""
         self.stop(as_phase)
-        return self._finish(as_phase)
+        return self._finish(as_phase, error)
 
     # phases ----------------------------------------------------------------------------------
 

@@ -108,9 +108,16 @@ class EngineRunner:
         the engine thread. ``prepare`` runs first on that thread (e.g. load the requested model)."""
 
         def work(runner: EngineRunner) -> None:
-            if prepare is not None:
-                prepare(runner)
-            for event in reply.run(runner.engine(remote)):  # never raises: failures end as Finished
+            try:
+                if prepare is not None:
+                    prepare(runner)
+                engine = runner.engine(remote)
+            except HearthError as exc:  # e.g. the requested model does not load: the reply fails
+                final = reply.abandon(Phase.FAILED, str(exc))
+                if final is not None:
+                    sink(final)
+                return
+            for event in reply.run(engine):  # never raises: failures end as Finished
                 sink(event)
 
         return self.submit(work, priority=priority, on_drop=on_drop, reply=reply)

@@ -18,7 +18,7 @@ from types import ModuleType
 from app import __version__
 from app.errors import HearthError
 
-COMMANDS = ("app.cli.chat", "app.cli.models", "app.cli.docs")
+COMMANDS = ("app.cli.chat", "app.cli.models", "app.cli.docs", "app.cli.serve")
 
 
 def build_parser(extra: Iterable[ModuleType] = ()) -> argparse.ArgumentParser:

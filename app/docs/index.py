@@ -309,6 +309,74 @@ class DocIndex:
             self._replace_others(db, library, path, keep=new_id)
         self._tidy()
 
+    # -- copying documents between stores (app.docs.migrate) -----------------------------------
+
+    def export_document(self, doc_id: str) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """A complete document's stored pages (page, text, n_tokens, label, ocr) and chunks
+        (idx, page, text, n_tokens), in order."""
+        with self._lock:
+            pages = self.db.execute(
+                "SELECT page, text, n_tokens, label, ocr FROM pages WHERE doc_id=? ORDER BY page", (doc_id,)
+            ).fetchall()
+            chunks = self.db.execute(
+                "SELECT idx, page, text, n_tokens FROM chunks WHERE doc_id=? ORDER BY idx", (doc_id,)
+            ).fetchall()
+        return [tuple(p) for p in pages], [tuple(c) for c in chunks]
+
+    def vectors(self, library: str, doc_id: str, n_chunks: int) -> npt.NDArray[np.float32]:
+        """The stored vectors of a document's chunks 0..n_chunks-1, in that order."""
+        col = self.collection(library)
+        step = self.max_batch()
+        out: list[npt.NDArray[np.float32]] = []
+        for a in range(0, n_chunks, step):
+            ids = [f"{doc_id}:{i}" for i in range(a, min(n_chunks, a + step))]
+            got = col.get(ids=ids, include=["embeddings"])
+            by_id = dict(zip(got["ids"], got["embeddings"], strict=True))
+            missing = [i for i in ids if i not in by_id]
+            if missing:
+                raise HearthError(f"The vector store lacks {len(missing)} vectors, e.g. {missing[0]}.")
+            out.append(np.asarray([by_id[i] for i in ids], dtype=np.float32))
+        return np.concatenate(out) if out else np.zeros((0, 0), np.float32)
+
+    def import_document(
+        self,
+        record: DocRecord,
+        pages: Sequence[tuple[Any, ...]],
+        chunks: Sequence[tuple[Any, ...]],
+        vectors: npt.NDArray[np.float32],
+    ) -> None:
+        """Store a document exported from another index under its own id: vectors first, then its
+        rows in one transaction (complete; an older version of its path is replaced). Storing the
+        same document again changes nothing, so an interrupted copy can simply run again."""
+        col = self.collection(record.library)
+        step = self.max_batch()
+        for a in range(0, len(chunks), step):
+            part = chunks[a : a + step]
+            col.upsert(
+                ids=[f"{record.doc_id}:{c[0]}" for c in part],
+                embeddings=vectors[a : a + step],
+                metadatas=[{"doc_id": record.doc_id, "idx": c[0], "page": c[1]} for c in part],
+            )
+        with self._tx() as db:
+            if db.execute("SELECT 1 FROM documents WHERE doc_id=?", (record.doc_id,)).fetchone():
+                return
+            db.execute(
+                f"INSERT INTO documents({_DOC_COLUMNS}) VALUES ({', '.join('?' * 14)})",
+                (record.doc_id, record.library, record.path, record.sha256, "complete", record.pages,
+                 record.chunks, record.tokens, None, record.added, record.kind, record.size, record.mtime_ns,
+                 record.ocr_units),
+            )  # fmt: skip
+            db.executemany(
+                "INSERT INTO pages(doc_id, page, text, n_tokens, label, ocr) VALUES (?,?,?,?,?,?)",
+                [(record.doc_id, *p) for p in pages],
+            )
+            db.executemany(
+                "INSERT INTO chunks(doc_id, library, idx, page, text, n_tokens) VALUES (?,?,?,?,?,?)",
+                [(record.doc_id, record.library, *c) for c in chunks],
+            )
+            self._replace_others(db, record.library, record.path, keep=record.doc_id)
+        self._tidy()
+
     def _tidy(self) -> None:
         """Empty the trash after a commit, best effort: a vector store failure here (a server gone)
         must not undo the commit; what is left in the trash goes on the next open or commit."""
