@@ -85,6 +85,14 @@ def server_config(cfg: Settings, host: str | None = None, port: int | None = Non
                         cfg.chat.sampling(), load, cfg.docs)  # fmt: skip
 
 
+def check_config(config: ServerConfig) -> None:
+    if not is_loopback(config.host) and not config.api_key:
+        raise HearthError(
+            f"Serving on {config.host} (not this computer only) needs an API key: make one with"
+            f" 'hearth serve --new-api-key', or set {KEY_ENV}."
+        )
+
+
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -112,10 +120,7 @@ class ApiServer:
         installed: Callable[[], list[tuple[str, Path]]] | None = None,
         libraries: Callable[[], list[str]] | None = None,
     ) -> None:
-        if not is_loopback(config.host) and not config.api_key:
-            raise HearthError(
-                f"Serving on {config.host} (not this computer only) needs an API key: set one first."
-            )
+        check_config(config)
         self.runner = runner
         self.config = config
         self._installed = installed or _installed_models

@@ -37,6 +37,7 @@ def _serve(args: argparse.Namespace) -> int:
     if args.new_api_key:
         print(f"API key (saved in the system keyring; shown once): {server.new_api_key()}", file=sys.stderr)
     config = server.server_config(cfg, args.host, args.port, switch_models=True)
+    server.check_config(config)  # before the model loads
     path = bundled.resolve(args.model or cfg.chat.model_path)
     queue = cfg.api.queue_size if args.queue is None else args.queue
     engine = LocalEngine()
