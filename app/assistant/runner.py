@@ -20,7 +20,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from app.assistant.reply import Phase, Reply, ReplyEvent
 from app.chat.engine import Engine
@@ -46,7 +46,6 @@ class Job:
     on_drop: Callable[[], None] | None = None  # told when the job is dropped without running
     reply: Reply | None = None  # set for replies: shutdown stops it
     seq: int = 0
-    started: bool = field(default=False, init=False)
 
 
 class EngineRunner:
@@ -177,7 +176,6 @@ class EngineRunner:
                 if self._closing and not self._waiting:
                     break
                 job = self._waiting.pop(0)
-                job.started = True
                 self._current = job
             t0 = time.monotonic()
             try:
@@ -217,7 +215,3 @@ class EngineRunner:
             log.warning("the engine thread did not stop within %.1f s; exiting without it", timeout_s)
             return False
         return True
-
-    def current_reply(self) -> Reply | None:
-        with self._cond:
-            return self._current.reply if self._current is not None else None

@@ -28,12 +28,12 @@ def test_serve_answers_the_openai_client_and_stops_on_ctrl_c() -> None:
         while line and "Serving" not in line:
             line = proc.stderr.readline()
         assert f"at http://127.0.0.1:{port}/v1" in line, line
-        client = openai.OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key="none", max_retries=0)
-        ids = [m.id for m in client.models.list().data]
+        with openai.OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key="none", max_retries=0) as client:
+            ids = [m.id for m in client.models.list().data]
+            done = client.chat.completions.create(
+                model="hearth", messages=[{"role": "user", "content": "Say hi."}], max_tokens=8, temperature=0
+            )
         assert any(i.startswith("SmolLM2") for i in ids)
-        done = client.chat.completions.create(
-            model="hearth", messages=[{"role": "user", "content": "Say hi."}], max_tokens=8, temperature=0
-        )
         assert done.choices[0].message.content and done.usage is not None
         proc.send_signal(signal.SIGINT)
         assert proc.wait(30) == 0
@@ -41,6 +41,8 @@ def test_serve_answers_the_openai_client_and_stops_on_ctrl_c() -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        if proc.stderr is not None:
+            proc.stderr.close()
 
 
 def test_other_interfaces_need_an_api_key() -> None:
