@@ -348,15 +348,8 @@ class DocIndex:
         """Store a document exported from another index under its own id: vectors first, then its
         rows in one transaction (complete; an older version of its path is replaced). Storing the
         same document again changes nothing, so an interrupted copy can simply run again."""
-        col = self.collection(record.library)
-        step = self.max_batch()
-        for a in range(0, len(chunks), step):
-            part = chunks[a : a + step]
-            col.upsert(
-                ids=[f"{record.doc_id}:{c[0]}" for c in part],
-                embeddings=vectors[a : a + step],
-                metadatas=[{"doc_id": record.doc_id, "idx": c[0], "page": c[1]} for c in part],
-            )
+        as_chunks = [Chunk(text, page, idx, n) for idx, page, text, n in chunks]
+        self.add_vectors(record.library, record.doc_id, as_chunks, vectors)
         with self._tx() as db:
             if db.execute("SELECT 1 FROM documents WHERE doc_id=?", (record.doc_id,)).fetchone():
                 return

@@ -104,12 +104,17 @@ def llama_cpp_server(
         _wait_listening(port, proc, log)
         yield Running(url, port, proc, log)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """Terminate a server started by a test, killing it if it does not end within 15 s."""
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def _wait_listening(port: int, proc: subprocess.Popen[bytes], log: Path) -> None:
