@@ -133,9 +133,9 @@ class InferenceController(QObject):
             raise RuntimeError("a reply is already being generated")
         self.reply = reply
         self._rid += 1
-        if self.runner.busy:  # an API request is being answered (the window's own come first)
+        if self.runner.busy:  # a load, or an API request being answered (the window's own go first)
             self.reply_event.emit(
-                reply, PhaseChanged(Phase.IDLE, "Waiting for the model (answering an API request)…")
+                reply, PhaseChanged(Phase.IDLE, "Waiting for the model to finish what it is doing…")
             )
         self.runner.submit_reply(reply, _ReplySink(self._bridge, self._rid), remote=remote)
 
