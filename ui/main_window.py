@@ -507,7 +507,10 @@ class MainWindow(QMainWindow):
         """The remote model answering the shown chat (None: the local one)."""
         if self.conversation_id is None:
             return None
-        return servers.engine_key(self.store.conversation(self.conversation_id).engine)
+        try:
+            return servers.engine_key(self.store.conversation(self.conversation_id).engine)
+        except KeyError:  # the chat was just deleted
+            return None
 
     def _engine_available(self) -> bool:
         key = self._remote_key()
