@@ -56,6 +56,12 @@ class _ReplySink:
         self._last = time.monotonic()
 
     def __call__(self, event: ReplyEvent) -> None:
+        try:
+            self._send(event)
+        except RuntimeError:  # the window (and its bridge) closed while the reply was ending
+            log.debug("reply event after the window closed: %s", type(event).__name__)
+
+    def _send(self, event: ReplyEvent) -> None:
         if isinstance(event, Token):
             self._batch.append(event.text)
             now = time.monotonic()
