@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from app import datafile
 from app.models import bundled
 
 
@@ -25,3 +26,12 @@ def hearth_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
 def starter_model() -> Path:
     """The bundled SmolLM2-135M GGUF (real llama.cpp inference in tests)."""
     return bundled.starter_model_path()
+
+
+@pytest.fixture(autouse=True)
+def notices() -> Iterator[list[str]]:
+    """What the app tells the user about damaged data files during the test (shown once each)."""
+    seen: list[str] = []
+    datafile.set_reporter(seen.append)
+    yield seen
+    datafile.set_reporter(None)

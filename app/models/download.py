@@ -3,12 +3,16 @@
 Bytes go to ``downloads_dir()/<repo>__<file>.<sha>.part`` and are resumed with HTTP ``Range`` on
 the next run (the part's name carries the expected sha256, so a changed upstream file never
 resumes onto stale bytes). Transient failures (connection drops, timeouts, 429/5xx) are retried
-with exponential backoff; the retry budget resets whenever bytes arrive. When the file is complete
-its sha256 (hashed while downloading, plus the resumed prefix) is compared with the Hub's LFS
-sha256 (small files kept in git: their git blob id) BEFORE the file is moved, atomically, into
-``models_dir()``: a mismatch moves the bytes to ``downloads_dir()/quarantine`` and raises a plain
-error; a file the Hub gave no checksum for is not installed at all. Cancelling (the token) keeps the part
-file: that is "pause"; :func:`discard` deletes it: that is "cancel".
+with exponential backoff; the retry budget resets whenever bytes arrive. A signed CDN address that
+expires (401/403) is asked of the Hub again, at every expiry as long as bytes arrived since the
+last one. When a file is complete its sha256 (hashed while receiving, on a helper thread, plus the
+resumed prefix) is compared with the Hub's LFS sha256 (small files kept in git: their git blob id):
+a mismatch moves the bytes to ``downloads_dir()/quarantine`` and raises a plain error; a match
+keeps them as ``<part>.verified``. Only when EVERY part of a model is verified are they moved into
+``models_dir()`` (renames, the first part last, the folder fsynced), each with its checksum beside
+it: a split model is installed whole or not at all. A file the Hub gave no checksum for is not
+installed at all. Cancelling (the token) keeps the part files: that is "pause"; :func:`discard`
+deletes them: that is "cancel".
 """
 
 from __future__ import annotations
@@ -22,12 +26,12 @@ import time
 from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from app import paths
+from app import atomic, paths
 from app.cancel import CancelToken
 from app.errors import HearthError
-from app.models import hub, partial
+from app.models import hub, library, partial
 from app.models.partial import discard, model_folder, part_path, pending
 
 __all__ = ["Progress", "discard", "download", "find_remote", "model_folder", "part_path", "pending"]
@@ -35,6 +39,7 @@ __all__ = ["Progress", "discard", "download", "find_remote", "model_folder", "pa
 CHUNK = 1 << 20  # local reads (hashing a resumed prefix)
 DISK_MARGIN = 64 * 2**20
 TRANSIENT_STATUS = {408, 425, 429, 500, 502, 503, 504}
+State = Literal["resuming", "downloading", "retrying", "verifying", "installing", "done", "paused"]
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,7 @@ class Progress:
     total_bytes: int
     speed_bps: float
     eta_s: float | None
-    state: str  # "resuming", "downloading", "retrying", "verifying", "done"
+    state: State
     message: str = ""
 
     @property
@@ -90,31 +95,39 @@ def download(
             f"The Hub gave no checksum for {remote.filename}; Hearth does not install unverified files."
         )
     folder = model_folder(remote.repo_id)
-    done_before = 0
-    speed = _Speed()
-    for name, size, sha in zip(remote.parts, remote.part_sizes, remote.part_sha256, strict=True):
-        target = folder / name
-        if (
-            target.is_file()
-            and target.stat().st_size == size
-            and _recorded_sha(target) == sha.removeprefix(hub.GIT_SHA1)
-        ):
+    first = part_path(remote.repo_id, remote.parts[0], remote.part_sha256[0])
+    with partial.exclusive(first, remote.filename):  # one downloader per model
+        done_before = 0
+        speed = _Speed()
+        staged: list[tuple[Path, Path, str]] = []  # (verified part, where it goes, its sha256)
+        for name, size, sha in zip(remote.parts, remote.part_sizes, remote.part_sha256, strict=True):
+            target, expected = folder / name, sha.removeprefix(hub.GIT_SHA1)
+            verified = library.verified(target)
+            if verified and verified["sha256"] == expected and target.stat().st_size == size:
+                done_before += size
+                continue
+            part = part_path(remote.repo_id, name, sha)
+            ready = partial.verified_path(part)
+            if not (ready.is_file() and ready.stat().st_size == size):  # else: verified in an earlier run
+                yield from _download_part(remote, name, size, sha, target, cancel, revision, retries, backoff,
+                                          chunk, done_before, speed)  # fmt: skip
+            staged.append((ready, target, expected))
             done_before += size
-            continue
-        with partial.exclusive(part_path(remote.repo_id, name, sha), name):  # one downloader per part
-            yield from _download_part(remote, name, size, sha, target, cancel, revision, retries, backoff,
-                                      chunk, done_before, speed)  # fmt: skip
-        done_before += size
-    first = folder / remote.parts[0]
+        if staged:
+            yield Progress(remote.filename, remote.size, remote.size, 0.0, 0.0, "installing")
+            _install(remote, staged)
     yield Progress(remote.filename, remote.size, remote.size, 0.0, 0.0, "done")
-    return first
+    return folder / remote.parts[0]
 
 
-def _recorded_sha(target: Path) -> str:
-    from app.models import library
-
-    entry = library.manifest().get(str(target))
-    return str(entry.get("sha256", "")) if entry else ""
+def _install(remote: hub.RemoteFile, staged: list[tuple[Path, Path, str]]) -> None:
+    """Move verified parts into the library, the first part (the one that is listed and loaded) last,
+    so an interruption never leaves a loadable-looking partial set."""
+    for ready, target, sha in reversed(staged):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic.replace(ready, target)
+        library.add_verified(target, sha, f"hf://{remote.repo_id}/{target.name}")
+        partial.forget(ready.with_suffix(".part"))
 
 
 def _check_disk(part: Path, target: Path, remaining: int) -> None:
@@ -177,7 +190,7 @@ def _download_part(
         raise HearthError(f"{name}: the Hub reports {resolved.size} bytes but listed {size}; try again.")
     client = _client()
     failures = 0
-    refreshed = False
+    refreshed_at: int | None = None  # bytes we had when the address was last asked again
     last_emit = 0.0
     while have < size:
         cancel.raise_if_cancelled()
@@ -189,9 +202,10 @@ def _download_part(
                                timeout=httpx2.Timeout(30.0, read=60.0)) as resp:  # fmt: skip
                 if resp.status_code in TRANSIENT_STATUS:
                     raise _Transient(f"HTTP {resp.status_code}")
-                if resp.status_code in (401, 403) and not refreshed:
-                    # signed CDN addresses expire (a long or resumed download): ask the Hub again
-                    refreshed = True
+                if resp.status_code in (401, 403) and (refreshed_at is None or have > refreshed_at):
+                    # signed CDN addresses expire (a long or resumed download): ask the Hub again, at
+                    # each expiry as long as the last new address brought bytes
+                    refreshed_at = have
                     resolved = hub.resolve(remote.repo_id, name, revision)
                     raise _Transient(f"HTTP {resp.status_code} from the file server; asked the Hub again")
                 if resp.status_code == 416 and have >= size:
@@ -233,7 +247,7 @@ def _download_part(
                 hasher = _hash_prefix(part, cancel, sha, size) if on_disk else _new_hasher(sha, size)
                 have = on_disk
     yield Progress(name, done_before + have, total, 0.0, None, "verifying", "checking sha256")
-    _verify_and_install(part, target, hasher.hexdigest(), sha.removeprefix(hub.GIT_SHA1), remote, size)
+    _verify(part, target, hasher.hexdigest(), sha.removeprefix(hub.GIT_SHA1), size)
 
 
 class _Transient(Exception):
@@ -288,11 +302,8 @@ def _client() -> Any:
     return get_session()
 
 
-def _verify_and_install(
-    part: Path, target: Path, got: str, expected: str, remote: hub.RemoteFile, size: int
-) -> None:
-    from app.models import library
-
+def _verify(part: Path, target: Path, got: str, expected: str, size: int) -> None:
+    """Keep a complete part as ``<part>.verified``, or quarantine it and raise if its checksum is wrong."""
     if part.stat().st_size != size or got != expected:
         quarantine = paths.downloads_dir() / "quarantine"
         quarantine.mkdir(exist_ok=True)
@@ -303,6 +314,4 @@ def _verify_and_install(
             f"{target.name} is corrupt: its SHA-256 does not match the Hub's, so it was not installed "
             f"(moved to {bad}). Download it again."
         )
-    os.replace(part, target)
-    library.record(target, source=f"hf://{remote.repo_id}/{target.name}", sha256=got)
-    partial.forget(part)
+    atomic.replace(part, partial.verified_path(part))
