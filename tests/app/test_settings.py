@@ -36,7 +36,9 @@ def test_mistyped_values_fall_back_and_the_file_is_copied(hearth_home: Path, not
     assert s.chat.n_ctx == 4096 and s.chat.top_k == 5 and s.docs == settings.DocsSettings()
     (copy,) = hearth_home.glob("settings.json.bad-*")
     assert copy.read_text() == text and paths.settings_file().read_text() == text
-    assert len(notices) == 1 and "chat.n_ctx='huge' (expected int)" in notices[0] and "docs is not" in notices[0]
+    assert (
+        len(notices) == 1 and "chat.n_ctx='huge' (expected int)" in notices[0] and "docs is not" in notices[0]
+    )
     settings.load()  # the same file again: already kept and reported
     assert len(list(hearth_home.glob("settings.json.bad-*"))) == 1 and len(notices) == 1
 
