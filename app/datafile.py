@@ -48,7 +48,9 @@ def set_reporter(reporter: Callable[[str], None] | None) -> None:
 
 def notify(text: str) -> None:
     """Tell the user ``text`` once (logged as a warning as well)."""
-    log.warning("%s", text)
+    from app.logs import SHOWN
+
+    log.warning("%s", text, extra=SHOWN)
     with _lock:
         reporter = _reporter
         if reporter is None:

@@ -46,3 +46,8 @@ def downloads_dir() -> Path:
 def index_dir() -> Path:
     """The embedded chromadb store and document bookkeeping."""
     return _sub("index")
+
+
+def logs_dir() -> Path:
+    """The rotating log file of every Hearth process (Help → Open log folder)."""
+    return _sub("logs")

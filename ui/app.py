@@ -22,6 +22,9 @@ def create_app(argv: list[str] | None = None) -> QApplication:
 
 
 def run_gui() -> int:
+    from app import logs
+
+    logs.setup("gui")
     app = create_app()
     from ui import messages
     from ui.main_window import MainWindow

@@ -10,8 +10,8 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QSettings, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer, QUrl, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -164,6 +164,8 @@ class MainWindow(QMainWindow):
         self._action(chat_menu, "&Stop", self.stop, "Esc")
         self._action(chat_menu, "&Regenerate", self.regenerate, "Ctrl+R")
         self._action(chat_menu, "&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences)
+        help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, "Open &log folder", self.open_log_folder)
         self._update_buttons()
 
     def _action(self, menu: QMenu, text: str, slot: object, shortcut: object = None) -> QAction:
@@ -203,6 +205,7 @@ class MainWindow(QMainWindow):
         c.reply_sources.connect(self._on_reply_sources)
         c.reply_done.connect(self._on_reply_done)
         c.reply_failed.connect(self._on_reply_failed)
+        messages.report_data_files()  # e.g. a damaged settings.json kept aside while starting
 
     def _update_buttons(self) -> None:
         busy = self.pending is not None
@@ -507,6 +510,10 @@ class MainWindow(QMainWindow):
         settings_mod.save(self.settings)
         if SettingsDialog.needs_reload(old, self.settings.chat):
             self.load_model(self.settings.chat.model_path)
+
+    def open_log_folder(self) -> None:
+        """Help → Open log folder: the file manager at the rotating log (warnings, errors, tracebacks)."""
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.logs_dir())))
 
     @Slot(str)
     def _show_info(self, text: str) -> None:

@@ -91,11 +91,15 @@ def _extract(path: str, send: Callable[[tuple[Any, ...]], None], page_delay: flo
     except DependencyError:
         send(("error", "encrypted with AES: reading it needs the 'cryptography' package"))
     except Exception as exc:
+        logging.getLogger(__name__).warning("cannot read %s", path, exc_info=True)
         send(("error", f"damaged PDF ({type(exc).__name__}: {str(exc)[:200]})"))
 
 
 def serve(page_delay: float = 0.0) -> None:
     """Worker process loop: a path per stdin line in, JSON messages per stdout line out."""
+    from app import logs
+
+    logs.setup("pdf-worker")
     out = sys.stdout
     sys.stdout = sys.stderr  # stray prints must not corrupt the protocol
 
