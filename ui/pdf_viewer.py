@@ -96,7 +96,6 @@ class PdfViewer(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.text)
-        self._job: jobs.Job | None = None
         self.resize(800, 900)
 
     def open(self, path: str | Path, page: int = 1, passage: str = "") -> None:
@@ -110,10 +109,7 @@ class PdfViewer(QWidget):
         def work(cancel: CancelToken) -> str:
             return _read_page(*target)
 
-        self._job = jobs.Job(work, "reading a PDF page")
-        self._job.signals.result.connect(self._show)
-        self._job.signals.failed.connect(self._failed)
-        jobs.start(self._job)
+        jobs.run(work, self, "reading a PDF page", key="page", on_result=self._show, on_failed=self._failed)
 
     def _show(self, page_text: str) -> None:
         self.text.setHtml(highlight_html(page_text, self.passage))

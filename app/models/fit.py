@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from app.models import gguf
 
@@ -51,6 +51,7 @@ VERDICT_GPU = "full GPU offload"
 VERDICT_RAM = "fits in RAM"
 VERDICT_TIGHT = "tight"
 VERDICT_TOO_LARGE = "too large"
+Verdict = Literal["gpu", "partial", "ram", "tight", "too large"]  # FitReport.kind; .verdict is its text
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ class FitReport:
     fits: bool
     summary: str
     bytes_read: int = 0
+    kind: Verdict = "ram"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -192,16 +194,17 @@ def plan(
     headroom = machine.available_ram - ram
     margin = max(ram // 10, 256 * MiB)
     vram_ok = vram <= machine.free_vram if vram else True
+    kind: Verdict
     if not vram_ok or headroom < 0:
-        verdict = VERDICT_TOO_LARGE
+        kind, verdict = "too large", VERDICT_TOO_LARGE
     elif vram and (n_gpu_layers < 0 or n_gpu_layers > n_layers):
-        verdict = VERDICT_GPU
+        kind, verdict = "gpu", VERDICT_GPU
     elif vram:
-        verdict = f"partial offload ({n_gpu_layers} of {n_layers} layers)"
+        kind, verdict = "partial", f"partial offload ({n_gpu_layers} of {n_layers} layers)"
     elif headroom < margin:
-        verdict = VERDICT_TIGHT
+        kind, verdict = "tight", VERDICT_TIGHT
     else:
-        verdict = VERDICT_RAM
+        kind, verdict = "ram", VERDICT_RAM
     fits = verdict != VERDICT_TOO_LARGE
     where = f"{_gb(ram)} of RAM" + (f" and {_gb(vram)} of VRAM" if vram else "")
     summary = (
@@ -211,7 +214,7 @@ def plan(
     if not vram_ok:
         summary += f" Only {_gb(machine.free_vram)} of VRAM is free; try {best} GPU layers."
     return FitReport(n_ctx, weights, sum(kv), compute, overhead, ram, vram, best, n_layers, verdict, fits,
-                     summary, info.bytes_fetched or info.header_bytes_read)  # fmt: skip
+                     summary, info.bytes_fetched or info.header_bytes_read, kind)  # fmt: skip
 
 
 def plan_file(

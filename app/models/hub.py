@@ -319,7 +319,7 @@ def plan_files(
     with ThreadPoolExecutor(HEADER_READERS, thread_name_prefix="gguf-header") as pool:
         infos = list(pool.map(lambda r: read_remote_header(repo_id, r.filename, revision), remotes))
     reports = [fit_remote(r, n_ctx, None, machine, info)[0] for r, info in zip(remotes, infos, strict=True)]
-    good = [i for i, rep in enumerate(reports) if rep.fits and rep.verdict != fit.VERDICT_TIGHT]
+    good = [i for i, rep in enumerate(reports) if rep.fits and rep.kind != "tight"]
     good = good or [i for i, rep in enumerate(reports) if rep.fits]
     best = min(good, key=lambda i: (names.quality_rank(remotes[i].quant), -remotes[i].size), default=-1)
     plans = [FilePlan(r, rep, i == best) for i, (r, rep) in enumerate(zip(remotes, reports, strict=True))]

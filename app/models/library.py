@@ -102,6 +102,11 @@ class Installed:
     error: str = ""  # why it cannot be loaded (plain words)
     status: Literal["ok", "unreadable", "incomplete"] = "ok"
 
+    @property
+    def problem(self) -> str:
+        """Why it cannot be loaded, as a list shows it ("" when it can)."""
+        return f"unreadable: {self.error}" if self.status == "unreadable" else self.error
+
     def fit(self, n_ctx: int, machine: fit.Machine | None = None) -> fit.FitReport | None:
         if self.info is None or self.status != "ok":
             return None
