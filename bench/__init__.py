@@ -1,4 +1,5 @@
-"""Benchmarks behind ``python main.py bench {chat,library,docs}``: our code vs the raw library, one run."""
+"""Benchmarks behind ``python main.py bench {chat,library,docs,fuzz}``: our code vs the raw library, one
+run; ``fuzz`` feeds hostile files to the app's readers."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import argparse
 import importlib
 from typing import Any
 
-SUITES = ("chat", "library", "docs")
+SUITES = ("chat", "library", "docs", "fuzz")
 
 
 def register(sub: Any) -> None:
