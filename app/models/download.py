@@ -36,7 +36,7 @@ from app.models.partial import discard, model_folder, part_path, pending
 
 __all__ = ["Progress", "discard", "download", "find_remote", "model_folder", "part_path", "pending"]
 
-CHUNK = 1 << 20  # blocks written and hashed (received in 64 KiB reads, joined)
+CHUNK = 1 << 20  # blocks written and hashed (received in 64 KiB reads, joined: few hand-offs)
 SYNC_EVERY = 32 * 2**20  # written bytes flushed to disk while still receiving
 _datasync = getattr(os, "fdatasync", os.fsync)  # (no fdatasync on macOS/Windows)
 DISK_MARGIN = 64 * 2**20
@@ -218,10 +218,10 @@ def _download_part(
                 elif resp.status_code not in (200, 206):
                     raise HearthError(f"Downloading {name}: the server answered HTTP {resp.status_code}.")
                 with part.open("ab") as fh:
-                    with _Sink(fh, hasher) as sink:
-                        for block in resp.iter_raw(chunk or CHUNK):  # 1 MiB: few hand-offs
-                            sink.put(block)
-                            have += len(block)
+                    with _Sink(fh, hasher, chunk or CHUNK) as sink:
+                        for piece in resp.iter_raw():
+                            sink.put(piece)
+                            have += len(piece)
                             failures = 0
                             now = time.monotonic()
                             if now - last_emit >= 0.1:
@@ -256,14 +256,16 @@ class _Transient(Exception):
 
 
 class _Sink:
-    """Writes and hashes received blocks on a helper thread (file writes and hashlib release the
-    GIL), so the receiving thread only receives: on a machine with a free core, verification costs
-    no wall time. It also flushes the file to disk every :data:`SYNC_EVERY` bytes while receiving,
-    so the fsync before the install has little left to do. Leaving the block drains the queue:
-    every block handed over is on disk and hashed."""
+    """Writes and hashes what arrives, in ``block``-sized pieces, on a helper thread (file writes
+    and hashlib release the GIL), so the receiving thread only receives: on a machine with a free
+    core, verification costs no wall time. It also flushes the file to disk every
+    :data:`SYNC_EVERY` bytes while receiving, so the fsync before the install has little left to
+    do. Leaving the block drains the queue: every byte handed over (also when the connection broke
+    off) is on disk and hashed."""
 
-    def __init__(self, fh: Any, hasher: Any) -> None:
-        self.fh, self.hasher = fh, hasher
+    def __init__(self, fh: Any, hasher: Any, block: int) -> None:
+        self.fh, self.hasher, self.block = fh, hasher, block
+        self.buf = bytearray()
         self.queue: queue.Queue[bytes | None] = queue.Queue(maxsize=32)
         self.thread = threading.Thread(target=self._run, name="download-sink", daemon=True)
         self.error: BaseException | None = None
@@ -272,10 +274,13 @@ class _Sink:
         self.thread.start()
         return self
 
-    def put(self, block: bytes) -> None:
+    def put(self, piece: bytes) -> None:
         if self.error is not None:
             raise self.error
-        self.queue.put(block)
+        self.buf += piece
+        if len(self.buf) >= self.block:
+            self.queue.put(bytes(self.buf))
+            self.buf.clear()
 
     def _run(self) -> None:
         unsynced = 0
@@ -295,6 +300,8 @@ class _Sink:
                 pass
 
     def __exit__(self, *exc: object) -> None:
+        if self.buf and self.error is None:
+            self.queue.put(bytes(self.buf))
         self.queue.put(None)
         self.thread.join()
         if self.error is not None:
