@@ -26,34 +26,40 @@ def physical_cores() -> int:
 
 @dataclass(frozen=True)
 class Gpu:
-    offload_supported: bool  # the installed llama_cpp was built with a GPU backend
+    offload_supported: bool  # the installed llama_cpp was built with a GPU backend and sees a device
     name: str  # "" when unknown
-    vram_total_bytes: int  # 0 when unknown
-    vram_free_bytes: int
+    vram_total_bytes: int | None  # None: unknown (Metal, Vulkan, ROCm, or CUDA without NVML) — never 0
+    vram_free_bytes: int | None
+
+    @property
+    def vram_known(self) -> bool:
+        return self.vram_free_bytes is not None
 
     @property
     def label(self) -> str:
         """Short text for the status bar."""
         if not self.offload_supported:
             return "CPU only"
-        if self.name:
-            return f"GPU: {self.name} ({self.vram_free_bytes / 2**30:.1f} GB free)"
-        return "GPU offload available"
+        name = self.name or "GPU"
+        if self.vram_free_bytes is None:
+            return f"{name} (free memory unknown)"
+        return f"{name} ({self.vram_free_bytes / 2**30:.1f} GB free)"
 
 
-def _nvidia() -> tuple[str, int, int]:
+def _nvidia() -> tuple[str, int, int] | None:
+    """Name, total and free bytes of NVIDIA GPU 0 through NVML (``nvidia-ml-py``), or None."""
     try:
         import pynvml  # type: ignore[import-not-found,import-untyped,unused-ignore]
     except ImportError:
-        return "", 0, 0
+        return None
     try:
         pynvml.nvmlInit()
         handle = pynvml.nvmlDeviceGetHandleByIndex(0)
         info = pynvml.nvmlDeviceGetMemoryInfo(handle)
         name = pynvml.nvmlDeviceGetName(handle)
         return (name.decode() if isinstance(name, bytes) else str(name)), int(info.total), int(info.free)
-    except Exception:  # no driver, no device: treat as unknown
-        return "", 0, 0
+    except Exception:  # no driver, no NVIDIA device: unknown, not zero
+        return None
 
 
 @functools.cache
@@ -66,6 +72,9 @@ def _offload_supported() -> bool:
 def gpu() -> Gpu:
     """GPU capability of the installed llama_cpp and its free VRAM now (imports llama_cpp: call off
     the GUI thread)."""
-    supported = _offload_supported()
-    name, total, free = _nvidia() if supported else ("", 0, 0)
-    return Gpu(supported, name, total, free)
+    if not _offload_supported():
+        return Gpu(False, "", None, None)
+    nv = _nvidia()
+    if nv is None:
+        return Gpu(True, "", None, None)
+    return Gpu(True, *nv)

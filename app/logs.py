@@ -63,6 +63,11 @@ def _not_shown(record: logging.LogRecord) -> bool:
     return not getattr(record, "shown_to_user", False)
 
 
+def _not_llama(record: logging.LogRecord) -> bool:
+    """llama.cpp's own lines (e.g. its errors after Stop aborts a decode) reach stderr with -v only."""
+    return not record.name.startswith("llama.cpp")
+
+
 def _ours_or_warning(record: logging.LogRecord) -> bool:
     """Other libraries' info chatter (every HTTP request...) stays out; their warnings go in."""
     return record.levelno >= logging.WARNING or record.name.split(".")[0] in OURS
@@ -81,6 +86,8 @@ def setup(process: str, verbose: bool = False) -> Path:
     to_err.setLevel(logging.INFO if verbose else logging.WARNING)
     to_err.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     to_err.addFilter(_not_shown)
+    if not verbose:
+        to_err.addFilter(_not_llama)
     _installed[:] = [to_file, to_err]
     for handler in _installed:
         root.addHandler(handler)

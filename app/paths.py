@@ -48,6 +48,22 @@ def index_dir() -> Path:
     return _sub("index")
 
 
+def cache_dir() -> Path:
+    """Data that can be rebuilt (deleting it loses nothing): ``$HEARTH_HOME/cache`` when HEARTH_HOME
+    is set, else the platform's user cache dir."""
+    env = os.environ.get("HEARTH_HOME")
+    root = Path(env) / "cache" if env else Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def prompt_cache_dir() -> Path:
+    """Saved KV states of conversations (``app.chat.prompt_cache``)."""
+    path = cache_dir() / "prompt-cache"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def logs_dir() -> Path:
     """The rotating log file of every Hearth process (Help → Open log folder)."""
     return _sub("logs")

@@ -15,12 +15,19 @@ from typing import Any, TypeVar
 
 from app import datafile, paths
 
+GPU_LAYERS_AUTO = -2  # as many layers as the plan fits in free VRAM (all when VRAM is unknown)
+GPU_LAYERS_ALL = -1
+KV_TYPES = ("f16", "q8_0", "q4_0")  # llama.cpp KV cache element types offered; quantized V needs FA
+
 
 @dataclass(frozen=True)
 class LoadParams:
     n_ctx: int = 4096
     n_threads: int = 0  # 0 = physical cores
-    n_gpu_layers: int = 0
+    n_gpu_layers: int = GPU_LAYERS_AUTO  # -2 auto, -1 all, N layers (ignored by a CPU-only build)
+    kv_type: str = "f16"  # K and V cache type, one of KV_TYPES
+    flash_attn: bool = False  # llama.cpp flash attention; required for a quantized V cache
+    use_mmap: bool = True  # llama.cpp's default; the memory benchmark loads with False (see fit.py)
     allow_oversize: bool = False  # skip the memory guard
 
 
@@ -43,6 +50,8 @@ class ChatSettings:
     n_ctx: int = LoadParams.n_ctx
     n_threads: int = LoadParams.n_threads  # 0 = number of physical cores
     n_gpu_layers: int = LoadParams.n_gpu_layers
+    kv_type: str = LoadParams.kv_type
+    flash_attn: bool = LoadParams.flash_attn
     temperature: float = SamplingParams.temperature
     top_p: float = SamplingParams.top_p
     top_k: int = SamplingParams.top_k
@@ -52,9 +61,17 @@ class ChatSettings:
     seed: int = SamplingParams.seed
     system_prompt: str = "You are a helpful assistant."
     allow_oversize: bool = False  # load even if the memory estimate says it will not fit
+    prompt_cache_mb: int = 2048  # disk budget for saved conversation KV states (0 = off)
 
     def load_params(self) -> LoadParams:
-        return LoadParams(self.n_ctx, self.n_threads, self.n_gpu_layers, self.allow_oversize)
+        return LoadParams(
+            n_ctx=self.n_ctx,
+            n_threads=self.n_threads,
+            n_gpu_layers=self.n_gpu_layers,
+            kv_type=self.kv_type,
+            flash_attn=self.flash_attn,
+            allow_oversize=self.allow_oversize,
+        )
 
     def sampling(self) -> SamplingParams:
         return SamplingParams(

@@ -1,9 +1,19 @@
-"""``main.py bench chat``: the app's chat path vs a plain ``Llama.generate`` loop, in one run.
+"""``main.py bench chat``: the app's chat path against a plain llama-cpp-python loop, in one run.
 
-Both sides use the starter model, the same prompt tokens, threads and greedy sampling, so they
-produce the same tokens; decode speed is counted the same way (first to last token). The 5 ms
-GUI heartbeat behind ``gui_max_stall_ms`` runs during a separate long reply and the 10-turn
-conversation, not during the speed runs: its ticks are bench instrumentation the app does not have.
+The app side is the real window path: ``MainWindow.send()`` in a real main window, the reply
+controller on the inference thread storing the reply, the end-of-reply rendering, with the history
+growing turn by turn. The raw side is ``Llama.eval`` / ``Llama.generate`` on the same prompt tokens
+with the same sampling and threads. App and raw runs alternate (ABAB…, 5 pairs); each figure is the
+median with its min–max. Models: the starter (SmolLM2-135M) and the synthetic real-size model
+(0.8B, ``tests/support/synthetic_model.py``), whose prompt reading takes seconds as on a laptop.
+
+Timed from outside the engine: ``stop_latency_ms`` (Stop pressed 1 s into reading a 4,000-token
+prompt → the reply's end reaches the window), ``close_latency_ms`` (window closed mid-prompt →
+process exit, in a child process), ``ttft_restart_speedup`` (the next turn of a 2,000-token
+conversation after a restart: reading it again / restoring its saved KV state), ``startup_s``
+(process start → first painted frame). ``gui_max_stall_ms`` is the longest gap between 5 ms
+heartbeat ticks while a real window reads, streams, stores and renders (the 10-turn conversation
+and one real-size reply); the heartbeat does not run during the speed runs.
 """
 
 from __future__ import annotations
@@ -13,180 +23,348 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from bench.report import emit
 
 ROOT = Path(__file__).resolve().parents[1]
-N_CTX = 2048
-MAX_TOKENS = 200
-RUNS = 3
+PAIRS = 5
+SMALL_TOKENS = 200
+LARGE_TOKENS = 48
 PROMPT = "Write a long, detailed story about a lighthouse keeper and a storm."
+FILLER = "The harbour log records the tides, the boats that came in, and the weather at dawn. "
 
 
-def _raw_tokens_per_s(llm: Any, tokens: list[int], p: Any) -> tuple[float, int]:
-    """A plain ``Llama.generate`` loop with the app's sampling ``p`` (a SamplingParams)."""
-    import llama_cpp
-
-    llm.reset()
-    n, t_first, t_last = 0, 0.0, 0.0
-    sampling = {"top_k": p.top_k, "top_p": p.top_p, "min_p": p.min_p, "repeat_penalty": p.repeat_penalty}
-    for tok in llm.generate(tokens, temp=p.temperature, **sampling):
-        now = time.perf_counter()
-        if n == 0:
-            t_first = now
-        t_last = now
-        if llama_cpp.llama_vocab_is_eog(llm._model.vocab, tok):
-            break
-        n += 1
-        llm.detokenize([tok])
-        if n >= p.max_tokens:
-            break
-    return (n - 1) / (t_last - t_first), n
+def spread(values: list[float], digits: int = 3) -> dict[str, float]:
+    return {"median": round(statistics.median(values), digits), "min": round(min(values), digits),
+            "max": round(max(values), digits)}  # fmt: skip
 
 
-def _startup_s() -> float:
+class Harness:
+    """A QApplication with real main windows on one HEARTH_HOME, and ways to wait for them."""
+
+    def __init__(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        self.app = QApplication.instance() or QApplication([])
+        self.windows: list[Any] = []
+
+    def configure(self, model: Path, n_ctx: int, max_tokens: int, cache_mb: int = 2048) -> None:
+        from app import settings
+
+        s = settings.load()
+        s.chat.model_path, s.chat.n_ctx, s.chat.max_tokens = str(model), n_ctx, max_tokens
+        s.chat.temperature, s.chat.prompt_cache_mb = 0.0, cache_mb
+        settings.save(s)
+
+    def window(self) -> Any:
+        from ui.main_window import MainWindow
+
+        w = MainWindow()
+        w.resize(1000, 700)
+        w.show()
+        self.windows.append(w)
+        self.wait_until(lambda: w.controller.model_info is not None and not w.controller.loading)
+        return w
+
+    def wait_until(self, done: Callable[[], bool], timeout_s: float = 600) -> None:
+        deadline = time.monotonic() + timeout_s
+        while not done():
+            if time.monotonic() > deadline:
+                raise RuntimeError("bench: timed out")
+            self.app.processEvents()
+            time.sleep(0.001)
+
+    def reply(self, w: Any, text: str) -> Any:
+        """Send ``text`` through the window; returns the reply's Finished event."""
+        got: list[Any] = []
+        slot = lambda _reply, finished: got.append(finished)  # noqa: E731
+        w.controller.reply_finished.connect(slot)
+        w.send(text)
+        self.wait_until(lambda: bool(got) and not w.controller.busy)
+        w.controller.reply_finished.disconnect(slot)
+        return got[0]
+
+    def close(self, w: Any) -> None:
+        w.close()
+        self.windows.remove(w)
+        w.deleteLater()
+        self.app.processEvents()
+
+
+class Heartbeat:
+    """The longest gap between 5 ms QTimer ticks on the GUI thread while running."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QElapsedTimer, QTimer
+
+        self.clock = QElapsedTimer()
+        self.timer = QTimer(interval=5)
+        self.timer.timeout.connect(self._tick)
+        self.worst = 0
+        self._last = 0
+
+    def _tick(self) -> None:
+        now = self.clock.elapsed()
+        self.worst = max(self.worst, now - self._last)
+        self._last = now
+
+    def __enter__(self) -> Heartbeat:
+        self.clock.start()
+        self._last = 0
+        self.timer.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.timer.stop()
+
+
+class Raw:
+    """The reference: a plain Llama on the same model, threads and sampling."""
+
+    def __init__(self, model: Path, n_ctx: int, threads: int) -> None:
+        import llama_cpp
+
+        from app.chat import context
+
+        self.llm = llama_cpp.Llama(str(model), n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads,
+                                   verbose=False)  # fmt: skip
+        self.formatter = context.make_formatter(self.llm, self.llm.metadata.get("tokenizer.chat_template"))
+
+    def tokens(self, messages: list[Any], max_tokens: int) -> list[int]:
+        from app.chat import context
+
+        return context.fit_prompt(self.llm, self.formatter, messages, max_tokens).tokens
+
+    def run(self, tokens: list[int], p: Any) -> tuple[float, float, int]:
+        """(prompt tok/s, generated tok/s, tokens generated) for one reply from scratch."""
+        import llama_cpp
+
+        llm = self.llm
+        llm.reset()
+        t0 = time.perf_counter()
+        llm.eval(tokens)
+        prefill = len(tokens) / (time.perf_counter() - t0)
+        n, t_first, t_last = 0, 0.0, 0.0
+        sampling = {"top_k": p.top_k, "top_p": p.top_p, "min_p": p.min_p, "repeat_penalty": p.repeat_penalty}
+        for tok in llm.generate(tokens, temp=p.temperature, **sampling):
+            now = time.perf_counter()
+            if n == 0:
+                t_first = now
+            t_last = now
+            if llama_cpp.llama_vocab_is_eog(llm._model.vocab, tok):
+                break
+            n += 1
+            llm.detokenize([tok])
+            if n >= p.max_tokens:
+                break
+        return prefill, (n - 1) / (t_last - t_first) if n > 1 else 0.0, n
+
+    def close(self) -> None:
+        self.llm.close()
+
+
+def speed_pairs(h: Harness, model: Path, n_ctx: int, max_tokens: int, prompts: list[str]) -> dict[str, Any]:
+    """ABAB: a window turn (history growing), then the raw loop on the same prompt tokens."""
+    from app import hardware
+
+    h.configure(model, n_ctx, max_tokens, cache_mb=0)  # no disk cache: every turn pays its reading
+    w = h.window()
+    raw = Raw(model, n_ctx, hardware.physical_cores())
+    app_tps, raw_tps, app_pre, raw_pre, counts = [], [], [], [], []
+    for text in prompts:
+        finished = h.reply(w, text)
+        stats = finished.stats
+        messages = w.session.prompt_for(w.conversation_id)[:-1]  # the prompt this reply answered
+        pre, tps, n = raw.run(raw.tokens(messages, max_tokens), w.settings.chat.sampling())
+        app_tps.append(stats.tokens_per_s)
+        raw_tps.append(tps)
+        app_pre.append(stats.prompt_tokens_per_s)
+        raw_pre.append(pre)
+        counts.append((stats.completion_tokens, n))
+    raw.close()
+    h.close(w)
+    ratios = [a / r for a, r in zip(app_tps, raw_tps, strict=True)]
+    prefill = [a / r for a, r in zip(app_pre, raw_pre, strict=True)]
+    return {"app_tps": app_tps, "raw_tps": raw_tps, "ratios": ratios, "prefill_ratios": prefill,
+            "app_prefill": app_pre, "raw_prefill": raw_pre, "counts": counts}  # fmt: skip
+
+
+def conversation(h: Harness, model: Path) -> tuple[list[float], int]:
+    """Ten turns in one window (short replies); TTFT per turn and the worst GUI stall."""
+    h.configure(model, 2048, 48)
+    w = h.window()
+    ttfts = []
+    with Heartbeat() as beat:
+        for turn in range(10):
+            finished = h.reply(w, f"Question {turn + 1}: give me one fact about the number {turn + 7}.")
+            ttfts.append(finished.stats.ttft_ms)
+    h.close(w)
+    return ttfts, beat.worst
+
+
+def stop_latency(h: Harness, model: Path, runs: int = 3) -> tuple[list[float], int]:
+    """Stop 1 s into reading a ~4,000-token prompt → the reply's end in the window (ms)."""
+    h.configure(model, 8192, LARGE_TOKENS, cache_mb=0)
+    w = h.window()
+    with Heartbeat() as beat:
+        latencies = [_stop_once(h, w, f"Run {i}. " + FILLER * 220) for i in range(runs)]
+    h.close(w)
+    return latencies, beat.worst
+
+
+def _stop_once(h: Harness, w: Any, text: str) -> float:
+    from app.assistant.reply import Phase
+
+    w.new_chat()
+    got: list[Any] = []
+    slot = lambda _r, f: got.append((time.perf_counter(), f))  # noqa: E731
+    w.controller.reply_finished.connect(slot)
+    w.send(text)
+    h.wait_until(lambda: w.controller.reply is not None and w.controller.reply.phase is Phase.READING)
+    t_read = time.perf_counter()
+    h.wait_until(lambda: time.perf_counter() - t_read >= 1.0)
+    t0 = time.perf_counter()
+    w.stop()
+    h.wait_until(lambda: bool(got) and not w.controller.busy)
+    w.controller.reply_finished.disconnect(slot)
+    t_end, finished = got[0]
+    if finished.phase is not Phase.STOPPED or finished.stats.prompt_tokens < 3500:
+        raise RuntimeError(f"the stop run ended as {finished.phase}: {finished.stats}")
+    return float((t_end - t0) * 1000)
+
+
+def restart_speedup(h: Harness, model: Path, runs: int = 3) -> dict[str, Any]:
+    """The next turn of a ~2,000-token conversation after a restart: TTFT when the conversation is
+    read again (prompt cache off) vs restored from the saved KV state, alternating."""
+    restored: list[float] = []
+    reread: list[float] = []
+    for i in range(runs):
+        for cache_mb in (2048, 0):
+            h.configure(model, 4096, 16, cache_mb=cache_mb)
+            w = h.window()
+            w.new_chat()
+            h.reply(w, f"Conversation {i}-{cache_mb}. " + FILLER * 110)
+            conv = w.conversation_id
+            h.close(w)  # "restart": a new window, engine and model load; only the disk cache survives
+            w = h.window()
+            w.select_conversation(conv)
+            finished = h.reply(w, "And what happened next?")
+            (restored if cache_mb else reread).append(finished.stats.ttft_ms)
+            if cache_mb and finished.stats.restored_tokens < 1500:
+                raise RuntimeError(f"no state restored: {finished.stats}")
+            h.close(w)
+    speedups = [a / b for a, b in zip(reread, restored, strict=True)]
+    return {"restored_ms": restored, "reread_ms": reread, "speedups": speedups}
+
+
+def close_latency(model: Path, home: Path, runs: int = 3) -> list[float]:
+    """Window closed 1 s into reading a long prompt → the child process gone (ms)."""
+    out = []
     env = dict(
-        os.environ, HEARTH_EXIT_AFTER_SHOW="1", QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen")
+        os.environ, HEARTH_HOME=str(home), QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen")
     )
+    for _ in range(runs):
+        proc = subprocess.Popen([sys.executable, "-m", "bench.close_probe", str(model)], cwd=ROOT, env=env,
+                                stdout=subprocess.PIPE, text=True)  # fmt: skip
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        proc.wait(timeout=120)
+        end = time.time()
+        if not line.startswith("CLOSING "):
+            raise RuntimeError("the close probe did not reach the prompt")
+        out.append((end - float(line.split()[1])) * 1000)
+    return out
+
+
+def startup_s(runs: int = 5) -> list[float]:
+    env = dict(os.environ, HEARTH_EXIT_AFTER_PAINT="1",
+               QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))  # fmt: skip
     times = []
-    for _ in range(3):
+    for _ in range(runs):
         t0 = time.time()
-        proc = subprocess.run(
-            [sys.executable, str(ROOT / "main.py")],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        line = next((ln for ln in proc.stderr.splitlines() if ln.startswith("HEARTH_SHOWN")), None)
+        proc = subprocess.run([sys.executable, str(ROOT / "main.py")], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=120)  # fmt: skip
+        line = next((ln for ln in proc.stderr.splitlines() if ln.startswith("HEARTH_PAINTED")), None)
         if line is None:
             raise RuntimeError(f"the app did not start: {proc.stderr[-500:]}")
         times.append(float(line.split()[1]) - t0)
-    return statistics.median(times)
+    return times
 
 
 def main(args: argparse.Namespace) -> int:
-    import tempfile
-
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ["HEARTH_HOME"] = tempfile.mkdtemp(prefix="hearth-bench-")
-    import llama_cpp
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
-    from PySide6.QtWidgets import QApplication
-
+    home = Path(tempfile.mkdtemp(prefix="hearth-bench-"))
+    os.environ["HEARTH_HOME"] = str(home)
+    sys.path.insert(0, str(ROOT))
     from app import hardware
-    from app.chat.types import ChatMessage
     from app.models.bundled import starter_model_path
-    from app.settings import LoadParams, SamplingParams
-    from ui.inference import InferenceController
-    from ui.message_view import MessageView
+    from tests.support import synthetic_model
 
-    app = QApplication.instance() or QApplication([])
-    model = starter_model_path()
-    threads = hardware.physical_cores()
-    params = SamplingParams(temperature=0.0, max_tokens=MAX_TOKENS)
-    controller = InferenceController()
-    view = MessageView()
-    view.resize(800, 600)
-    view.show()
-    controller.reply_text.connect(view.append_text)
+    starter, large = starter_model_path(), synthetic_model.build("large")
+    h = Harness()
+    t0 = time.monotonic()
 
-    def wait(signal: Any, timeout_ms: int = 300_000) -> list[Any]:
-        loop = QEventLoop()
-        got: list[Any] = []
+    def step(name: str) -> None:
+        print(f"bench chat: {name} done at {time.monotonic() - t0:.0f} s", file=sys.stderr, flush=True)
 
-        def on_signal(*a: Any) -> None:
-            got.extend(a)
-            loop.quit()
-
-        signal.connect(on_signal)
-        QTimer.singleShot(timeout_ms, loop.quit)
-        loop.exec()
-        return got
-
-    controller.load(model, LoadParams(n_ctx=N_CTX, n_threads=threads))
-    if not wait(controller.model_loaded):
-        raise RuntimeError("model did not load")
-
-    # GUI heartbeat: the longest gap between 5 ms ticks while generating
-    clock = QElapsedTimer()
-    gaps: list[int] = []
-    last = [0]
-
-    def tick() -> None:
-        now = clock.elapsed()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    heartbeat = QTimer()
-    heartbeat.setInterval(5)
-    heartbeat.timeout.connect(tick)
-
-    reply: list[str] = []
-    controller.reply_text.connect(reply.append)
-    clock.start()
-
-    def app_run(messages: list[ChatMessage], p: SamplingParams = params, beat: bool = False) -> Any:
-        reply.clear()
-        view.set_messages([])
-        view.begin_reply()
-        last[0] = clock.elapsed()
-        if beat:
-            heartbeat.start()
-        controller.generate(messages, p)
-        stats = wait(controller.reply_done)[0]
-        heartbeat.stop()
-        return stats
-
-    raw = llama_cpp.Llama(str(model), n_ctx=N_CTX, n_threads=threads, n_threads_batch=threads, verbose=False)
-    from app.chat import context
-
-    fitted = context.fit_prompt(raw, context.make_formatter(raw, raw.metadata.get("tokenizer.chat_template")),
-                                [ChatMessage("user", PROMPT)], MAX_TOKENS)  # fmt: skip
-    app_speeds, raw_speeds, counts = [], [], []
-    for _ in range(RUNS):
-        stats = app_run([ChatMessage("user", PROMPT)])
-        app_speeds.append(stats.tokens_per_s)
-        speed, n = _raw_tokens_per_s(raw, fitted.tokens, params)
-        raw_speeds.append(speed)
-        counts.append((stats.completion_tokens, n))
-    raw.close()
-    app_run([ChatMessage("user", PROMPT)], beat=True)  # heartbeat ticks cost CPU: not in the speed runs
-
-    # one growing conversation: TTFT of turn 1 vs turn 10 (KV prefix reused between turns)
-    convo = [ChatMessage("system", "You are a helpful assistant.")]
-    ttfts = []
-    short = SamplingParams(temperature=0.0, max_tokens=48)
-    for turn in range(10):
-        convo.append(
-            ChatMessage("user", f"Question {turn + 1}: give me one fact about the number {turn + 7}.")
-        )
-        stats = app_run(convo, short, beat=True)
-        ttfts.append(stats.ttft_ms)
-        convo.append(ChatMessage("assistant", "".join(reply)))
-    controller.shutdown()
-    view.close()
-    view.deleteLater()
-    controller.deleteLater()
-    app.processEvents()
-
-    tps_app, tps_raw = statistics.median(app_speeds), statistics.median(raw_speeds)
-    results = {
-        "tokens_per_s_app": round(tps_app, 2),
-        "tokens_per_s_raw": round(tps_raw, 2),
-        "throughput_ratio": round(tps_app / tps_raw, 3),
+    small = speed_pairs(h, starter, 2048, SMALL_TOKENS, [f"{PROMPT} Part {i + 1}." for i in range(PAIRS)])
+    step("starter speed pairs")
+    big = speed_pairs(h, large, 4096, LARGE_TOKENS, [f"Part {i + 1}. " + FILLER * 110 for i in range(PAIRS)])
+    step("real-size speed pairs")
+    ttfts, stall_chat = conversation(h, starter)
+    step("10-turn conversation")
+    stops, stall_large = stop_latency(h, large)
+    step("stop latency")
+    restart = restart_speedup(h, large)
+    step("restart speed-up")
+    results: dict[str, Any] = {
+        "tokens_per_s_app": round(statistics.median(small["app_tps"]), 2),
+        "tokens_per_s_raw": round(statistics.median(small["raw_tps"]), 2),
+        "throughput_ratio": spread(small["ratios"])["median"],
+        "throughput_ratio_spread": spread(small["ratios"]),
+        "throughput_ratio_large": spread(big["ratios"])["median"],
+        "throughput_ratio_large_spread": spread(big["ratios"]),
+        "tokens_per_s_large_app_raw": [spread(big["app_tps"], 2), spread(big["raw_tps"], 2)],
+        "prefill_ratio_large": spread(big["prefill_ratios"])["median"],
+        "prefill_ratio_large_spread": spread(big["prefill_ratios"]),
+        "prompt_tokens_per_s_large_app_raw": [spread(big["app_prefill"], 1), spread(big["raw_prefill"], 1)],
+        "stop_latency_ms": spread(stops, 1)["median"],
+        "stop_latency_ms_spread": spread(stops, 1),
+        "close_latency_ms": spread(cl := close_latency(large, home / "close"), 1)["median"],
+        "close_latency_ms_spread": spread(cl, 1),
+        "ttft_restart_speedup": spread(restart["speedups"])["median"],
+        "ttft_restart_speedup_spread": spread(restart["speedups"]),
+        "ttft_restart_ms_reread_restored": [
+            spread(restart["reread_ms"], 1),
+            spread(restart["restored_ms"], 1),
+        ],
         "ttft_turn1_ms": round(ttfts[0], 1),
         "ttft_turn10_ms": round(ttfts[-1], 1),
         "ttft_growth": round(ttfts[-1] / ttfts[0], 3),
-        "gui_max_stall_ms": max(gaps, default=0),
-        "startup_s": round(_startup_s(), 3),
-        "tokens_generated_app_raw": counts,
-        "threads": threads,
-        "model": model.name,
+        "gui_max_stall_ms": max(stall_chat, stall_large),
+        "startup_s": spread(st := startup_s(), 3)["median"],
+        "startup_s_spread": spread(st, 3),
+        "tokens_generated_app_raw": small["counts"],
+        "tokens_generated_large_app_raw": big["counts"],
+        "pairs": PAIRS,
+        "threads": hardware.physical_cores(),
+        "model": starter.name,
+        "model_large": large.name,
+        "cpu_flags": _cpu_flags(),
     }
     emit(results, args.json)
     return 0
+
+
+def _cpu_flags() -> str:
+    try:
+        flags = next(ln for ln in Path("/proc/cpuinfo").read_text().splitlines() if ln.startswith("flags"))
+    except (OSError, StopIteration):
+        return "unknown"
+    have = set(flags.split())
+    return " ".join(f for f in ("avx2", "fma", "avx512f", "avx512_bf16", "amx_tile") if f in have) or "none"

@@ -56,3 +56,12 @@ def notices() -> Iterator[list[str]]:
     datafile.set_reporter(seen.append)
     yield seen
     datafile.set_reporter(None)
+
+
+@pytest.fixture(scope="session")
+def synthetic_small() -> Path:
+    """A synthetic llama GGUF (4 × 1024, random weights, the starter's tokenizer), ~70 MB at Q4_K_M:
+    slow enough at reading prompts for Stop and progress to be observable. Built once, cached."""
+    from tests.support import synthetic_model
+
+    return synthetic_model.build("small")

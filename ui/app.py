@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app import __version__
 
@@ -31,12 +32,34 @@ def run_gui() -> int:
 
     messages.install_excepthooks()
     window = MainWindow()
+    if os.environ.get("HEARTH_EXIT_AFTER_PAINT"):  # start-up probe (benchmark, bundle check)
+        _report_first_paint(app, window)
     window.show()
-    if os.environ.get("HEARTH_EXIT_AFTER_SHOW"):  # startup benchmark: process start → window shown
-        import time
+    code = app.exec()
+    if window.exit_without_waiting:  # the inference thread is stuck loading: everything is saved
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
 
-        from PySide6.QtCore import QTimer
 
-        print(f"HEARTH_SHOWN {time.time():.6f}", file=sys.stderr, flush=True)
-        QTimer.singleShot(0, window.close)
-    return app.exec()
+def _report_first_paint(app: QApplication, window: QWidget) -> None:
+    """Print ``HEARTH_PAINTED <unix time>`` on stderr once the window has painted, then close it."""
+    import time
+
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class FirstPaint(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and isinstance(obj, QWidget) and obj.window() is window:
+                app.removeEventFilter(self)
+                QTimer.singleShot(0, self.done)  # after this paint event has been handled
+            return False
+
+        def done(self) -> None:
+            print(f"HEARTH_PAINTED {time.time():.6f}", file=sys.stderr, flush=True)
+            window.close()
+
+    probe = FirstPaint(window)
+    app.installEventFilter(probe)

@@ -1,12 +1,16 @@
 """Main window: conversation sidebar, message view, input, status bar, menus.
 
-The window only paints: inference goes through :class:`InferenceController` (its own thread), and
-every error is shown through the message bridge.
+The window only paints: a reply is an ``app.assistant.reply.Reply`` run by the
+:class:`InferenceController` on its own thread (which also stores it); the window shows its phases,
+progress and text, and every error goes through the message bridge. A reply keeps going when the
+user switches to another chat (its text is shown again on switching back); deleting its chat or
+closing the window stops it, keeping what was written.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,21 +36,28 @@ from PySide6.QtWidgets import (
 
 from app import atomic, paths
 from app import settings as settings_mod
+from app.assistant.reply import Finished, Phase, PhaseChanged, Reply, ReplyRequest
 from app.chat import export
+from app.chat.engine import LocalEngine
+from app.chat.prompt_cache import PromptCache
 from app.chat.session import ChatSession, PendingReply
 from app.chat.store import ChatStore
-from app.chat.types import ModelInfo, Stats
+from app.chat.types import ModelInfo, Notice, PromptProgress
 from app.models import bundled
+from app.settings import ChatSettings
 from ui import messages, pdf_viewer
 from ui.chat_input import ChatInput
 from ui.conversations import ConversationListModel
 from ui.docs_panel import DocsPanel
-from ui.inference import Grounding, InferenceController
+from ui.inference import InferenceController
 from ui.message_view import MessageView
 from ui.models_page import ModelsPage
 from ui.settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
+
+MiB = 2**20
+PHASE_TEXT = {Phase.RETRIEVING: "Searching documents…", Phase.READING: "Reading prompt…", Phase.STREAMING: ""}
 
 
 def window_settings() -> QSettings:
@@ -61,12 +72,15 @@ class MainWindow(QMainWindow):
         self.settings = settings_mod.load()
         self.store = store or ChatStore()
         self.session = ChatSession(self.store)
-        self.controller = controller or InferenceController(parent=self)
+        self.prompt_cache = PromptCache(paths.prompt_cache_dir(), self.settings.chat.prompt_cache_mb * MiB)
+        self.controller = controller or InferenceController(
+            lambda: LocalEngine(self.prompt_cache), parent=self
+        )
         self.conversation_id: int | None = None
-        self.pending: PendingReply | None = None
-        self.reply_text = ""
-        self.reply_sources: list[dict[str, object]] = []
+        self.live_text = ""  # the running reply's text as painted (batches received so far)
+        self._progress: tuple[PromptProgress, float] | None = None  # last progress, when it came
         self._closed = False
+        self.exit_without_waiting = False  # set on close when the inference thread was still busy
         self._build()
         self._connect()
         self._restore_geometry()
@@ -113,8 +127,13 @@ class MainWindow(QMainWindow):
         self.regen_button = QPushButton("Regenerate")
         self.edit_banner = QLabel()
         self.edit_banner.hide()
+        self.phase_label = QLabel()  # "Searching documents…", "Reading prompt 1,200 / 4,000 tokens…"
+        self.phase_label.setObjectName("replyPhase")
+        self._progress_timer = QTimer(self, interval=250)
+        self._progress_timer.timeout.connect(self._paint_progress)
         buttons = QHBoxLayout()
         buttons.addWidget(self.edit_banner, 1)
+        buttons.addWidget(self.phase_label, 1)
         buttons.addStretch()
         for b in (self.regen_button, self.stop_button, self.send_button):
             buttons.addWidget(b)
@@ -201,14 +220,12 @@ class MainWindow(QMainWindow):
         c.model_loaded.connect(self._on_model_loaded)
         c.model_failed.connect(self._on_model_failed)
         c.reply_text.connect(self._on_reply_text)
-        c.reply_notice.connect(messages.bridge().show_info)
-        c.reply_sources.connect(self._on_reply_sources)
-        c.reply_done.connect(self._on_reply_done)
-        c.reply_failed.connect(self._on_reply_failed)
+        c.reply_event.connect(self._on_reply_event)
+        c.reply_finished.connect(self._on_reply_finished)
         messages.report_data_files()  # e.g. a damaged settings.json kept aside while starting
 
     def _update_buttons(self) -> None:
-        busy = self.pending is not None
+        busy = self.controller.busy
         ready = self.controller.model_info is not None and not self.controller.loading
         self.send_button.setEnabled(ready and not busy)
         self.stop_button.setEnabled(busy)
@@ -241,6 +258,8 @@ class MainWindow(QMainWindow):
         self.model_label.setText(name)
         self.device_label.setText(info.device)
         self.context_label.setText(f"0 / {info.n_ctx} tokens")
+        if info.load_note:
+            messages.bridge().show_info(info.load_note)
         self._update_buttons()
 
     @Slot(str, bool)
@@ -264,7 +283,6 @@ class MainWindow(QMainWindow):
             self.conv_model.set_search("")
 
     def new_chat(self) -> None:
-        self.stop()
         conv = self.store.create_conversation(system_prompt=self.settings.chat.system_prompt)
         self.search_box.clear()
         self.conv_model.reload()
@@ -272,8 +290,7 @@ class MainWindow(QMainWindow):
         self.input.setFocus()
 
     def select_conversation(self, conversation_id: int) -> None:
-        if conversation_id != self.conversation_id:
-            self.stop()
+        """Show a conversation; a reply running in another one goes on (and shows again here)."""
         self.conversation_id = conversation_id
         self._cancel_edit()
         row = self.conv_model.row_of(conversation_id)
@@ -282,8 +299,18 @@ class MainWindow(QMainWindow):
         conv = self.store.conversation(conversation_id)
         self.system_prompt.setText(conv.system_prompt)
         self._show_docs_choice(conv.libraries)
-        self.view.set_messages(self.store.messages(conversation_id))
+        self._show_conversation(conversation_id)
         self._update_buttons()
+
+    def _show_conversation(self, conversation_id: int) -> None:
+        msgs = self.store.messages(conversation_id)
+        reply = self.controller.reply
+        if reply is None or reply.conversation_id != conversation_id:
+            self.view.set_messages(msgs)
+            return
+        self.view.set_messages([m for m in msgs if m.id != reply.request.message_id])
+        self.view.begin_reply()
+        self.view.append_text(self.live_text)
 
     def _save_system_prompt(self) -> None:
         if self.conversation_id is not None:
@@ -315,8 +342,9 @@ class MainWindow(QMainWindow):
             answer = QMessageBox.question(self, "Delete chat", f"Delete “{title}” and all its messages?")
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        if conversation_id == self.conversation_id:
-            self.stop()
+        reply = self.controller.reply
+        if reply is not None and reply.conversation_id == conversation_id:
+            reply.stop()  # its last writes find no row: the chat is gone, as asked
         self.store.delete_conversation(conversation_id)
         self.conv_model.reload()
         if conversation_id == self.conversation_id:
@@ -347,7 +375,7 @@ class MainWindow(QMainWindow):
     # replies ---------------------------------------------------------------------------------
 
     def send(self, text: str) -> None:
-        if not text or self.pending is not None or self.conversation_id is None:
+        if not text or self.controller.busy or self.conversation_id is None:
             return
         if self.controller.model_info is None:
             messages.bridge().show_error(
@@ -366,7 +394,7 @@ class MainWindow(QMainWindow):
         self._start(pending)
 
     def regenerate(self) -> None:
-        if self.conversation_id is None or self.pending is not None or self.controller.model_info is None:
+        if self.conversation_id is None or self.controller.busy or self.controller.model_info is None:
             return
         try:
             pending = self.session.regenerate(self.conversation_id)
@@ -375,7 +403,7 @@ class MainWindow(QMainWindow):
         self._start(pending)
 
     def begin_edit(self, message_id: int) -> None:
-        if self.pending is not None:
+        if self.controller.busy:
             return
         msg = self.store.message(message_id)
         self.input.setPlainText(msg.content)
@@ -389,58 +417,73 @@ class MainWindow(QMainWindow):
         self.edit_banner.hide()
 
     def _start(self, pending: PendingReply) -> None:
-        self.pending = pending
-        self.reply_text = ""
-        self.reply_sources = []
-        libraries = self.store.conversation(pending.conversation_id).libraries
-        grounding = Grounding(tuple(libraries), self.settings.docs) if libraries else None
-        self.view.set_messages(self.store.messages(pending.conversation_id)[:-1])
-        self.view.begin_reply()
-        self.controller.generate(pending.prompt, self.settings.chat.sampling(), grounding)
+        libraries = tuple(self.store.conversation(pending.conversation_id).libraries)
+        request = ReplyRequest(
+            tuple(pending.prompt),
+            self.settings.chat.sampling(),
+            libraries,
+            self.settings.docs,
+            pending.conversation_id,
+            pending.message_id,
+        )
+        self.live_text = ""
+        self.controller.start(Reply(request, self.session))
+        self._show_conversation(pending.conversation_id)
         self._update_buttons()
 
     def stop(self) -> None:
         self.controller.stop()
 
-    @Slot(str)
-    def _on_reply_text(self, text: str) -> None:
-        if self.pending is None:
+    @Slot(object, str)
+    def _on_reply_text(self, reply: Reply, text: str) -> None:
+        if reply is not self.controller.reply or self._closed:
             return
-        self.reply_text += text
-        self.view.append_text(text)
-        self.session.save_partial(self.pending.message_id, self.reply_text)  # at most once a second
+        self.live_text += text
+        if reply.conversation_id == self.conversation_id:
+            self.view.append_text(text)
 
-    @Slot(list)
-    def _on_reply_sources(self, sources: list[dict[str, object]]) -> None:
-        self.reply_sources = sources
-
-    def _finish_pending(self, stats: Stats | None, status: str = "complete") -> PendingReply | None:
-        """Store the reply being generated (its text so far and its sources) with a final status."""
-        pending, self.pending = self.pending, None
-        if pending is not None:
-            self.session.finish(pending.message_id, self.reply_text, stats, status, self.reply_sources)
-        return pending
-
-    @Slot(object)
-    def _on_reply_done(self, stats: Stats) -> None:
-        pending = self._finish_pending(stats)
-        if pending is None:
+    @Slot(object, object)
+    def _on_reply_event(self, reply: Reply, event: object) -> None:
+        if reply is not self.controller.reply or self._closed:
             return
-        self.speed_label.setText(f"{stats.tokens_per_s:.1f} tok/s")
-        self.context_label.setText(f"{stats.context_used} / {stats.n_ctx} tokens")
-        self._refresh(pending.conversation_id)
+        if isinstance(event, PhaseChanged):
+            self._progress = None
+            self._progress_timer.stop()
+            self.phase_label.setText(event.detail or PHASE_TEXT.get(event.phase, ""))
+        elif isinstance(event, PromptProgress):
+            self._progress = (event, time.monotonic())
+            self._paint_progress()
+            self._progress_timer.start()
+        elif isinstance(event, Notice):
+            messages.bridge().show_info(event.text)
 
-    @Slot(str)
-    def _on_reply_failed(self, message: str) -> None:
-        pending = self._finish_pending(None, "failed")
-        if pending is None:
+    def _paint_progress(self) -> None:
+        """Reading progress between the engine's reports (one per slice of the prompt): its last
+        report moved on at the measured reading speed, never past the slice being read."""
+        if self._progress is None:
             return
-        messages.bridge().show_error(message)
-        self._refresh(pending.conversation_id)
+        p, since = self._progress
+        done = min(p.done + (p.tokens_per_s or 0.0) * (time.monotonic() - since), p.reading_to)
+        left = p.seconds_left(done)
+        eta = f" · ~{left:.0f} s left" if left is not None and left >= 1 else ""
+        self.phase_label.setText(f"Reading prompt {int(done):,} / {p.total:,} tokens{eta}")
 
-    def _refresh(self, conversation_id: int) -> None:
-        if conversation_id == self.conversation_id:
-            self.view.set_messages(self.store.messages(conversation_id))
+    @Slot(object, object)
+    def _on_reply_finished(self, reply: Reply, finished: Finished) -> None:
+        if self._closed:  # the store is closed; the reply stored itself
+            return
+        self._progress = None
+        self._progress_timer.stop()
+        self.phase_label.setText("")
+        stats = finished.stats
+        if stats is not None and stats.completion_tokens:
+            self.speed_label.setText(f"{stats.tokens_per_s:.1f} tok/s")
+        if stats is not None:
+            self.context_label.setText(f"{stats.context_used} / {stats.n_ctx} tokens")
+        if finished.phase is Phase.FAILED:
+            messages.bridge().show_error(finished.error)
+        if self.conversation_id is not None and reply.conversation_id == self.conversation_id:
+            self.view.set_messages(self.store.messages(self.conversation_id))
         self._update_buttons()
 
     # documents -------------------------------------------------------------------------------
@@ -500,13 +543,16 @@ class MainWindow(QMainWindow):
     # settings, errors, lifecycle -------------------------------------------------------------
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.settings.chat, self)
+        info = self.controller.model_info
+        offload = info is not None and info.offload_supported
+        dialog = SettingsDialog(self.settings.chat, self, gpu_offload=offload, prompt_cache=self.prompt_cache)
         if dialog.exec():
             self.apply_chat_settings(dialog.result_settings())
 
-    def apply_chat_settings(self, new: object) -> None:
+    def apply_chat_settings(self, new: ChatSettings) -> None:
         old = self.settings.chat
-        self.settings.chat = new  # type: ignore[assignment]
+        self.settings.chat = new
+        self.prompt_cache.max_bytes = new.prompt_cache_mb * MiB
         settings_mod.save(self.settings)
         if SettingsDialog.needs_reload(old, self.settings.chat):
             self.load_model(self.settings.chat.model_path)
@@ -540,9 +586,10 @@ class MainWindow(QMainWindow):
         bridge = messages.bridge()
         bridge.error.disconnect(self._show_error)
         bridge.info.disconnect(self._show_info)
-        self._finish_pending(None, "stopped")  # keep what was generated so far
+        # the reply ends as "interrupted", keeping its text and sources (written by the worker, or
+        # from here if the worker is still busy loading something)
+        self.exit_without_waiting = not self.controller.shutdown()
         self.models_page.shutdown()
         self.docs_panel.shutdown()
-        self.controller.shutdown()
         self.store.close()
         super().closeEvent(event)

@@ -36,7 +36,7 @@ def verdict_color(report: fit.FitReport | None) -> QColor | None:
         return None
     if not report.fits:
         return RED
-    return AMBER if report.kind in ("tight", "partial") else GREEN
+    return AMBER if report.kind in ("tight", "partial", "vram unknown") else GREEN
 
 
 class RowsModel(QAbstractTableModel, Generic[R]):

@@ -1,10 +1,14 @@
 """The chat engine protocol and the local llama.cpp engine.
 
-The protocol (load, stream, unload, info) is small so a remote OpenAI-compatible server can stand
-in later without touching the GUI. :class:`LocalEngine` owns one ``llama_cpp.Llama`` for the loaded
-model: every turn re-renders the conversation with the model's own chat template and hands the
-tokens to ``Llama.generate``, whose prefix match keeps the KV cache of the earlier turns, so a
-follow-up only evaluates the new tokens.
+The protocol (load, stream, checkpoint, unload, info) is what the reply controller needs from any
+backend. :class:`LocalEngine` owns one ``llama_cpp.Llama``. Each turn re-renders the conversation
+with the model's own chat template; the tokens already in the KV cache (the earlier turns, or a
+state restored from the disk prompt cache) are kept and only the rest is read. The prompt is read in
+``n_batch`` slices under llama.cpp's abort callback, so Stop works while it is read (not only between
+generated tokens), and every slice reports progress.
+
+Loading checks the memory plan first (refused unless overridden), then tries the planned GPU offload
+and, if llama.cpp cannot allocate it, fewer layers and finally the CPU, saying what happened.
 """
 
 from __future__ import annotations
@@ -12,26 +16,31 @@ from __future__ import annotations
 import codecs
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from app import hardware
 from app.cancel import CancelToken
-from app.chat import context
-from app.chat.types import ChatMessage, Event, ModelInfo, Notice, Stats, Token
+from app.chat import context, llama_state
+from app.chat.prompt_cache import PromptCache, common_prefix
+from app.chat.types import ChatMessage, Event, FinishReason, ModelInfo, Notice, PromptProgress, Stats, Token
 from app.errors import HearthError, ModelTooLarge
 from app.models import fit, preflight
-from app.settings import LoadParams, SamplingParams
+from app.settings import GPU_LAYERS_ALL, GPU_LAYERS_AUTO, KV_TYPES, LoadParams, SamplingParams
 
 if TYPE_CHECKING:
     from llama_cpp import Llama
 
 log = logging.getLogger(__name__)
 
+MIN_RESTORE_GAIN = 32  # restore a saved state only when it saves reading at least this many tokens
+MIN_SAVE_TOKENS = 64  # shorter conversations are re-read faster than a state file is written
+
 
 class Engine(Protocol):
-    """What the GUI and CLI need from any chat backend."""
+    """What the reply controller, the GUI and the CLI need from any chat backend."""
 
     @property
     def info(self) -> ModelInfo | None: ...
@@ -42,96 +51,235 @@ class Engine(Protocol):
         self, messages: Sequence[ChatMessage], params: SamplingParams, cancel: CancelToken
     ) -> Iterator[Event]: ...
 
+    def checkpoint(self) -> None:
+        """Keep the conversation just answered for later (a disk KV state); may take a moment."""
+        ...
+
     def count_tokens(self, text: str) -> int: ...
 
     def unload(self) -> None: ...
 
 
+def check_load_params(params: LoadParams) -> None:
+    if params.kv_type not in KV_TYPES:
+        raise HearthError(f"Unknown KV cache type {params.kv_type!r}: use one of {', '.join(KV_TYPES)}.")
+    if params.kv_type != "f16" and not params.flash_attn:
+        raise HearthError(
+            f"A {params.kv_type} KV cache needs flash attention: llama.cpp cannot use a quantized V cache"
+            " without it. Turn flash attention on, or use an f16 cache."
+        )
+
+
+def gpu_attempts(planned: int, n_layers: int) -> list[int]:
+    """GPU layers to try in turn: the plan, then fewer, finally 0 (the CPU)."""
+    planned = n_layers + 1 if planned < 0 else planned
+    return sorted({planned, planned // 2, planned // 4, 0}, reverse=True)
+
+
+class _Reading(NamedTuple):
+    ms: float
+    tokens_per_s: float
+    restored: int
+
+
+@dataclass
+class _Loaded:
+    llm: Llama
+    formatter: Any
+    abort: llama_state.AbortHook
+    identity: dict[str, Any]  # what a saved KV state must match to be restored into this context
+
+
 class LocalEngine:
     """llama.cpp in this process. Not thread-safe: one thread (the inference worker) drives it."""
 
-    def __init__(self) -> None:
-        self._llm: Llama | None = None
+    def __init__(self, prompt_cache: PromptCache | None = None) -> None:
+        self._loaded: _Loaded | None = None
         self._info: ModelInfo | None = None
-        self._formatter: Any = None
+        self._cache = prompt_cache
+        self._prompt_rate: float | None = None  # last measured prompt reading speed (tokens/s)
+        self._checkpointed: tuple[int, ...] = ()
 
     @property
     def info(self) -> ModelInfo | None:
         return self._info
 
+    # loading ---------------------------------------------------------------------------------
+
     def load(self, path: Path, params: LoadParams) -> ModelInfo:
         """Load ``path`` (replacing any loaded model). Raises HearthError with plain words."""
         path = Path(path)
         self.unload()  # first: the old model's memory must not count against the new one
+        check_load_params(params)
         info = preflight.check_file(path)
-        if not params.allow_oversize:
-            report = fit.plan_file(path, params.n_ctx, params.n_gpu_layers, info=info)
-            if not report.fits:
-                raise ModelTooLarge(f"{report.summary} Lower the context length, or load anyway.")
+        gpu = hardware.gpu()
+        machine = fit.Machine.current()
+        requested = None if params.n_gpu_layers == GPU_LAYERS_AUTO else params.n_gpu_layers
+        if not gpu.offload_supported:
+            requested = 0
+
+        def plan(ngl: int | None) -> fit.FitReport:
+            return fit.plan_file(path, params.n_ctx, ngl, machine, params.kv_type, info=info,
+                                 flash_attn=params.flash_attn)  # fmt: skip
+
+        report = plan(requested)
+        if not report.fits and not params.allow_oversize:
+            raise ModelTooLarge(f"{report.summary} Lower the context length, or load anyway.")
+        planned = report.gpu_layers if requested is None else requested
+        if planned == GPU_LAYERS_ALL:
+            planned = info.n_layers + 1
+        threads = params.n_threads or hardware.physical_cores()
+        failures: list[str] = []
+        llm = None
+        for ngl in gpu_attempts(planned, info.n_layers):
+            if ngl < planned and not params.allow_oversize and not plan(ngl).fits:
+                failures.append(f"{ngl} GPU layers would not fit in RAM")
+                continue
+            try:
+                llm = self._new_llama(path, params, ngl, threads)
+                break
+            except (ValueError, RuntimeError, OSError) as exc:
+                log.warning("loading %s with %d GPU layers failed: %s", path.name, ngl, exc)
+                failures.append(f"{ngl} GPU layers: {exc}")
+        if llm is None:
+            if planned == 0:
+                raise HearthError(
+                    f"Could not load {path.name}: llama.cpp rejected the file ({failures[-1]}). It may be"
+                    " truncated, corrupt, or an architecture this build does not support, or there is not"
+                    " enough memory for this context length."
+                )
+            raise HearthError(
+                f"Could not load {path.name}: llama.cpp could not allocate it on the GPU nor on the CPU"
+                f" ({'; '.join(failures)}). Lower the context length or the GPU layers."
+            )
+        used = min(ngl, info.n_layers + 1)
+        note = ""
+        if used < planned:
+            where = f"{used} of {info.n_layers + 1} layers on the GPU" if used else "the CPU"
+            note = f"The GPU could not hold {planned} layers of {path.name}; it runs with {where}."
+        self._install(llm, path, params, threads, used, info.n_layers, gpu, note)
+        assert self._info is not None
+        return self._info
+
+    @staticmethod
+    def _new_llama(path: Path, params: LoadParams, n_gpu_layers: int, threads: int) -> Llama:
         import llama_cpp
 
-        threads = params.n_threads or hardware.physical_cores()
-        try:
-            llm = llama_cpp.Llama(
-                model_path=str(path),
-                n_ctx=params.n_ctx,
-                n_threads=threads,
-                n_threads_batch=threads,
-                n_gpu_layers=params.n_gpu_layers,
-                verbose=False,
-            )
-        except (ValueError, RuntimeError, OSError) as exc:
-            raise HearthError(
-                f"Could not load {path.name}: llama.cpp rejected the file ({exc}). "
-                "It may be truncated, corrupt, or an architecture this build does not support."
-            ) from exc
+        llama_state.route_logs()
+        kv = getattr(llama_cpp, f"GGML_TYPE_{params.kv_type.upper()}")
+        return llama_cpp.Llama(
+            model_path=str(path),
+            n_ctx=params.n_ctx,
+            n_threads=threads,
+            n_threads_batch=threads,
+            n_gpu_layers=n_gpu_layers,
+            type_k=kv,
+            type_v=kv,
+            flash_attn=params.flash_attn,
+            use_mmap=params.use_mmap,
+            verbose=False,
+        )
+
+    def _install(
+        self,
+        llm: Llama,
+        path: Path,
+        params: LoadParams,
+        threads: int,
+        gpu_layers: int,
+        n_layers: int,
+        gpu: hardware.Gpu,
+        note: str,
+    ) -> None:
+        import llama_cpp
+
         template = llm.metadata.get("tokenizer.chat_template")
-        self._formatter = context.make_formatter(llm, template)
-        self._llm = llm
+        stat = path.stat()
+        identity = {
+            "model": str(path.resolve()),
+            "size": stat.st_size,
+            "mtime_ns": stat.st_mtime_ns,
+            "n_ctx": llm.n_ctx(),
+            "kv_type": params.kv_type,
+            "flash_attn": params.flash_attn,
+            "llama_cpp": llama_cpp.__version__,
+        }
+        formatter = context.make_formatter(llm, template)
+        self._loaded = _Loaded(llm, formatter, llama_state.AbortHook(llm), identity)
+        self._prompt_rate = None
+        self._checkpointed = ()
+        if not gpu.offload_supported:
+            device = gpu.label
+        elif gpu_layers:
+            device = f"{gpu.label} · {gpu_layers}/{n_layers + 1} layers"
+        else:
+            device = "CPU (GPU offload off)"
         self._info = ModelInfo(
             name=path.stem,
             path=str(path),
-            size_bytes=path.stat().st_size,
+            size_bytes=stat.st_size,
             n_ctx=llm.n_ctx(),
             n_ctx_train=llm._model.n_ctx_train(),
             n_threads=threads,
-            n_gpu_layers=params.n_gpu_layers,
+            n_gpu_layers=gpu_layers,
+            n_layers=n_layers,
             has_chat_template=bool(template),
-            device=hardware.gpu().label,
+            device=device,
+            offload_supported=gpu.offload_supported,
+            kv_type=params.kv_type,
+            flash_attn=params.flash_attn,
+            load_note=note,
         )
-        return self._info
 
     def unload(self) -> None:
-        if self._llm is not None:
-            self._llm.close()
-        self._llm = None
+        if self._loaded is not None:
+            self._loaded.llm.close()
+        self._loaded = None
         self._info = None
-        self._formatter = None
 
-    def _require(self) -> Llama:
-        if self._llm is None:
+    def _require(self) -> _Loaded:
+        if self._loaded is None:
             raise HearthError("No model is loaded.")
-        return self._llm
+        return self._loaded
 
     def count_tokens(self, text: str) -> int:
-        return len(self._require().tokenize(text.encode("utf-8"), add_bos=False, special=False))
+        llm = self._require().llm
+        return len(llm.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+    # a reply ---------------------------------------------------------------------------------
 
     def stream(
         self, messages: Sequence[ChatMessage], params: SamplingParams, cancel: CancelToken
     ) -> Iterator[Event]:
-        """Yield Token and Notice events, then one Stats. Cancel is checked between tokens."""
-        llm = self._require()
+        """Yield Notice and PromptProgress events while the prompt is read, Token events while the
+        reply is generated, then one Stats. Cancel works in both phases."""
+        loaded = self._require()
+        llm = loaded.llm
         start = time.perf_counter()
-        fitted = context.fit_prompt(llm, self._formatter, list(messages), params.max_tokens)
+        fitted = context.fit_prompt(llm, loaded.formatter, list(messages), params.max_tokens)
         if fitted.notice:
             yield Notice(fitted.notice)
         prompt = fitted.tokens
-        cached = _common_prefix(llm, prompt)
+        # keep what the KV cache already holds; at least the last token is read again for its logits
+        cached = min(common_prefix(llm.input_ids[: llm.n_tokens].tolist(), prompt), len(prompt) - 1)
+        restored = self._restore(loaded, prompt, cached)
+        cached = max(cached, restored)
+        llm.n_tokens = cached  # Llama.eval drops everything after this from the KV cache
+        read_start = time.perf_counter()
+        read_ok = yield from self._read_prompt(loaded, prompt, cached, cancel)
+        read_s = time.perf_counter() - read_start
+        n_read = llm.n_tokens - cached
+        if read_s > 0 and n_read >= 64:
+            self._prompt_rate = n_read / read_s
+        reading = _Reading(read_s * 1000, n_read / read_s if read_s > 0 else 0.0, restored)
+        if not read_ok:
+            yield Stats(0.0, 0.0, len(prompt), 0, cached, llm.n_tokens, llm.n_ctx(), "cancelled", *reading)
+            return
         if params.seed >= 0:
             llm.set_seed(params.seed)
-        eog = llm._model.vocab
         import llama_cpp
 
+        vocab = llm._model.vocab
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         stops = [s for s in fitted.stop if s]
         holdback = max((len(s) for s in stops), default=1) - 1
@@ -139,7 +287,8 @@ class LocalEngine:
         emitted = 0
         n_out = 0
         t_first = t_last = 0.0
-        finish: Any = "length"
+        finish: FinishReason = "length"
+        # the whole prompt is evaluated: generate() finds it cached and samples from its logits
         for token in llm.generate(
             prompt,
             top_k=params.top_k,
@@ -152,7 +301,7 @@ class LocalEngine:
             if n_out == 0:
                 t_first = now
             t_last = now
-            if llama_cpp.llama_vocab_is_eog(eog, token):
+            if llama_cpp.llama_vocab_is_eog(vocab, token):
                 finish = "stop"
                 break
             n_out += 1
@@ -185,16 +334,67 @@ class LocalEngine:
             context_used=len(prompt) + n_out,
             n_ctx=llm.n_ctx(),
             finish_reason=finish,
+            prompt_ms=reading.ms,
+            prompt_tokens_per_s=reading.tokens_per_s,
+            restored_tokens=reading.restored,
         )
 
+    def _read_prompt(
+        self, loaded: _Loaded, prompt: list[int], start: int, cancel: CancelToken
+    ) -> Generator[PromptProgress, None, bool]:
+        """Evaluate ``prompt[start:]`` in n_batch slices under the abort callback. Returns (as the
+        generator's value) False if cancelled; the KV cache then holds the slices read so far."""
+        llm = loaded.llm
+        step = llm.n_batch
+        rate = self._prompt_rate
+        t0 = time.perf_counter()
+        loaded.abort.arm(cancel)
+        try:
+            for i in range(start, len(prompt), step):
+                part = prompt[i : i + step]
+                yield PromptProgress(i, len(prompt), i + len(part), rate)
+                if cancel.cancelled:
+                    return False
+                try:
+                    llm.eval(part)
+                except RuntimeError:
+                    if cancel.cancelled:  # llama_decode returned 2: aborted by the callback
+                        return False
+                    raise
+                rate = (llm.n_tokens - start) / max(time.perf_counter() - t0, 1e-6)
+        finally:
+            loaded.abort.disarm()
+        return not cancel.cancelled
 
-def _common_prefix(llm: Llama, prompt: list[int]) -> int:
-    n = 0
-    for a, b in zip(llm._input_ids[: llm.n_tokens], prompt, strict=False):
-        if a != b:
-            break
-        n += 1
-    return n
+    # the disk prompt cache -------------------------------------------------------------------
+
+    def _restore(self, loaded: _Loaded, prompt: list[int], in_memory: int) -> int:
+        """Load the saved state that best matches ``prompt`` if it beats the KV cache in memory;
+        returns the number of prompt tokens it holds (0 if none was loaded)."""
+        if self._cache is None:
+            return 0
+        found = self._cache.best(loaded.identity, prompt)
+        if found is None:
+            return 0
+        entry, shared = found
+        shared = min(shared, len(prompt) - 1)
+        if shared < in_memory + MIN_RESTORE_GAIN:
+            return 0
+        if not self._cache.restore(entry, lambda p: llama_state.load(loaded.llm, p)):
+            return 0
+        self._checkpointed = entry.tokens
+        return shared
+
+    def checkpoint(self) -> None:
+        """Save the KV state of the conversation just answered to the disk prompt cache."""
+        loaded = self._loaded
+        if self._cache is None or loaded is None or loaded.llm.n_tokens < MIN_SAVE_TOKENS:
+            return
+        tokens = tuple(int(t) for t in loaded.llm.input_ids[: loaded.llm.n_tokens])
+        if tokens == self._checkpointed:
+            return
+        self._cache.save(loaded.identity, tokens, lambda p: llama_state.save(loaded.llm, p))
+        self._checkpointed = tokens
 
 
 def _find_stop(text: str, stops: list[str], new_from: int) -> int:

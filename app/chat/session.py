@@ -1,8 +1,9 @@
 """Conversation flows over the store, shared by the GUI and the CLI: send, regenerate, edit.
 
 Each flow writes the user's side first, opens an assistant message in status ``streaming`` and
-returns what the engine needs. While tokens arrive the caller saves the growing text with
-:meth:`ChatSession.save_partial` (cheap, one UPDATE) and closes the reply with :meth:`finish`.
+returns what the engine needs. While tokens arrive the reply (``app.assistant.reply``) saves the
+growing text with :meth:`ChatSession.save_partial` (at most once a second, one UPDATE) and closes it
+with :meth:`finish`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from app.chat.store import ChatStore, Message
+from app.chat.store import ChatStore, Status
 from app.chat.types import ChatMessage, Stats
 
 TITLE_CHARS = 48
@@ -38,7 +39,7 @@ class ChatSession:
             out.append(ChatMessage("system", conv.system_prompt))
         for m in self.store.messages(conversation_id):
             if m.role == "user" or (m.role == "assistant" and m.content.strip()):
-                out.append(ChatMessage(m.role, m.content))  # type: ignore[arg-type]
+                out.append(ChatMessage(m.role, m.content))
         return out
 
     def _open_reply(self, conversation_id: int) -> PendingReply:
@@ -69,8 +70,7 @@ class ChatSession:
         msg = self.store.message(message_id)
         if msg.role != "user" or msg.conversation_id != conversation_id:
             raise ValueError("only the user's own messages can be edited")
-        self.store.delete_messages_after(conversation_id, message_id)
-        self.store.update_message(message_id, content=text)
+        self.store.rewrite_from(conversation_id, message_id, text)
         return self._open_reply(conversation_id)
 
     def save_partial(self, message_id: int, text: str, force: bool = False) -> None:
@@ -85,11 +85,10 @@ class ChatSession:
         message_id: int,
         text: str,
         stats: Stats | None,
-        status: str = "complete",
+        status: Status = "complete",
         sources: list[dict[str, Any]] | None = None,
-    ) -> Message:
-        if stats is not None and stats.finish_reason == "cancelled" and status == "complete":
-            status = "stopped"
+    ) -> None:
+        """Store the reply's final text, status, stats and sources (a deleted message stays gone)."""
         self.store.update_message(
             message_id,
             content=text,
@@ -98,4 +97,3 @@ class ChatSession:
             sources=sources,
         )
         self._last_save.pop(message_id, None)
-        return self.store.message(message_id)

@@ -14,11 +14,13 @@ import time
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from app import paths, sqlitedb
+from app.chat.types import Role
 
 SCHEMA_VERSION = 1
+Status = Literal["complete", "streaming", "interrupted", "stopped", "failed"]
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -60,9 +62,9 @@ class Conversation:
 class Message:
     id: int
     conversation_id: int
-    role: str
+    role: Role
     content: str
-    status: str = "complete"
+    status: Status = "complete"
     stats: dict[str, Any] = field(default_factory=dict)
     sources: list[dict[str, Any]] = field(default_factory=list)
     created: float = 0.0
@@ -175,9 +177,9 @@ class ChatStore:
     def add_message(
         self,
         conversation_id: int,
-        role: str,
+        role: Role,
         content: str,
-        status: str = "complete",
+        status: Status = "complete",
         sources: list[dict[str, Any]] | None = None,
     ) -> Message:
         now = time.time()
@@ -195,7 +197,7 @@ class ChatStore:
         message_id: int,
         *,
         content: str | None = None,
-        status: str | None = None,
+        status: Status | None = None,
         stats: dict[str, Any] | None = None,
         sources: list[dict[str, Any]] | None = None,
     ) -> None:
@@ -209,9 +211,15 @@ class ChatStore:
         )
 
     def delete_messages_after(self, conversation_id: int, message_id: int) -> None:
-        """Delete every message of the conversation later than ``message_id`` (edit / regenerate)."""
+        """Delete every message of the conversation later than ``message_id`` (regenerate)."""
         with self._tx() as db:
             db.execute("DELETE FROM messages WHERE conversation_id=? AND id>?", (conversation_id, message_id))
+
+    def rewrite_from(self, conversation_id: int, message_id: int, content: str) -> None:
+        """Give ``message_id`` new content and delete every later message, in one transaction (edit)."""
+        with self._tx() as db:
+            db.execute("DELETE FROM messages WHERE conversation_id=? AND id>?", (conversation_id, message_id))
+            db.execute("UPDATE messages SET content=? WHERE id=?", (content, message_id))
 
 
 def _conversation(row: sqlite3.Row) -> Conversation:

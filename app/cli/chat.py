@@ -1,15 +1,31 @@
-"""``chat`` (interactive, streaming) and ``ask`` (one answer, optionally ``--json``) on the terminal."""
+"""``chat`` (interactive, streaming) and ``ask`` (one answer, optionally ``--json``) on the terminal.
+
+Both run the same reply controller as the GUI (``app.assistant.reply``) on a worker thread, so the
+main thread stays free for Ctrl+C: it stops the reply in every phase (the prompt being read
+included) within a second, keeps what was printed, and exits with code 130 and one plain line.
+Progress (searching documents, reading the prompt) goes to stderr, the answer to stdout.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import queue
 import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
-from app.chat.types import ChatMessage, Stats, Token
+from app.assistant.reply import Finished, Phase, PhaseChanged, Reply, ReplyRequest
+from app.chat.types import ChatMessage, Notice, PromptProgress, Token
+from app.errors import HearthError
 from app.settings import SamplingParams
+
+T = TypeVar("T")
+STOP_WAIT_S = 1.0
 
 
 def register(sub: Any) -> None:
@@ -34,6 +50,49 @@ def register(sub: Any) -> None:
     p.set_defaults(func=_ask)
 
 
+def _in_thread(work: Callable[[], Iterator[T]], stop: Callable[[], None]) -> Iterator[T]:
+    """Run ``work`` on a daemon thread and yield what it yields (re-raising what it raises).
+
+    On Ctrl+C, ``stop`` is called and what the thread still yields within a second is passed on (a
+    stopped reply's last event); then KeyboardInterrupt is raised. If the thread is stuck in a C call
+    (a model or the embedder loading), the process exits with 130 without it."""
+    items: queue.Queue[tuple[str, Any]] = queue.Queue()
+
+    def run() -> None:
+        try:
+            for item in work():
+                items.put(("item", item))
+        except BaseException as exc:
+            items.put(("error", exc))
+        items.put(("end", None))
+
+    thread = threading.Thread(target=run, name="hearth-reply", daemon=True)
+    thread.start()
+    deadline: float | None = None
+    while True:
+        try:
+            kind, value = items.get(timeout=0.1)  # a timeout keeps Ctrl+C prompt on every platform
+        except queue.Empty:
+            if deadline is not None and time.monotonic() > deadline:
+                print("\nhearth: interrupted", file=sys.stderr, flush=True)
+                sys.stdout.flush()
+                os._exit(130)
+            continue
+        except KeyboardInterrupt:
+            if deadline is not None:  # a second Ctrl+C
+                raise
+            stop()
+            deadline = time.monotonic() + STOP_WAIT_S
+            continue
+        if kind == "end":
+            if deadline is not None:
+                raise KeyboardInterrupt
+            return
+        if kind == "error":
+            raise value
+        yield value
+
+
 def _engine_and_params(args: argparse.Namespace) -> tuple[Any, SamplingParams, str]:
     from app import settings
     from app.chat.engine import LocalEngine
@@ -50,33 +109,66 @@ def _engine_and_params(args: argparse.Namespace) -> tuple[Any, SamplingParams, s
         for k, v in (("max_tokens", args.max_tokens), ("temperature", args.temperature), ("seed", args.seed))
         if v is not None
     }
-    engine = LocalEngine()
-    engine.load(path, load)
+    engine = LocalEngine()  # no disk prompt cache: one process per question, nothing to continue
+    (info,) = _in_thread(lambda: iter([engine.load(path, load)]), stop=lambda: None)
+    if info.load_note:
+        print(info.load_note, file=sys.stderr)
     system = cfg.system_prompt if args.system is None else args.system
     return engine, replace(cfg.sampling(), **overrides), system
 
 
-def _stream(
-    engine: Any, messages: list[ChatMessage], params: SamplingParams, echo: bool
-) -> tuple[str, Stats]:
-    from app.cancel import CancelToken
+class _Progress:
+    """Phases and prompt-reading progress on stderr: one line rewritten in place on a terminal, one
+    line per report otherwise."""
 
-    text, stats = "", None
-    cancel = CancelToken()
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.shown = False
+
+    def show(self, text: str) -> None:
+        if self.tty:
+            print(f"\r\033[K{text}", end="", file=sys.stderr, flush=True)
+            self.shown = True
+        else:
+            print(text, file=sys.stderr, flush=True)
+
+    def clear(self) -> None:
+        if self.shown:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
+            self.shown = False
+
+
+def _stream(engine: Any, request: ReplyRequest, echo: bool) -> tuple[Finished, bool]:
+    """Run one reply, printing it; returns its end and whether Ctrl+C stopped it."""
+    reply = Reply(request)
+    progress = _Progress()
+    finished: Finished | None = None
+    interrupted = False
     try:
-        for event in engine.stream(messages, params, cancel):
-            if isinstance(event, Token):
-                text += event.text
+        for event in _in_thread(lambda: reply.run(engine), stop=reply.stop):
+            if isinstance(event, PhaseChanged) and event.phase is Phase.RETRIEVING:
+                progress.show(event.detail)
+            elif isinstance(event, PromptProgress):
+                left = event.seconds_left()
+                eta = f" · ~{left:.0f} s left" if left is not None and left >= 1 else ""
+                progress.show(f"Reading prompt {event.done:,} / {event.total:,} tokens{eta}")
+            elif isinstance(event, Token):
+                progress.clear()
                 if echo:
                     print(event.text, end="", flush=True)
-            elif isinstance(event, Stats):
-                stats = event
-            else:
+            elif isinstance(event, Notice):
+                progress.clear()
                 print(f"\n[{event.text}]", file=sys.stderr)
+            elif isinstance(event, Finished):
+                progress.clear()
+                finished = event
     except KeyboardInterrupt:
-        cancel.cancel()
-    assert stats is not None or cancel.cancelled
-    return text, stats or Stats(0, 0, 0, 0, 0, 0, 0, "cancelled")
+        interrupted = True
+    if finished is None:
+        raise KeyboardInterrupt
+    if finished.phase is Phase.FAILED:
+        raise HearthError(finished.error)
+    return finished, interrupted
 
 
 def _chat(args: argparse.Namespace) -> int:
@@ -91,10 +183,15 @@ def _chat(args: argparse.Namespace) -> int:
         if not line:
             break
         history.append(ChatMessage("user", line))
-        text, stats = _stream(engine, history, params, echo=True)
+        done, interrupted = _stream(engine, ReplyRequest(tuple(history), params), echo=True)
         print()
-        print(f"[{stats.tokens_per_s:.1f} tok/s, {stats.context_used}/{stats.n_ctx} tokens]", file=sys.stderr)
-        history.append(ChatMessage("assistant", text))
+        if interrupted:
+            raise KeyboardInterrupt
+        stats = done.stats
+        if stats is not None:
+            speed = f"{stats.tokens_per_s:.1f} tok/s, " if stats.completion_tokens else ""
+            print(f"[{speed}{stats.context_used}/{stats.n_ctx} tokens]", file=sys.stderr)
+        history.append(ChatMessage("assistant", done.text))
     engine.unload()
     return 0
 
@@ -103,35 +200,31 @@ def _ask(args: argparse.Namespace) -> int:
     engine, params, system = _engine_and_params(args)
     messages = [ChatMessage("system", system)] if system else []
     messages.append(ChatMessage("user", args.question))
-    sources: list[dict[str, Any]] = []
+    docs = None
     if args.library:
         from app import settings
-        from app.assistant.grounding import ground
 
         docs = settings.load().docs
         if args.chroma_url is not None:
             docs = replace(docs, chroma_url=args.chroma_url)
-        grounded = ground(
-            messages, args.library, engine.info.n_ctx, params.max_tokens, engine.count_tokens, docs
-        )
-        messages, sources = grounded.messages, grounded.sources
-    text, stats = _stream(engine, messages, params, echo=not args.json)
+    request = ReplyRequest(tuple(messages), params, tuple(args.library or ()), docs)
+    done, interrupted = _stream(engine, request, echo=not args.json)
+    stats = done.stats
     if args.json:
-        out: dict[str, Any] = {
-            "answer": text,
-            "model": engine.info.name,
-            "ttft_ms": round(stats.ttft_ms, 1),
-            "tokens_per_s": round(stats.tokens_per_s, 2),
-            **{k: v for k, v in stats.to_dict().items() if k not in ("ttft_ms", "tokens_per_s")},
-        }
+        out: dict[str, Any] = {"answer": done.text, "model": engine.info.name}
+        if stats is not None:
+            out |= {"ttft_ms": round(stats.ttft_ms, 1), "tokens_per_s": round(stats.tokens_per_s, 2)}
+            out |= {k: v for k, v in stats.to_dict().items() if k not in ("ttft_ms", "tokens_per_s")}
         if args.library:
             out["sources"] = [
-                {k: s.get(k) for k in ("n", "file", "path", "page", "excerpt")} for s in sources
+                {k: s.get(k) for k in ("n", "file", "path", "page", "excerpt")} for s in done.sources
             ]
         print(json.dumps(out, ensure_ascii=False))
     else:
         print()
-        for s in sources:
+        for s in done.sources:
             print(f"[{s.get('n')}] {s.get('file')}, page {s.get('page')}")
+    if interrupted:  # what was generated is printed above; exit 130
+        raise KeyboardInterrupt
     engine.unload()
     return 0

@@ -54,7 +54,12 @@ def register(sub: Any) -> None:
     a = add("fit", "will a model fit in memory? (local PATH, or REPO FILE on the Hub)")
     a.add_argument("target", nargs="+", metavar="PATH | REPO FILE")
     a.add_argument("--ctx", type=int, default=0)
-    a.add_argument("--gpu-layers", type=int, default=0, help="layers to offload (-1 = all)")
+    a.add_argument(
+        "--gpu-layers",
+        type=int,
+        default=None,
+        help="layers to offload (-1 = all; default: what fits free VRAM)",
+    )
     a.set_defaults(func=_fit)
 
 

@@ -157,6 +157,11 @@ class Embedder:
         return row
 
 
+def is_loaded(model: str = BUNDLED) -> bool:
+    """Whether :func:`get_embedder` would return at once (the model is already in memory)."""
+    return (model or BUNDLED) in _cache
+
+
 def get_embedder(model: str = BUNDLED) -> Embedder:
     """The process-wide embedder for ``model`` (loaded on first use; thread-safe)."""
     key = model or BUNDLED

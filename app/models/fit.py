@@ -23,7 +23,12 @@ and touches, term by term, so that it can be checked against a measured peak RSS
   cell beyond the terms above (42 MiB at 4096 cells, 5-6 MiB at 512), whatever their head counts.
 
 GPU offload moves whole repeating layers (weights + their KV) to VRAM; llama.cpp also offloads
-the output layer when ``n_gpu_layers > n_layers``. The verdict compares with AVAILABLE memory.
+the output layer when ``n_gpu_layers > n_layers``. The GPU terms (the compute buffer's size on the
+device, a quarter of it on the host, the reserve for the driver's context) have not been measured
+on a GPU: they choose how many layers "auto" offloads, but the plan never refuses a load for VRAM —
+the engine tries the planned offload and falls back to fewer layers if llama.cpp cannot allocate it.
+Free VRAM may be unknown (no NVML): then auto means all layers and the plan says so. The verdict
+compares RAM with AVAILABLE memory.
 """
 
 from __future__ import annotations
@@ -45,13 +50,15 @@ VOCAB_TOKEN_BYTES = 170
 VOCAB_MERGE_BYTES = 112
 KV_BYTES = {"f32": 4.0, "f16": 2.0, "bf16": 2.0, "q8_0": 34 / 32, "q4_0": 18 / 32, "q4_1": 20 / 32,
             "q5_0": 22 / 32, "q5_1": 24 / 32, "iq4_nl": 18 / 32}  # fmt: skip
-GPU_RESERVE = 300 * MiB  # CUDA/Metal context and driver allocations
+GPU_RESERVE = 300 * MiB  # CUDA/Metal context and driver allocations (not measured: see above)
 
 VERDICT_GPU = "full GPU offload"
 VERDICT_RAM = "fits in RAM"
 VERDICT_TIGHT = "tight"
 VERDICT_TOO_LARGE = "too large"
-Verdict = Literal["gpu", "partial", "ram", "tight", "too large"]  # FitReport.kind; .verdict is its text
+VERDICT_VRAM_UNKNOWN = "GPU memory unknown"
+# FitReport.kind (what to act on); .verdict is its text
+Verdict = Literal["gpu", "partial", "ram", "tight", "too large", "vram unknown"]
 
 
 @dataclass(frozen=True)
@@ -60,7 +67,7 @@ class Machine:
 
     available_ram: int
     total_ram: int
-    free_vram: int = 0
+    free_vram: int | None = None  # None: unknown (never read as zero)
     offload_supported: bool = False
 
     @staticmethod
@@ -72,7 +79,7 @@ class Machine:
             g = hardware.gpu()
             offload, vram = g.offload_supported, g.vram_free_bytes
         except ImportError:  # llama_cpp missing: plan for CPU
-            offload, vram = False, 0
+            offload, vram = False, None
         return Machine(mem.available_bytes, mem.total_bytes, vram, offload)
 
 
@@ -85,12 +92,13 @@ class FitReport:
     overhead_bytes: int
     ram_bytes: int  # RAM needed with the requested GPU layers
     vram_bytes: int  # VRAM needed with the requested GPU layers
-    gpu_layers: int  # layers that fit the free VRAM (0 without GPU offload)
+    gpu_layers: int  # layers "auto" offloads: what fits free VRAM minus a reserve (all if unknown)
     n_layers: int
     verdict: str
     fits: bool
     summary: str
     bytes_read: int = 0
+    vram_known: bool = True
     kind: Verdict = "ram"
 
     def to_dict(self) -> dict[str, Any]:
@@ -124,8 +132,11 @@ def kv_per_layer(info: gguf.GgufInfo, n_ctx: int, kv_type: str = "f16", swa_full
     return out
 
 
-def compute_bytes(info: gguf.GgufInfo, n_ctx: int, prompt_tokens: int | None = None) -> int:
-    """Live compute memory for the largest micro-batch (see module docstring)."""
+def compute_bytes(
+    info: gguf.GgufInfo, n_ctx: int, prompt_tokens: int | None = None, flash_attn: bool = False
+) -> int:
+    """Live compute memory for the largest micro-batch (see module docstring). Flash attention never
+    materialises the ``KQ`` matrix: only Q/K/V, the output and the f16 mask are live."""
     if prompt_tokens is None:  # worst case: a full micro-batch attending to the whole context
         n_ub, n_kv = min(n_ctx, N_UBATCH), math.ceil(n_ctx / KV_PAD) * KV_PAD
     else:
@@ -133,7 +144,8 @@ def compute_bytes(info: gguf.GgufInfo, n_ctx: int, prompt_tokens: int | None = N
         n_kv = math.ceil(prompt_tokens / KV_PAD) * KV_PAD
     head_dim = max(info.key_length, info.value_length)
     residual = 2 * n_ub * info.n_embd * 4
-    attention = info.n_head * n_kv * n_ub * 4 + n_ub * (info.n_head + 2 * info.n_head_kv) * head_dim * 4
+    qkv = n_ub * (info.n_head + 2 * info.n_head_kv) * head_dim * 4
+    attention = qkv + (n_kv * n_ub * 2 if flash_attn else info.n_head * n_kv * n_ub * 4)
     ffn = 3 * n_ub * info.n_ff * 4
     logits = info.n_vocab * 4
     return max(attention, ffn) + residual + logits
@@ -156,9 +168,10 @@ def plan(
     swa_full: bool = True,
     prompt_tokens: int | None = None,
     weights_bytes: int | None = None,
+    flash_attn: bool = False,
 ) -> FitReport:
     """Memory plan for ``info`` at ``n_ctx`` with ``n_gpu_layers`` offloaded (-1 = all, None = as
-    many as the free VRAM holds)."""
+    many as the free VRAM holds, all of them when free VRAM is unknown)."""
     machine = machine or Machine.current()
     n_ctx = n_ctx if n_ctx > 0 else (info.context_length or 4096)
     weights = weights_bytes if weights_bytes is not None else info.weights_bytes
@@ -166,38 +179,42 @@ def plan(
     if weights != info.weights_bytes and info.weights_bytes:  # other quant / split: scale the layers
         layers = [int(b * weights / info.weights_bytes) for b in layers]
     kv = kv_per_layer(info, n_ctx, kv_type, swa_full)
-    compute = compute_bytes(info, n_ctx, prompt_tokens)
+    compute = compute_bytes(info, n_ctx, prompt_tokens, flash_attn)
     overhead = overhead_bytes(info, n_ctx)
     n_layers = info.n_layers
+    offload = machine.offload_supported
+    vram_known = machine.free_vram is not None
 
     def split(ngl: int) -> tuple[int, int]:
         ngl = n_layers + 1 if ngl < 0 else ngl
-        if ngl <= 0 or not machine.offload_supported:
+        if ngl <= 0 or not offload:
             return weights + sum(kv) + compute + overhead, 0
         on_gpu = list(range(max(0, n_layers - ngl), n_layers))  # llama.cpp offloads the last layers
         gpu_w = sum(layers[i] for i in on_gpu) + (weights - sum(layers) if ngl > n_layers else 0)
-        vram = gpu_w + sum(kv[i] for i in on_gpu) + compute + GPU_RESERVE
+        vram = gpu_w + sum(kv[i] for i in on_gpu) + compute
         # the graph runs on the GPU; llama.cpp keeps a smaller host buffer for the CPU layers and the
-        # transfers (not measured here: no GPU on the bench machines), taken as a quarter of it
+        # transfers (not measured: no GPU on the bench machines), taken as a quarter of it
         ram = weights - gpu_w + sum(kv) - sum(kv[i] for i in on_gpu) + overhead + compute // 4
         return ram, vram
 
     best = 0
-    if machine.offload_supported and machine.free_vram > 0:
-        for ngl in range(n_layers + 1, 0, -1):
-            if split(ngl)[1] <= machine.free_vram:
-                best = ngl
-                break
+    if offload and not vram_known:
+        best = n_layers + 1
+    elif offload and machine.free_vram:
+        budget = machine.free_vram - GPU_RESERVE
+        best = next((ngl for ngl in range(n_layers + 1, 0, -1) if split(ngl)[1] <= budget), 0)
     if n_gpu_layers is None:
         n_gpu_layers = -1 if best > n_layers else best
     ram, vram = split(n_gpu_layers)
     headroom = machine.available_ram - ram
     margin = max(ram // 10, 256 * MiB)
-    vram_ok = vram <= machine.free_vram if vram else True
+    full_offload = n_gpu_layers < 0 or n_gpu_layers > n_layers
     kind: Verdict
-    if not vram_ok or headroom < 0:
+    if headroom < 0:
         kind, verdict = "too large", VERDICT_TOO_LARGE
-    elif vram and (n_gpu_layers < 0 or n_gpu_layers > n_layers):
+    elif vram and not vram_known:
+        kind, verdict = "vram unknown", VERDICT_VRAM_UNKNOWN
+    elif vram and full_offload:
         kind, verdict = "gpu", VERDICT_GPU
     elif vram:
         kind, verdict = "partial", f"partial offload ({n_gpu_layers} of {n_layers} layers)"
@@ -211,10 +228,18 @@ def plan(
         f"Needs about {where} at {n_ctx} tokens of context (weights {_gb(weights)}, "
         f"KV cache {_gb(sum(kv))}); {_gb(machine.available_ram)} of RAM is available: {verdict}."
     )
-    if not vram_ok:
-        summary += f" Only {_gb(machine.free_vram)} of VRAM is free; try {best} GPU layers."
+    if vram and not vram_known:
+        summary += (
+            " Free GPU memory cannot be read on this system: the load tries this offload and falls back"
+            " to fewer layers if llama.cpp cannot allocate it."
+        )
+    elif vram and machine.free_vram is not None and vram > machine.free_vram - GPU_RESERVE:
+        summary += (
+            f" Only {_gb(machine.free_vram)} of VRAM is free: {best} GPU layers should fit"
+            " (the load falls back to fewer layers if needed)."
+        )
     return FitReport(n_ctx, weights, sum(kv), compute, overhead, ram, vram, best, n_layers, verdict, fits,
-                     summary, info.bytes_fetched or info.header_bytes_read, kind)  # fmt: skip
+                     summary, info.bytes_fetched or info.header_bytes_read, vram_known, kind)  # fmt: skip
 
 
 def plan_file(
@@ -225,17 +250,21 @@ def plan_file(
     kv_type: str = "f16",
     swa_full: bool = True,
     info: gguf.GgufInfo | None = None,
+    flash_attn: bool = False,
 ) -> FitReport:
     """:func:`plan` for a model file on disk (its header ``info`` if already read): a split model
     counts every part. Used by the load check, the installed list and ``models fit``.
 
-    ``kv_type`` and ``swa_full`` must match what the engine passes to llama.cpp (``type_k``/``type_v``
-    and ``swa_full``; llama.cpp's defaults are f16 and a full-size SWA cache).
+    ``kv_type``, ``swa_full`` and ``flash_attn`` must match what the engine passes to llama.cpp
+    (``type_k``/``type_v``, ``swa_full``, ``flash_attn``; llama.cpp's defaults are f16, a full-size
+    SWA cache and, in llama-cpp-python, no flash attention).
     """
     path = Path(path)
     info = info or gguf.read_file(path)
     weights = _split_weights(path, info)
-    return plan(info, n_ctx, n_gpu_layers, machine, kv_type, swa_full, weights_bytes=weights)
+    return plan(
+        info, n_ctx, n_gpu_layers, machine, kv_type, swa_full, weights_bytes=weights, flash_attn=flash_attn
+    )
 
 
 def _split_weights(path: Path, info: gguf.GgufInfo) -> int | None:

@@ -77,3 +77,34 @@ def test_ask_library_cites_file_and_page(tmp_path: Path, hearth_home: Path) -> N
     assert data["answer"].strip()
     pages = [s["page"] for s in data["sources"] if s["file"] == "keeper.pdf"]
     assert fact.page in pages
+
+
+def test_ctrl_c_while_the_prompt_is_read_exits_130(synthetic_small: Path) -> None:
+    """Ctrl+C in the middle of reading a long prompt: the reply stops at once, the process exits 130
+    with one plain line (no traceback)."""
+    import signal
+    import time
+
+    question = "Summarise the harbour master's log. " * 300  # ~2,700 tokens
+    flags = ["--model", str(synthetic_small), "--ctx", "4096", "--max-tokens", "400"]
+    with subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), "ask", question, *flags],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as proc:
+        assert proc.stderr is not None
+        seen = []
+        for line in proc.stderr:  # not a terminal: one progress line per slice read
+            seen.append(line)
+            if line.startswith("Reading prompt") and not line.startswith("Reading prompt 0 "):
+                break
+        t0 = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+        waited = time.monotonic() - t0
+    assert proc.returncode == 130, "".join(seen) + err
+    lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith("Reading prompt")]
+    assert lines == ["hearth: interrupted"], err
+    assert waited < 20  # generous: the bound that matters (1 s) is measured by `bench chat`

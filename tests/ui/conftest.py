@@ -49,9 +49,9 @@ def window(make_window: Callable[[], MainWindow], qtbot: QtBot) -> MainWindow:
 
 
 def send_and_wait(qtbot: QtBot, w: MainWindow, text: str) -> None:
-    with qtbot.waitSignal(w.controller.reply_done, timeout=REPLY_TIMEOUT_MS):
+    with qtbot.waitSignal(w.controller.reply_finished, timeout=REPLY_TIMEOUT_MS):
         w.send(text)
-    qtbot.waitUntil(lambda: w.pending is None)
+    qtbot.waitUntil(lambda: not w.controller.busy)
 
 
 @pytest.fixture

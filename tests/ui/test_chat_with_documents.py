@@ -33,9 +33,9 @@ def test_answer_cites_the_page_and_opens_it(qtbot: QtBot, window: MainWindow, tm
     assert window.docs_button.text() == "Documents: notes"
     assert window.store.conversation(window.conversation_id or 0).libraries == ["notes"]
 
-    with qtbot.waitSignal(window.controller.reply_done, timeout=REPLY_TIMEOUT_MS):
+    with qtbot.waitSignal(window.controller.reply_finished, timeout=REPLY_TIMEOUT_MS):
         window.send(fact.question)
-    qtbot.waitUntil(lambda: window.pending is None)
+    qtbot.waitUntil(lambda: not window.controller.busy)
     reply = window.store.messages(window.conversation_id or 0)[-1]
     assert reply.status == "complete"
     assert any(s["file"] == "keeper.pdf" and s["page"] == fact.page for s in reply.sources)

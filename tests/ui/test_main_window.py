@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
+from app.assistant.reply import Phase
 from app.chat.store import ChatStore
 from tests.ui.conftest import REPLY_TIMEOUT_MS, send_and_wait
 from ui.conversations import ConversationListModel
@@ -18,14 +19,16 @@ from ui.main_window import MainWindow
 
 def test_first_run_has_starter_model_and_a_chat(window: MainWindow) -> None:
     assert "SmolLM2" in window.model_label.text()
-    assert window.device_label.text() == "CPU only"
+    info = window.controller.model_info
+    assert info is not None and window.device_label.text() == info.device
+    assert info.device == "CPU only" if not info.offload_supported else "layers" in info.device
     assert window.conversation_id is not None
     assert window.send_button.isEnabled()
 
 
 def test_send_streams_tokens_and_saves_reply(qtbot: QtBot, window: MainWindow) -> None:
     chunks: list[str] = []
-    window.controller.reply_text.connect(chunks.append)
+    window.controller.reply_text.connect(lambda _reply, text: chunks.append(text))
     send_and_wait(qtbot, window, "What is the capital of France?")
     assert chunks, "tokens reached the view"
     msgs = window.store.messages(window.conversation_id or 0)
@@ -42,7 +45,7 @@ def test_enter_sends_and_shift_enter_adds_newline(qtbot: QtBot, window: MainWind
     qtbot.keyClick(window.input, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
     qtbot.keyClicks(window.input, "line two")
     assert window.input.toPlainText() == "line one\nline two"
-    with qtbot.waitSignal(window.controller.reply_done, timeout=REPLY_TIMEOUT_MS):
+    with qtbot.waitSignal(window.controller.reply_finished, timeout=REPLY_TIMEOUT_MS):
         qtbot.keyClick(window.input, Qt.Key.Key_Return)
     assert window.input.toPlainText() == ""
     assert window.store.messages(window.conversation_id or 0)[0].content == "line one\nline two"
@@ -53,18 +56,19 @@ def test_stop_keeps_partial_reply(qtbot: QtBot, window: MainWindow) -> None:
     with qtbot.waitSignal(window.controller.reply_text, timeout=REPLY_TIMEOUT_MS):
         window.send("Count from one to two hundred, in words.")
     assert window.stop_button.isEnabled()
-    with qtbot.waitSignal(window.controller.reply_done, timeout=REPLY_TIMEOUT_MS) as blocker:
+    with qtbot.waitSignal(window.controller.reply_finished, timeout=REPLY_TIMEOUT_MS) as blocker:
         qtbot.keyClick(window.input, Qt.Key.Key_Escape)
-    assert blocker.args[0].finish_reason == "cancelled"
+    finished = blocker.args[1]
+    assert finished.phase is Phase.STOPPED and finished.stats.finish_reason == "cancelled"
     reply = window.store.messages(window.conversation_id or 0)[-1]
-    assert reply.status == "stopped" and reply.content
-    assert blocker.args[0].completion_tokens < 400
+    assert reply.status == "stopped" and reply.content == finished.text
+    assert finished.stats.completion_tokens < 400
 
 
 def test_regenerate_replaces_last_reply(qtbot: QtBot, window: MainWindow) -> None:
     send_and_wait(qtbot, window, "Say hi.")
     before = window.store.messages(window.conversation_id or 0)
-    with qtbot.waitSignal(window.controller.reply_done, timeout=REPLY_TIMEOUT_MS):
+    with qtbot.waitSignal(window.controller.reply_finished, timeout=REPLY_TIMEOUT_MS):
         window.regen_button.click()
     after = window.store.messages(window.conversation_id or 0)
     assert len(after) == 2 and after[0].id == before[0].id and after[1].id != before[1].id
@@ -76,7 +80,7 @@ def test_edit_past_message_and_resend(qtbot: QtBot, window: MainWindow) -> None:
     first = window.store.messages(window.conversation_id or 0)[0]
     window.begin_edit(first.id)
     assert window.input.toPlainText() == "Tell me about cats." and window.edit_banner.isVisible()
-    with qtbot.waitSignal(window.controller.reply_done, timeout=REPLY_TIMEOUT_MS):
+    with qtbot.waitSignal(window.controller.reply_finished, timeout=REPLY_TIMEOUT_MS):
         window.send("Tell me about birds.")
     msgs = window.store.messages(window.conversation_id or 0)
     assert [m.role for m in msgs] == ["user", "assistant"]

@@ -11,7 +11,7 @@ import pytest
 from app import hardware
 from app.cancel import CancelToken
 from app.chat.engine import LocalEngine
-from app.chat.types import ChatMessage, Notice, Stats, Token
+from app.chat.types import ChatMessage, Notice, PromptProgress, Stats, Token
 from app.errors import HearthError, ModelTooLarge
 from app.models import fit
 from app.settings import LoadParams, SamplingParams
@@ -54,7 +54,8 @@ def test_streams_text_with_stats(engine: LocalEngine) -> None:
     assert stats.context_used == stats.prompt_tokens + stats.completion_tokens
     assert stats.n_ctx == 1024
     assert engine.info is not None and engine.info.has_chat_template
-    assert engine.info.device == "CPU only"
+    if not engine.info.offload_supported:  # a GPU build names the GPU and the layers offloaded
+        assert engine.info.device == "CPU only" and engine.info.n_gpu_layers == 0
 
 
 def test_greedy_is_deterministic(engine: LocalEngine) -> None:
@@ -159,3 +160,152 @@ def test_llama_build_has_no_openmp() -> None:
 
     info = llama_cpp.llama_print_system_info().decode()
     assert "OPENMP = 1" not in info, f"stale llama-cpp-python build: {info}"
+
+
+# --- a real-size load: reading the prompt, KV types, GPU planning ----------------------------
+
+LONG = "The keeper climbed the stairs and lit the lamp again. " * 260  # ~2,900 tokens
+
+
+def test_abort_hook_stops_a_decode_and_keeps_the_cache_consistent(synthetic_small: Path) -> None:
+    """llama.cpp's abort callback, armed with a cancelled token, makes llama_decode give up; the KV
+    cache and the Python-side token count still agree afterwards."""
+    from app.chat import llama_state
+
+    eng = LocalEngine()
+    eng.load(synthetic_small, LoadParams(n_ctx=4096))
+    llm = eng._require().llm
+    tokens = llm.tokenize(LONG.encode())[:512]
+    llm.eval(tokens[:100])
+    hook = llama_state.AbortHook(llm)
+    cancel = CancelToken()
+    cancel.cancel()
+    hook.arm(cancel)
+    with pytest.raises(RuntimeError, match="llama_decode returned 2"):
+        llm.eval(tokens[100:])
+    assert llm.n_tokens == 100
+    hook.disarm()
+    llm.eval(tokens[100:200])  # disarmed: decoding works again, after the kept 100 tokens
+    assert llm.n_tokens == 200
+    eng.unload()
+
+
+def test_stop_while_the_prompt_is_read(synthetic_small: Path) -> None:
+    eng = LocalEngine()
+    eng.load(synthetic_small, LoadParams(n_ctx=4096))
+    cancel = CancelToken()
+    progress: list[PromptProgress] = []
+    stats = None
+    for ev in eng.stream([ChatMessage("user", LONG)], GREEDY, cancel):
+        if isinstance(ev, PromptProgress):
+            progress.append(ev)
+            if len(progress) == 2:  # the first slice is in the cache; stop before the rest
+                cancel.cancel()
+        elif isinstance(ev, Stats):
+            stats = ev
+        else:
+            assert not isinstance(ev, Token), "no token after Stop"
+    assert stats is not None and stats.finish_reason == "cancelled"
+    assert stats.completion_tokens == 0 and stats.ttft_ms == 0
+    assert progress[0].done == 0 and progress[0].total == stats.prompt_tokens > 2500
+    assert stats.context_used == progress[1].done == progress[0].reading_to  # one slice, not all
+    assert progress[1].tokens_per_s and progress[1].tokens_per_s > 0
+    # the next turn reuses the slice already read
+    _, again, _ = run(eng, [ChatMessage("user", LONG)])
+    assert again.cached_tokens == stats.context_used and again.completion_tokens > 0
+    eng.unload()
+
+
+def test_stop_mid_slice_from_another_thread(synthetic_small: Path) -> None:
+    """Stop pressed while a slice is being evaluated: the engine ends without reading the rest."""
+    import threading
+
+    eng = LocalEngine()
+    eng.load(synthetic_small, LoadParams(n_ctx=4096))
+    cancel = CancelToken()
+    stats = None
+    for ev in eng.stream([ChatMessage("user", LONG)], GREEDY, cancel):
+        if isinstance(ev, PromptProgress) and ev.done == 0:
+            threading.Timer(0.05, cancel.cancel).start()
+        elif isinstance(ev, Stats):
+            stats = ev
+    assert stats is not None and stats.finish_reason == "cancelled"
+    assert stats.context_used < stats.prompt_tokens // 2
+    eng.unload()
+
+
+def test_quantized_kv_cache_needs_flash_attention(starter_model: Path) -> None:
+    with pytest.raises(HearthError, match="flash attention"):
+        LocalEngine().load(starter_model, LoadParams(n_ctx=512, kv_type="q8_0"))
+    with pytest.raises(HearthError, match="KV cache type"):
+        LocalEngine().load(starter_model, LoadParams(n_ctx=512, kv_type="q3_k"))
+    eng = LocalEngine()
+    info = eng.load(starter_model, LoadParams(n_ctx=1024, kv_type="q8_0", flash_attn=True))
+    assert info.kv_type == "q8_0" and info.flash_attn
+    text, stats, _ = run(eng, [ChatMessage("user", "What is the capital of France?")])
+    assert text.strip() and stats.completion_tokens > 0
+    eng.unload()
+
+
+def test_gpu_attempts_fall_back_to_fewer_layers_then_cpu() -> None:
+    from app.chat.engine import gpu_attempts
+
+    assert gpu_attempts(-1, 32) == [33, 16, 8, 0]
+    assert gpu_attempts(5, 4) == [5, 2, 1, 0]
+    assert gpu_attempts(1, 4) == [1, 0]
+    assert gpu_attempts(0, 4) == [0]
+
+
+def unknown_vram_gpu() -> hardware.Gpu:
+    return hardware.Gpu(offload_supported=True, name="", vram_total_bytes=None, vram_free_bytes=None)
+
+
+def test_unknown_vram_plans_full_offload_and_loads(
+    starter_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A GPU build that cannot read free VRAM (Metal, Vulkan, ROCm, CUDA without NVML): auto offloads
+    every layer and the load is not refused. (On this CPU build llama.cpp keeps them on the CPU.)"""
+    monkeypatch.setattr(hardware, "gpu", unknown_vram_gpu)
+    report = fit.plan_file(starter_model, 1024, None)
+    assert report.fits and not report.vram_known and report.gpu_layers == 31
+    eng = LocalEngine()
+    info = eng.load(starter_model, LoadParams(n_ctx=1024))  # n_gpu_layers: auto
+    assert info.n_gpu_layers == 31 and "31/31 layers" in info.device and "unknown" in info.device
+    eng.unload()
+
+
+FALLBACK = """
+import resource, sys
+from pathlib import Path
+resource.setrlimit(resource.RLIMIT_AS, (16 * 2**30, 16 * 2**30))  # no allocation past 16 GB
+from app import hardware
+from app.chat.engine import LocalEngine
+from app.errors import HearthError
+from app.settings import LoadParams
+hardware.gpu = lambda: hardware.Gpu(True, "", None, None)
+try:
+    LocalEngine().load(Path(sys.argv[1]), LoadParams(n_ctx=2**23, allow_oversize=True))
+except HearthError as exc:
+    print(exc)
+"""
+
+
+def test_failed_allocation_retries_fewer_layers_then_cpu(synthetic_small: Path) -> None:
+    """A context llama.cpp cannot allocate (a 32 GB KV cache under a 16 GB address-space limit): the
+    loader tries the planned offload, fewer layers, then the CPU, and says so in one plain error."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[3]
+    proc = subprocess.run(
+        [sys.executable, "-c", FALLBACK, str(synthetic_small)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    message = proc.stdout.strip()
+    assert "could not allocate it on the GPU nor on the CPU" in message
+    for layers in (5, 2, 1, 0):
+        assert f"{layers} GPU layers:" in message
