@@ -104,8 +104,7 @@ def download(
         staged: list[tuple[Path, Path, str]] = []  # (verified part, where it goes, its sha256)
         for name, size, sha in zip(remote.parts, remote.part_sizes, remote.part_sha256, strict=True):
             target, expected = folder / name, sha.removeprefix(hub.GIT_SHA1)
-            verified = library.verified(target)
-            if verified and verified["sha256"] == expected and target.stat().st_size == size:
+            if _installed_sha(target, size) == expected:
                 done_before += size
                 continue
             part = part_path(remote.repo_id, name, sha)
@@ -120,6 +119,21 @@ def download(
             _install(remote, staged)
     yield Progress(remote.filename, remote.size, remote.size, 0.0, 0.0, "done")
     return folder / remote.parts[0]
+
+
+def _installed_sha(target: Path, size: int) -> str:
+    """The verified sha256 of an installed file of the right size ("" if none): kept beside it, or
+    (installed before checksums were kept there) recorded in the library list, then moved beside it."""
+    if not target.is_file() or target.stat().st_size != size:
+        return ""
+    verified = library.verified(target)
+    if verified:
+        return str(verified["sha256"])
+    entry = library.manifest().get(str(target), {})
+    sha = str(entry.get("sha256", ""))
+    if sha:
+        library.add_verified(target, sha, str(entry.get("source", "import")))
+    return sha
 
 
 def _install(remote: hub.RemoteFile, staged: list[tuple[Path, Path, str]]) -> None:

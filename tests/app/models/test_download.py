@@ -48,6 +48,10 @@ def test_download_verifies_and_installs(fake_hub: FakeHub, starter_model: Path) 
     before = fake_hub.stats.sent(STARTER_FILE)
     drain(download.download(starter_remote()))
     assert fake_hub.stats.sent(STARTER_FILE) == before
+    # installed before checksums were kept beside files: trusted from the list, the checksum moved
+    library.checksum_file(path).unlink()
+    drain(download.download(starter_remote()))
+    assert fake_hub.stats.sent(STARTER_FILE) == before and library.verified(path) is not None
 
 
 def test_resume_across_runs_refetches_little(fake_hub: FakeHub, starter_model: Path) -> None:
