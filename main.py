@@ -1,21 +1,15 @@
-"""Hearth entry point: the GUI by default; ``chat``, ``ask``, ``models``, ``docs``, ``bench`` for the CLI."""
+"""Hearth from a source checkout: the installed ``hearth`` command plus ``bench`` (which needs tests/)."""
 
 from __future__ import annotations
 
 import sys
 
 
-def _gui() -> int:
-    from ui.app import run_gui
-
-    return run_gui()
-
-
 def main(argv: list[str] | None = None) -> int:
     import bench
-    from app.cli import run
+    from ui.launcher import main as hearth
 
-    return run(sys.argv[1:] if argv is None else argv, gui=_gui, extra=[bench])
+    return hearth(argv, extra=[bench])
 
 
 if __name__ == "__main__":

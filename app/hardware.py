@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 import psutil
 
+from app import backends
+
 
 @dataclass(frozen=True)
 class Memory:
@@ -66,6 +68,7 @@ def _nvidia() -> tuple[str, int, int] | None:
 def _offload_supported() -> bool:
     import llama_cpp
 
+    backends.load()  # a portable build's backend modules first, or llama.cpp finds none
     return bool(llama_cpp.llama_supports_gpu_offload())
 
 

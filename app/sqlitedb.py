@@ -34,3 +34,17 @@ def transaction(db: sqlite3.Connection, lock: threading.RLock) -> Iterator[sqlit
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+
+
+def migrate(db: sqlite3.Connection, migrations: dict[int, str], path: Path) -> None:
+    """Bring ``db`` to the newest version in ``migrations`` ({version: script}), one step at a time.
+
+    Each step is one transaction with its ``PRAGMA user_version``: a crash mid-migration leaves the
+    previous version intact. A file from a newer release is refused, never downgraded.
+    """
+    newest = max(migrations)
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if version > newest:
+        raise RuntimeError(f"database {path} is from a newer Hearth (schema {version})")
+    for target in range(version + 1, newest + 1):
+        db.executescript(f"BEGIN; {migrations[target]}; PRAGMA user_version={target}; COMMIT;")

@@ -64,9 +64,11 @@ class Harness:
     def window(self) -> Any:
         from ui.main_window import MainWindow
 
-        w = MainWindow()
+        w: Any = MainWindow()
         w.resize(1000, 700)
         w.show()
+        w.finished_replies = []  # (time received, Finished), collected by one connection per window
+        w.controller.reply_finished.connect(lambda _r, f: w.finished_replies.append((time.perf_counter(), f)))
         self.windows.append(w)
         self.wait_until(lambda: w.controller.model_info is not None and not w.controller.loading)
         return w
@@ -81,13 +83,10 @@ class Harness:
 
     def reply(self, w: Any, text: str) -> Any:
         """Send ``text`` through the window; returns the reply's Finished event."""
-        got: list[Any] = []
-        slot = lambda _reply, finished: got.append(finished)  # noqa: E731
-        w.controller.reply_finished.connect(slot)
+        w.finished_replies.clear()
         w.send(text)
-        self.wait_until(lambda: bool(got) and not w.controller.busy)
-        w.controller.reply_finished.disconnect(slot)
-        return got[0]
+        self.wait_until(lambda: bool(w.finished_replies) and not w.controller.busy)
+        return w.finished_replies[0][1]
 
     def close(self, w: Any) -> None:
         w.close()
@@ -221,18 +220,15 @@ def _stop_once(h: Harness, w: Any, text: str) -> float:
     from app.assistant.reply import Phase
 
     w.new_chat()
-    got: list[Any] = []
-    slot = lambda _r, f: got.append((time.perf_counter(), f))  # noqa: E731
-    w.controller.reply_finished.connect(slot)
+    w.finished_replies.clear()
     w.send(text)
     h.wait_until(lambda: w.controller.reply is not None and w.controller.reply.phase is Phase.READING)
     t_read = time.perf_counter()
     h.wait_until(lambda: time.perf_counter() - t_read >= 1.0)
     t0 = time.perf_counter()
     w.stop()
-    h.wait_until(lambda: bool(got) and not w.controller.busy)
-    w.controller.reply_finished.disconnect(slot)
-    t_end, finished = got[0]
+    h.wait_until(lambda: bool(w.finished_replies) and not w.controller.busy)
+    t_end, finished = w.finished_replies[0]
     if finished.phase is not Phase.STOPPED or finished.stats.prompt_tokens < 3500:
         raise RuntimeError(f"the stop run ended as {finished.phase}: {finished.stats}")
     return float((t_end - t0) * 1000)
@@ -314,7 +310,7 @@ def main(args: argparse.Namespace) -> int:
 
     small = speed_pairs(h, starter, 2048, SMALL_TOKENS, [f"{PROMPT} Part {i + 1}." for i in range(PAIRS)])
     step("starter speed pairs")
-    big = speed_pairs(h, large, 4096, LARGE_TOKENS, [f"Part {i + 1}. " + FILLER * 110 for i in range(PAIRS)])
+    big = speed_pairs(h, large, 4096, LARGE_TOKENS, [f"Part {i + 1}. " + FILLER * 55 for i in range(PAIRS)])
     step("real-size speed pairs")
     ttfts, stall_chat = conversation(h, starter)
     step("10-turn conversation")

@@ -5,7 +5,7 @@
   the bounded header parser, split parts) and, when it passes, the memory plan the Models page
   shows (:func:`app.models.fit.plan_file`). Budget: 2 s per file.
 * PDF (truncated, broken xref, bad streams, deep nesting, huge or looping page trees, encrypted,
-  bit flips): each file goes through the ingestion worker (:class:`app.docs.pdf.PdfExtractor`,
+  bit flips): each file goes through the ingestion worker (:class:`app.docs.extract.Extractor`,
   with a 5 s page and 10 s file budget here) and the page cleaning chunks are cut from.
 
 Every case must end as ``ok`` or a plain ``error`` (a :class:`HearthError`, or the worker's plain
@@ -89,19 +89,19 @@ def run_pdf(
 ) -> list[Outcome]:
     """Each case through the ingestion worker with its time budget, then page cleaning."""
     from app.docs.chunking import clean_page
-    from app.docs.pdf import PdfExtractor
+    from app.docs.extract import Extractor
 
     folder.mkdir(parents=True, exist_ok=True)
     out = []
-    with PdfExtractor(page_timeout=page_s, file_timeout=file_s) as reader:
+    with Extractor(unit_timeout=page_s, file_timeout=file_s) as reader:
         for i, case in enumerate(cases):
             path = folder / f"case-{i}.pdf"
             path.write_bytes(case.data)
             t0 = time.perf_counter()
             try:
                 text = reader.read(path)
-                for page in text.pages:
-                    clean_page(page)
+                for unit in text.units:
+                    clean_page(unit.text)
             except Exception as exc:
                 out.append(Outcome(case.kind, case.label, "crash", time.perf_counter() - t0, repr(exc)[:300]))
                 continue
@@ -113,7 +113,7 @@ def run_pdf(
             elif text.error:
                 outcome, message = "error", text.error
             else:
-                outcome, message = "ok", f"{text.page_count} pages"
+                outcome, message = "ok", f"{len(text.units)} pages"
             out.append(Outcome(case.kind, case.label, outcome, seconds, message))
             path.unlink()
     return out

@@ -9,6 +9,9 @@ import sys
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app import __version__
+from ui import about
+
+APP_ID = "io.github.hearth.Hearth"  # the .desktop file's and AppStream's name (packaging/linux/)
 
 
 def create_app(argv: list[str] | None = None) -> QApplication:
@@ -18,7 +21,8 @@ def create_app(argv: list[str] | None = None) -> QApplication:
     assert isinstance(app, QApplication)
     app.setApplicationName("Hearth")
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("hearth")
+    app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(about.app_icon())
     return app
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-COLUMNS = ("File", "Status", "Pages", "Chunks", "Details")
+COLUMNS = ("File", "Status", "Pages", "Chunks", "Details")  # "Pages": pages, or sections without pages
 STATUS_TEXT = {
     "complete": "indexed",
     "indexed": "indexed",
@@ -32,6 +32,12 @@ class DocRow:
     pages: int = 0
     chunks: int = 0
     error: str | None = None
+    ocr_pages: int = 0  # pages read by OCR: shown "indexed (OCR)"
+
+    @property
+    def status_text(self) -> str:
+        text = STATUS_TEXT.get(self.status, self.status)
+        return f"{text} (OCR)" if text == "indexed" and self.ocr_pages else text
 
 
 class DocumentsModel(QAbstractTableModel):
@@ -66,7 +72,7 @@ class DocumentsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return (
                 Path(row.path).name,
-                STATUS_TEXT.get(row.status, row.status),
+                row.status_text,
                 str(row.pages) if row.pages else "",
                 str(row.chunks) if row.chunks else "",
                 row.error or "",

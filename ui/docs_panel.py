@@ -1,13 +1,14 @@
-"""The Documents panel: libraries of PDFs, drop files/folders to index them, live status, cancel.
+"""The Documents panel: libraries of documents, drop files/folders to index them, live status, cancel.
 
 Self-contained widget for a tab or dock: ``DocsPanel(config=None, parent=None)``, config being the
 window's DocsSettings (read from disk when absent). Every index operation runs as a job
 (``ui.jobs``): listing and removal on the interactive pool (a newer listing drops an older one's
 late answer), ingestion (progress: files, pages, chunks, ETA) on the long one. Heavy libraries
-(torch, sentence-transformers, chromadb, pypdf) are imported inside those jobs only.
+(torch, sentence-transformers, chromadb, pypdf) are imported inside those jobs only. Which files
+can be added is asked of ``app.docs.readers`` (drops, dialogs); a scanned PDF shows "indexed (OCR)".
 ``libraries_changed(list)`` tells the window which libraries exist so each chat can pick some;
 ``shutdown()`` cancels running jobs. Errors go to ``ui.messages.bridge()``. Watched folders (kept in
-sync: new or changed PDFs indexed, deleted ones removed) are remembered across restarts; their
+sync: new or changed documents indexed, deleted ones removed) are remembered across restarts; their
 watchers sleep between polls on the long pool, so they never hold up listings or searches.
 """
 
@@ -36,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from app import settings as app_settings
 from app.cancel import CancelToken
-from app.docs import DEFAULT_LIBRARY
+from app.docs import DEFAULT_LIBRARY, readers
 from ui import jobs
 from ui.docs_models import DocRow, DocumentsModel
 from ui.messages import bridge
@@ -73,7 +74,7 @@ class DocsPanel(QWidget):
         self.library_box.setEditable(True)  # type a new name to start a library
         self.library_box.setToolTip("Library: type a new name to create one")
         self.library_box.addItem(DEFAULT_LIBRARY)
-        self.add_files_button = QPushButton("Add PDFs…", self)
+        self.add_files_button = QPushButton("Add documents…", self)
         self.add_folder_button = QPushButton("Add folder…", self)
         self.remove_button = QPushButton("Remove", self)
         self.watch_button = QPushButton("Watched folders", self)
@@ -98,7 +99,9 @@ class DocsPanel(QWidget):
 
         self.progress = QProgressBar(self)
         self.progress.setVisible(False)
-        self.status = QLabel("Drop PDFs or folders here to index them.", self)
+        self.status = QLabel(
+            "Drop documents (PDF, Word, EPUB, HTML, text) or folders here to index them.", self
+        )
         self.status.setWordWrap(True)
         bottom = QHBoxLayout()
         bottom.addWidget(self.progress, 1)
@@ -134,7 +137,10 @@ class DocsPanel(QWidget):
 
         def listing(cancel: CancelToken) -> tuple[list[str], list[DocRow]]:
             index = _index(url)
-            docs = [DocRow(d.path, d.status, d.pages, d.chunks, d.error) for d in index.documents(library)]
+            docs = [
+                DocRow(d.path, d.status, d.pages, d.chunks, d.error, d.ocr_units)
+                for d in index.documents(library)
+            ]
             return index.libraries(), docs
 
         return jobs.run(listing, self, "listing documents", key="listing", on_result=self._listed)
@@ -182,7 +188,7 @@ class DocsPanel(QWidget):
             )
             return [r.to_json() for r in results]
 
-        self._ingest = jobs.run(work, self, "indexing PDFs", kind="long", on_progress=self._progress,
+        self._ingest = jobs.run(work, self, "indexing documents", kind="long", on_progress=self._progress,
                                 on_result=self._ingested, on_cancelled=self._ingest_cancelled,
                                 on_finished=self._ingest_done)  # fmt: skip
         self.cancel_button.setEnabled(True)
@@ -207,7 +213,7 @@ class DocsPanel(QWidget):
     def _show_result(self, r: Any) -> None:
         """A file's final row: failed with its reason, or complete (indexed or unchanged)."""
         status = "failed" if r.status == "failed" else "complete"
-        self.model.upsert(DocRow(r.path, status, r.pages, r.chunks, r.error))
+        self.model.upsert(DocRow(r.path, status, r.pages, r.chunks, r.error, r.ocr_pages))
 
     @Slot(object)
     def _ingested(self, results: list[dict[str, Any]]) -> None:
@@ -298,7 +304,7 @@ class DocsPanel(QWidget):
             else:
                 self._show_result(r)
         if r.status != "unchanged":
-            self.status.setText(f"Watched folder: {name} {r.status} in library '{library}'.")
+            self.status.setText(f"Watched folder: {name} {r.label} in library '{library}'.")
         if r.status in ("indexed", "removed") and library not in self.libraries:
             self.refresh()
 
@@ -339,21 +345,27 @@ class DocsPanel(QWidget):
 
     @Slot(QModelIndex)
     def _open_row(self, index: QModelIndex) -> None:
-        from ui.pdf_viewer import open_source
+        from ui.doc_viewer import open_source
 
-        open_source({"path": self.model.path_at(index.row()), "page": 1})
+        row = self.model.rows()[index.row()]
+        if row.status != "complete":  # QtPdf opens only what the time-bounded worker could read
+            bridge().show_info(f"{Path(row.path).name} is not indexed: {row.error or row.status_text}")
+            return
+        kind = readers.reader_for(Path(row.path))
+        source = {"path": row.path, "page": 1, "kind": kind.kind if kind else ""}
+        open_source(source, chroma_url=self.settings.chroma_url)
 
     def _choose_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Add PDFs", "", "PDF files (*.pdf);;All files (*)")
+        files, _ = QFileDialog.getOpenFileNames(self, "Add documents", "", readers.dialog_filter())
         self.add_paths(files)
 
     def _choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Add a folder of PDFs")
+        folder = QFileDialog.getExistingDirectory(self, "Add a folder of documents")
         if folder:
             self.add_paths([folder])
 
     def _choose_watch_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Keep a folder of PDFs indexed")
+        folder = QFileDialog.getExistingDirectory(self, "Keep a folder of documents indexed")
         if folder:
             self.watch_folder(folder)
 
@@ -366,7 +378,7 @@ class DocsPanel(QWidget):
         for url in urls:
             if url.isLocalFile():
                 p = Path(url.toLocalFile())
-                if p.is_dir() or p.suffix.lower() == ".pdf":
+                if p.is_dir() or readers.supported(p):
                     out.append(str(p))
         return out
 

@@ -33,8 +33,10 @@ SHUTDOWN_WAIT_MS = 1000
 class InferenceWorker(QObject):
     loaded = Signal(object)  # ModelInfo
     load_failed = Signal(str, bool)  # message, may override (too large)
-    text = Signal(object, str)  # reply, tokens batched over ~30 ms
-    reply_event = Signal(object, object)  # reply, any other event (phases, progress, notices, end)
+    # replies are named by a request id in these signals: PySide6 6.12 has crashed ("deallocating
+    # None") delivering queued signals that carry a Python object 30 times a second
+    text = Signal(int, str)  # request id, tokens batched over ~30 ms
+    reply_event = Signal(int, object)  # request id, any other event (phases, progress, notices, end)
 
     def __init__(self, engine_factory: Callable[[], Engine]) -> None:
         super().__init__()
@@ -58,8 +60,8 @@ class InferenceWorker(QObject):
             log.exception("model load failed")
             self.load_failed.emit(f"Could not load the model: {exc}", False)
 
-    @Slot(object)
-    def run(self, reply: Reply) -> None:
+    @Slot(int, object)
+    def run(self, rid: int, reply: Reply) -> None:
         batch: list[str] = []
         last = time.monotonic()
         for event in reply.run(self._get_engine()):  # never raises: failures end as Finished
@@ -67,14 +69,14 @@ class InferenceWorker(QObject):
                 batch.append(event.text)
                 now = time.monotonic()
                 if now - last >= FLUSH_S:
-                    self.text.emit(reply, "".join(batch))
+                    self.text.emit(rid, "".join(batch))
                     batch.clear()
                     last = now
                 continue
             if batch:
-                self.text.emit(reply, "".join(batch))
+                self.text.emit(rid, "".join(batch))
                 batch.clear()
-            self.reply_event.emit(reply, event)
+            self.reply_event.emit(rid, event)
 
     @Slot()
     def close(self) -> None:
@@ -94,7 +96,7 @@ class InferenceController(QObject):
     reply_finished = Signal(object, object)  # reply, Finished
 
     _load = Signal(object, object)
-    _run = Signal(object)
+    _run = Signal(int, object)
 
     def __init__(
         self, engine_factory: Callable[[], Engine] = LocalEngine, parent: QObject | None = None
@@ -109,9 +111,10 @@ class InferenceController(QObject):
         self._run.connect(self._worker.run)
         self._worker.loaded.connect(self._on_loaded)
         self._worker.load_failed.connect(self._on_load_failed)
-        self._worker.text.connect(self.reply_text)
+        self._worker.text.connect(self._on_text)
         self._worker.reply_event.connect(self._on_event)
         self.reply: Reply | None = None  # the reply being generated
+        self._rid = 0  # its request id in the worker's signals
         self.model_info: ModelInfo | None = None
         self.loading = False
         self._thread.start()
@@ -130,7 +133,8 @@ class InferenceController(QObject):
         if self.reply is not None:
             raise RuntimeError("a reply is already being generated")
         self.reply = reply
-        self._run.emit(reply)
+        self._rid += 1
+        self._run.emit(self._rid, reply)
 
     def stop(self, as_phase: Phase = Phase.STOPPED) -> None:
         if self.reply is not None:
@@ -161,11 +165,18 @@ class InferenceController(QObject):
         self.model_info = None
         self.model_failed.emit(message, may_override)
 
-    @Slot(object, object)
-    def _on_event(self, reply: Reply, event: object) -> None:
+    @Slot(int, str)
+    def _on_text(self, rid: int, text: str) -> None:
+        if rid == self._rid and self.reply is not None:
+            self.reply_text.emit(self.reply, text)
+
+    @Slot(int, object)
+    def _on_event(self, rid: int, event: object) -> None:
+        reply = self.reply
+        if rid != self._rid or reply is None:
+            return
         if isinstance(event, Finished):
-            if reply is self.reply:
-                self.reply = None
+            self.reply = None
             self.reply_finished.emit(reply, event)
         else:
             self.reply_event.emit(reply, event)

@@ -45,7 +45,7 @@ from app.chat.store import ChatStore
 from app.chat.types import ModelInfo, Notice, PromptProgress
 from app.models import bundled
 from app.settings import ChatSettings
-from ui import messages, pdf_viewer
+from ui import about, doc_viewer, messages
 from ui.chat_input import ChatInput
 from ui.conversations import ConversationListModel
 from ui.docs_panel import DocsPanel
@@ -183,7 +183,7 @@ class MainWindow(QMainWindow):
         self._action(chat_menu, "&Stop", self.stop, "Esc")
         self._action(chat_menu, "&Regenerate", self.regenerate, "Ctrl+R")
         self._action(chat_menu, "&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences)
-        help_menu = self.menuBar().addMenu("&Help")
+        help_menu = about.install(self)
         self._action(help_menu, "Open &log folder", self.open_log_folder)
         self._update_buttons()
 
@@ -432,7 +432,13 @@ class MainWindow(QMainWindow):
         self._update_buttons()
 
     def stop(self) -> None:
-        self.controller.stop()
+        reply = self.controller.reply
+        if reply is None:
+            return
+        reply.stop()  # takes effect at once while the prompt is read or tokens stream
+        self._progress = None
+        self._progress_timer.stop()
+        self.phase_label.setText("Stopping…")  # e.g. while the embedder is still loading
 
     @Slot(object, str)
     def _on_reply_text(self, reply: Reply, text: str) -> None:
@@ -444,7 +450,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object, object)
     def _on_reply_event(self, reply: Reply, event: object) -> None:
-        if reply is not self.controller.reply or self._closed:
+        if reply is not self.controller.reply or self._closed or reply.cancel.cancelled:
             return
         if isinstance(event, PhaseChanged):
             self._progress = None
@@ -522,7 +528,7 @@ class MainWindow(QMainWindow):
     @Slot(dict)
     def open_source(self, source: dict[str, object]) -> None:
         """A cited source: its PDF at that page, the passage highlighted, in a window of its own."""
-        pdf_viewer.open_source(source)
+        doc_viewer.open_source(source, chroma_url=self.settings.docs.chroma_url)
 
     @Slot(str)
     def _load_from_library(self, path: str) -> None:

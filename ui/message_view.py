@@ -2,7 +2,9 @@
 
 While a reply streams, text is inserted at the end of the document (never re-rendered per token);
 when it ends, that one message is rendered as Markdown. Code blocks get a "Copy" link, user
-messages an "Edit" link; both arrive as ``copy:N`` / ``edit:ID`` anchors.
+messages an "Edit" link; both arrive as ``copy:N`` / ``edit:ID`` anchors. Under a reply, a card per
+source it cites (file, page label or heading, excerpt; ``source:N``), a warning per cited sentence its
+passage may not support, and the uncited ones folded as "+N more retrieved" (``more:ID``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from app.chat.export import ROLE_TITLES
 from app.chat.store import Message
+from app.docs import citations
 
 _CODE = re.compile(r"<pre><code[^>]*>(.*?)</code></pre>", re.S)
 STATUS_NOTES = {
@@ -46,6 +49,7 @@ class MessageView(QTextBrowser):
         self._messages: list[Message] = []
         self._code_blocks: list[str] = []
         self._sources: list[dict[str, object]] = []
+        self._expanded: set[int] = set()  # messages whose uncited sources are shown
         self._streaming = False
         self._reply_cursor = QTextCursor(self.document())
 
@@ -76,15 +80,31 @@ class MessageView(QTextBrowser):
         head += "</p>"
         note = STATUS_NOTES.get(m.status)
         tail = f'<p class="note">({note})</p>' if note else ""
-        for i, src in enumerate(m.sources, 1):
-            self._sources.append(src)
-            excerpt = html.escape(str(src.get("excerpt", ""))[:160])
-            tail += (
-                f'<p class="note"><a href="source:{len(self._sources) - 1}">[{src.get("n", i)}]'
-                f" {html.escape(str(src.get('file', '?')))}, page {html.escape(str(src.get('page', '?')))}"
-                f"</a> — {excerpt}</p>"
-            )
-        return head + body + tail
+        return head + body + tail + self._sources_html(m)
+
+    def _card(self, src: dict[str, object]) -> str:
+        self._sources.append(src)
+        excerpt = html.escape(str(src.get("excerpt", ""))[:160])
+        title = html.escape(citations.where(src))
+        return (
+            f'<p class="note"><a href="source:{len(self._sources) - 1}">[{src.get("n", "?")}] {title}</a>'
+            f" — {excerpt}</p>"
+        )
+
+    def _sources_html(self, m: Message) -> str:
+        """Cards for the sources the answer cites, its unsupported claims, "+N more retrieved" folded."""
+        cited, others = citations.split_sources(m.content, m.sources)
+        out = "".join(self._card(dict(s)) for s in cited)
+        for claim in citations.check_claims(m.content, m.sources):
+            if not claim.supported:
+                refs = "".join(f"[{n}]" for n in claim.cited)
+                said = html.escape(claim.sentence)
+                out += f'<p class="note">⚠ Check this claim, {refs} may not say it: “{said}”</p>'
+        if others and m.id in self._expanded:
+            out += "".join(self._card(dict(s)) for s in others)
+        elif others:
+            out += f'<p class="note"><a href="more:{m.id}">+{len(others)} more retrieved</a></p>'
+        return out
 
     def set_messages(self, messages: list[Message]) -> None:
         """Render a whole conversation (on switching chats and when a reply ends)."""
@@ -136,5 +156,8 @@ class MessageView(QTextBrowser):
             QGuiApplication.clipboard().setText(self._code_blocks[int(arg)])
         elif kind == "source" and arg.isdigit() and int(arg) < len(self._sources):
             self.source_requested.emit(self._sources[int(arg)])
+        elif kind == "more" and arg.isdigit():
+            self._expanded.add(int(arg))
+            self.set_messages(self._messages)
         elif kind == "edit" and arg.isdigit():
             self.edit_requested.emit(int(arg))

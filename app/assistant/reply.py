@@ -166,7 +166,7 @@ class Reply:
         if info is None:
             raise HearthError("No model is loaded.")
         grounded = ground(messages, self.request.libraries, info.n_ctx, self.request.params.max_tokens,
-                          engine.count_tokens, docs)  # fmt: skip
+                          engine.count_tokens, docs, engine.prompt_tokens_per_s)  # fmt: skip
         self.sources = grounded.sources
         if self._session is not None and self.request.message_id is not None:
             self._session.store.update_message(self.request.message_id, sources=self.sources)

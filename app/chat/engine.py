@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from app import hardware
+from app import backends, hardware
 from app.cancel import CancelToken
-from app.chat import context, llama_state
+from app.chat import context, llama_state, prompt_speed
 from app.chat.prompt_cache import PromptCache, common_prefix
 from app.chat.types import ChatMessage, Event, FinishReason, ModelInfo, Notice, PromptProgress, Stats, Token
 from app.errors import HearthError, ModelTooLarge
@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 MIN_RESTORE_GAIN = 32  # restore a saved state only when it saves reading at least this many tokens
 MIN_SAVE_TOKENS = 64  # shorter conversations are re-read faster than a state file is written
+MIN_RATE_TOKENS = 256  # a read long enough (one slice and more) to measure the reading speed
 
 
 class Engine(Protocol):
@@ -53,6 +54,11 @@ class Engine(Protocol):
 
     def checkpoint(self) -> None:
         """Keep the conversation just answered for later (a disk KV state); may take a moment."""
+        ...
+
+    @property
+    def prompt_tokens_per_s(self) -> float | None:
+        """How fast this engine reads a prompt with the loaded model (None: not measured yet)."""
         ...
 
     def count_tokens(self, text: str) -> int: ...
@@ -103,6 +109,10 @@ class LocalEngine:
     @property
     def info(self) -> ModelInfo | None:
         return self._info
+
+    @property
+    def prompt_tokens_per_s(self) -> float | None:
+        return self._prompt_rate
 
     # loading ---------------------------------------------------------------------------------
 
@@ -165,6 +175,7 @@ class LocalEngine:
     def _new_llama(path: Path, params: LoadParams, n_gpu_layers: int, threads: int) -> Llama:
         import llama_cpp
 
+        backends.load()  # the CPU kernels for this machine, where the build ships them as modules
         llama_state.route_logs()
         kv = getattr(llama_cpp, f"GGML_TYPE_{params.kv_type.upper()}")
         return llama_cpp.Llama(
@@ -206,7 +217,7 @@ class LocalEngine:
         }
         formatter = context.make_formatter(llm, template)
         self._loaded = _Loaded(llm, formatter, llama_state.AbortHook(llm), identity)
-        self._prompt_rate = None
+        self._prompt_rate = prompt_speed.recall(identity)
         self._checkpointed = ()
         if not gpu.offload_supported:
             device = gpu.label
@@ -269,8 +280,9 @@ class LocalEngine:
         read_ok = yield from self._read_prompt(loaded, prompt, cached, cancel)
         read_s = time.perf_counter() - read_start
         n_read = llm.n_tokens - cached
-        if read_s > 0 and n_read >= 64:
+        if read_s > 0 and n_read >= MIN_RATE_TOKENS and read_ok:
             self._prompt_rate = n_read / read_s
+            prompt_speed.remember(loaded.identity, self._prompt_rate)
         reading = _Reading(read_s * 1000, n_read / read_s if read_s > 0 else 0.0, restored)
         if not read_ok:
             yield Stats(0.0, 0.0, len(prompt), 0, cached, llm.n_tokens, llm.n_ctx(), "cancelled", *reading)

@@ -217,13 +217,14 @@ def _ask(args: argparse.Namespace) -> int:
             out |= {k: v for k, v in stats.to_dict().items() if k not in ("ttft_ms", "tokens_per_s")}
         if args.library:
             out["sources"] = [
-                {k: s.get(k) for k in ("n", "file", "path", "page", "excerpt")} for s in done.sources
+                {k: s.get(k) for k in ("n", "file", "path", "page", "location", "excerpt")}
+                for s in done.sources
             ]
         print(json.dumps(out, ensure_ascii=False))
     else:
         print()
         for s in done.sources:
-            print(f"[{s.get('n')}] {s.get('file')}, page {s.get('page')}")
+            print(f"[{s.get('n')}] {s.get('file')}, {s.get('location')}")
     if interrupted:  # what was generated is printed above; exit 130
         raise KeyboardInterrupt
     engine.unload()

@@ -1,8 +1,10 @@
-"""``docs add|list|remove|search|watch``: manage PDF libraries and search them from the terminal.
+"""``docs add|list|remove|search|watch``: manage document libraries and search them from the terminal.
 
+Documents: PDF (scanned pages read by OCR), Word (.docx), EPUB, HTML, Markdown and plain text.
 ``add`` prints one status line per file (``--json``: a list of {path, status, pages, chunks,
-error}) and exits 0 when the run completed, even if some files failed. ``search --json`` prints
-{file, page, text, score} best first. ``--chroma-url`` uses a Chroma server instead of the embedded
+error, ocr_pages}) and exits 0 when the run completed, even if some files failed. ``search --json``
+prints {file, page, location, text, score} best first (``location``: "p. xii (page 14)" or a
+section's heading). ``--chroma-url`` uses a Chroma server instead of the embedded
 store under HEARTH_HOME.
 """
 
@@ -28,10 +30,10 @@ def _common(library_default: str | None = DEFAULT_LIBRARY) -> argparse.ArgumentP
 def register(sub: Any) -> None:
     common = _common()
 
-    p = sub.add_parser("docs", help="index PDFs and search them", description=__doc__)
+    p = sub.add_parser("docs", help="index documents and search them", description=__doc__)
     dsub = p.add_subparsers(dest="docs_command", metavar="ACTION", required=True)
 
-    a = dsub.add_parser("add", parents=[common], help="index PDF files or folders (recursively)")
+    a = dsub.add_parser("add", parents=[common], help="index documents or folders (recursively)")
     a.add_argument("paths", nargs="+", metavar="PATH")
     a.add_argument("--json", action="store_true", help="print the per-file results as JSON")
     a.set_defaults(func=_add)
@@ -82,7 +84,7 @@ def _add(args: argparse.Namespace) -> int:
         if event.result is not None and not args.json:
             r = event.result
             detail = f"{r.pages} pages, {r.chunks} chunks" if r.status != "failed" else r.error
-            print(f"{r.status:<9} {r.path}  ({detail})", flush=True)
+            print(f"{r.label:<9} {r.path}  ({detail})", flush=True)
         elif tty:
             eta = f", ETA {event.eta_s:.0f} s" if event.eta_s is not None else ""
             print(
@@ -132,7 +134,7 @@ def _list(args: argparse.Namespace) -> int:
         print(json.dumps(out))
         return 0
     if not out:
-        print("No libraries yet. Add PDFs with: hearth docs add PATH")
+        print("No libraries yet. Add documents with: hearth docs add PATH")
     for lib in out:
         print(f"{lib['library']} ({len(lib['documents'])} documents, model {lib['embedding_model']})")
         for d in lib["documents"]:
@@ -157,11 +159,18 @@ def _remove(args: argparse.Namespace) -> int:
 
 def _search(args: argparse.Namespace) -> int:
     from app.docs import rag
+    from app.docs.readers import location
 
     cfg, index = _setup(args)
     hits = rag.search(args.query, args.library, args.k or cfg.top_k, index=index, settings=cfg)
     rows = [
-        {"file": h.chunk.path, "page": h.chunk.page, "text": h.chunk.text, "score": round(h.score, 6)}
+        {
+            "file": h.chunk.path,
+            "page": h.chunk.page,
+            "location": location(h.chunk.kind, h.chunk.page, h.chunk.label),
+            "text": h.chunk.text,
+            "score": round(h.score, 6),
+        }
         for h in hits
     ]
     if args.json:
@@ -170,7 +179,7 @@ def _search(args: argparse.Namespace) -> int:
     for i, r in enumerate(rows, 1):
         text = " ".join(str(r["text"]).split())
         print(
-            f"[{i}] {Path(str(r['file'])).name}, page {r['page']} (score {r['score']:.4f})\n    {text[:240]}"
+            f"[{i}] {Path(str(r['file'])).name}, {r['location']} (score {r['score']:.4f})\n    {text[:240]}"
         )
     if not rows:
         print("No matches.")
@@ -189,5 +198,5 @@ def _watch(args: argparse.Namespace) -> int:
         if event.result is not None:
             r = event.result
             detail = f"{r.pages} pages, {r.chunks} chunks" if r.status != "failed" else r.error
-            print(f"{r.status:<9} {r.path}  ({detail})", flush=True)
+            print(f"{r.label:<9} {r.path}  ({detail})", flush=True)
     return 0

@@ -9,6 +9,7 @@ spans two pages: citations always name the right page.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,8 +30,9 @@ class Chunk:
 
 
 def clean_page(text: str) -> str:
-    """Normalise extracted text: no NULs, joined hyphenated line breaks, single spaces."""
-    text = text.replace("\x00", "")
+    """Normalise extracted text: compatibility forms (the "ﬁ" ligature becomes "fi", so it is found
+    by keyword), no NULs, joined hyphenated line breaks, single spaces."""
+    text = unicodedata.normalize("NFKC", text).replace("\x00", "")
     text = _HYPHEN_BREAK.sub(r"\1\2", text)
     text = _SPACES.sub(" ", text)
     return "\n".join(line.strip() for line in text.splitlines()).strip()

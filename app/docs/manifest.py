@@ -1,10 +1,17 @@
-"""SQL schema of the document manifest and the keyword (FTS5/BM25) query builder."""
+"""SQL schema of the document manifest (versioned, with migrations) and the keyword (FTS5/BM25) query builder.
+
+``PRAGMA user_version`` holds the schema version. Version 1 is the unversioned schema of earlier releases
+(written with ``IF NOT EXISTS``, so it also adopts such a file as it is); each later step only adds, so an
+existing index migrates without losing a document.
+"""
 
 from __future__ import annotations
 
 import re
 
-SCHEMA = """
+SCHEMA_VERSION = 2
+
+_V1 = """
 CREATE TABLE IF NOT EXISTS libraries(
     name TEXT PRIMARY KEY, collection TEXT NOT NULL, model TEXT NOT NULL, dim INTEGER NOT NULL,
     created REAL
@@ -36,6 +43,20 @@ CREATE TRIGGER IF NOT EXISTS chunks_ad AFTER DELETE ON chunks BEGIN
 END;
 CREATE TABLE IF NOT EXISTS trash(doc_id TEXT PRIMARY KEY, library TEXT NOT NULL);
 """
+
+# 2: the reader that read a file, its (size, mtime_ns) signature (a watched folder's start costs a stat
+# per unchanged file), how many units were read by OCR, and each unit's printed label ("xii", a heading)
+_V2 = """
+ALTER TABLE documents ADD COLUMN kind TEXT NOT NULL DEFAULT 'pdf';
+ALTER TABLE documents ADD COLUMN size INTEGER;
+ALTER TABLE documents ADD COLUMN mtime_ns INTEGER;
+ALTER TABLE documents ADD COLUMN ocr_units INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE pages ADD COLUMN label TEXT NOT NULL DEFAULT '';
+ALTER TABLE pages ADD COLUMN ocr INTEGER NOT NULL DEFAULT 0;
+"""
+
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2}
+
 
 _STOP = """a an and are as at be but by can could did do does for from had has have how i if in into is it
     its me my no not of on or our so than that the their them then there these they this those to

@@ -13,14 +13,16 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from app.docs.embeddings import Embedder, get_embedder
-from app.docs.index import ChunkRow, DocIndex, shared_index
+from app.docs.index import ChunkRow, DocIndex, DocRecord, shared_index
+from app.docs.readers import location
 from app.errors import HearthError
 from app.settings import DocsSettings
 
 RRF_K = 60
+CONTEXT_WEIGHT = 1.0  # weight of the conversation-aware query of a follow-up, against the bare question
 INSTRUCTIONS = (
     "Answer the user's question using the numbered sources below, taken from their documents. "
     "Cite the sources you use inline with their numbers in square brackets, like [1] or [2][3]. "
@@ -41,28 +43,26 @@ class Hit:
 
 @dataclass
 class RagPrompt:
-    """What the chat engine needs: a system message carrying the passages, and their sources."""
+    """What the chat engine needs: the instructions, the user turn carrying the passages, their sources.
+
+    The passages go with the question in the last user turn, not into the system message, so the
+    system prompt and the earlier turns stay the same from one question to the next and the engine
+    can reuse their KV cache.
+    """
 
     question: str
     context_text: str  # "[1] file.pdf, page 3:\n..." blocks; "" when nothing was found
-    sources: list[dict[str, Any]] = field(default_factory=list)  # n, file, path, page, excerpt, text, score
+    # n, file, path, page (unit), label, kind, location ("p. xii (page 14)"), excerpt, text, score
+    sources: list[dict[str, Any]] = field(default_factory=list)
     mode: str = "chunks"  # all | document | chunks | empty
     context_tokens_used: int = 0
 
     @property
-    def system_prompt(self) -> str:
+    def user_message(self) -> str:
+        """The question with its numbered sources before it."""
         if not self.context_text:
-            return INSTRUCTIONS + "\n\nNo passages of the documents matched this question."
-        return f"{INSTRUCTIONS}\n\nSources:\n\n{self.context_text}"
-
-    @property
-    def messages_prefix(self) -> list[dict[str, str]]:
-        """Messages to put before the conversation (the chat's own system prompt may precede it)."""
-        return [{"role": "system", "content": self.system_prompt}]
-
-    def messages(self, history: Sequence[dict[str, str]] = ()) -> list[dict[str, str]]:
-        """The full message list for a single-turn ask: prefix + history + the question."""
-        return [*self.messages_prefix, *history, {"role": "user", "content": self.question}]
+            return f"(No passages of the documents matched this question.)\n\nQuestion: {self.question}"
+        return f"Sources:\n\n{self.context_text}\n\nQuestion: {self.question}"
 
 
 def _libraries(library: str | Sequence[str]) -> list[str]:
@@ -83,6 +83,9 @@ def _check(index: DocIndex, libraries: Sequence[str], embedder: Embedder) -> Non
             )
 
 
+Mode = Literal["hybrid", "dense", "keyword"]
+
+
 def search(
     query: str,
     library: str | Sequence[str],
@@ -91,8 +94,15 @@ def search(
     index: DocIndex | None = None,
     settings: DocsSettings | None = None,
     embedder: Embedder | None = None,
+    context: str = "",
+    mode: Mode = "hybrid",
 ) -> list[Hit]:
-    """The ``k`` best chunks for ``query`` across ``library`` (one name or several), best first."""
+    """The ``k`` best chunks for ``query`` across ``library`` (one name or several), best first.
+
+    ``context``: the conversation before a follow-up question ("and on Linux?"); its query
+    ``context + query`` is searched too and fused with the bare question's, at :data:`CONTEXT_WEIGHT`.
+    ``mode``: both retrievers fused (the app), or one alone (the benchmark's baselines).
+    """
     settings = settings or DocsSettings()
     index = index or shared_index(settings.chroma_url)
     embedder = embedder or get_embedder(settings.embedding_model)
@@ -100,41 +110,50 @@ def search(
     _check(index, libraries, embedder)
     k = max(1, k or settings.top_k)
     pool = max(4 * k, 20)
-    qv = embedder.embed_query(query)
+    queries = [(query, 1.0)]
+    if context.strip():
+        queries.append((f"{context.strip()} {query}", CONTEXT_WEIGHT))
     fused: dict[tuple[str, int], Hit] = {}
-    for lib in libraries:
-        vec = index.vector_search(lib, qv, pool)
-        kw = index.keyword_search(lib, query, pool)
-        vec_rows = {(r.doc_id, r.idx): r for r in index.chunk_rows(keys=[(d, i) for d, i, _ in vec])}
-        for rank, (doc_id, idx, sim) in enumerate(vec):
-            row = vec_rows.get((doc_id, idx))
-            if row is None:  # vectors of a document that is not complete (crash, indexing now)
-                continue
-            hit = fused.setdefault((doc_id, idx), Hit(row, 0.0))
-            hit.score += 1.0 / (RRF_K + rank + 1)
-            hit.similarity = sim
-        kw_rows = {r.rowid: r for r in index.chunk_rows(rowids=[rid for rid, _ in kw])}
-        for rank, (rid, score) in enumerate(kw):
-            row = kw_rows.get(rid)
-            if row is None:
-                continue
-            hit = fused.setdefault((row.doc_id, row.idx), Hit(row, 0.0))
-            hit.score += 1.0 / (RRF_K + rank + 1)
-            hit.bm25 = score
+
+    def add(row: ChunkRow, rank: int, weight: float) -> Hit:
+        hit = fused.setdefault((row.doc_id, row.idx), Hit(row, 0.0))
+        hit.score += weight / (RRF_K + rank + 1)
+        return hit
+
+    for text, weight in queries:
+        qv = embedder.embed_query(text) if mode != "keyword" else None
+        for lib in libraries:
+            if qv is not None:
+                vec = index.vector_search(lib, qv, pool)
+                rows = {(r.doc_id, r.idx): r for r in index.chunk_rows(keys=[(d, i) for d, i, _ in vec])}
+                for rank, (doc_id, idx, sim) in enumerate(vec):
+                    row = rows.get((doc_id, idx))
+                    if row is not None:  # else: a document not complete (crash, indexing now)
+                        add(row, rank, weight).similarity = sim
+            if mode != "dense":
+                kw = index.keyword_search(lib, text, pool)
+                by_id = {r.rowid: r for r in index.chunk_rows(rowids=[rid for rid, _ in kw])}
+                for rank, (rid, score) in enumerate(kw):
+                    if rid in by_id:
+                        add(by_id[rid], rank, weight * settings.keyword_weight).bm25 = score
     return sorted(fused.values(), key=lambda h: h.score, reverse=True)[:k]
 
 
-def _passage(n: int, path: str, page: int, text: str) -> str:
-    return f"[{n}] {Path(path).name}, page {page}:\n{text}"
+def _passage(n: int, path: str, where: str, text: str) -> str:
+    return f"[{n}] {Path(path).name}, {where}:\n{text}"
 
 
-def _source(n: int, path: str, page: int, text: str, score: float) -> dict[str, Any]:
+def _source(n: int, row: ChunkRow, score: float) -> dict[str, Any]:
+    text = row.text
     excerpt = text if len(text) <= 300 else text[:297].rstrip() + "..."
     return {
         "n": n,
-        "file": Path(path).name,
-        "path": path,
-        "page": page,
+        "file": Path(row.path).name,
+        "path": row.path,
+        "page": row.page,
+        "label": row.label,
+        "kind": row.kind,
+        "location": location(row.kind, row.page, row.label),
         "excerpt": excerpt,
         "text": text,
         "score": round(float(score), 6),
@@ -142,25 +161,26 @@ def _source(n: int, path: str, page: int, text: str, score: float) -> dict[str, 
 
 
 def _whole(
-    doc_ids: Sequence[tuple[str, str]],
+    docs: Sequence[DocRecord],
     index: DocIndex,
     budget: int,
     count: Callable[[str], int],
     best: dict[tuple[str, int], float],
 ) -> tuple[list[str], list[dict[str, Any]], int] | None:
-    """Every page of the given (doc_id, path) documents as passages, or None if they do not fit."""
+    """Every unit of the given documents as passages, or None if they do not fit."""
     blocks: list[str] = []
     sources: list[dict[str, Any]] = []
     used = 0
-    for doc_id, path in doc_ids:
-        for page, text, _ in index.pages(doc_id):
+    for doc in docs:
+        for page, text, n_tokens, label in index.pages(doc.doc_id):
             if not text.strip():
                 continue
-            block = _passage(len(blocks) + 1, path, page, text)
+            row = ChunkRow(0, doc.doc_id, -1, page, text, n_tokens, doc.path, label, doc.kind)
+            block = _passage(len(blocks) + 1, doc.path, location(doc.kind, page, label), text)
             used += count(block) + 2
             if used > budget:
                 return None
-            sources.append(_source(len(blocks) + 1, path, page, text, best.get((doc_id, page), 0.0)))
+            sources.append(_source(len(blocks) + 1, row, best.get((doc.doc_id, page), 0.0)))
             blocks.append(block)
     return blocks, sources, used
 
@@ -175,40 +195,57 @@ def build_prompt(
     settings: DocsSettings | None = None,
     embedder: Embedder | None = None,
     top_k: int | None = None,
+    context: str = "",
 ) -> RagPrompt:
-    """Numbered passages for ``question`` from ``library`` fitting ``context_tokens`` chat tokens."""
+    """Numbered passages for ``question`` from ``library`` fitting ``context_tokens`` chat tokens.
+
+    Chunks go best first, at most ``top_k`` (default ``settings.max_passages``) of them; the whole
+    library (or, for a summary, the whole best document) instead when it fits. ``context``: the
+    conversation before a follow-up question (see :func:`search`).
+    """
     settings = settings or DocsSettings()
     index = index or shared_index(settings.chroma_url)
     embedder = embedder or get_embedder(settings.embedding_model)
     count = count_tokens or (lambda s: len(s) // 3 + 1)
     budget = max(0, context_tokens - count(INSTRUCTIONS) - 16)
     libraries = _libraries(library)
-    k = top_k or settings.top_k
-    hits = search(question, libraries, max(4 * k, 24), index=index, settings=settings, embedder=embedder)
+    k = max(1, top_k or settings.max_passages)
+    hits = search(
+        question,
+        libraries,
+        max(4 * k, 24),
+        index=index,
+        settings=settings,
+        embedder=embedder,
+        context=context,
+    )
     best: dict[tuple[str, int], float] = {}
     for h in hits:
         key = (h.chunk.doc_id, h.chunk.page)
         best[key] = max(best.get(key, 0.0), h.score)
     docs = [d for lib in libraries for d in index.documents(lib) if d.status == "complete"]
     if docs and sum(d.tokens for d in docs) <= budget * 2:
-        whole = _whole([(d.doc_id, d.path) for d in docs], index, budget, count, best)
+        whole = _whole(docs, index, budget, count, best)
         if whole is not None:
             return RagPrompt(question, "\n\n".join(whole[0]), whole[1], "all", whole[2])
     if hits and _SUMMARY.search(question):
         named = [d for d in docs if Path(d.path).stem.lower() in question.lower()]
-        top_doc = (named[0].doc_id, named[0].path) if named else (hits[0].chunk.doc_id, hits[0].chunk.path)
-        whole = _whole([top_doc], index, budget, count, best)
+        top = named[0] if named else index.document(hits[0].chunk.doc_id)
+        whole = _whole([top], index, budget, count, best) if top is not None else None
         if whole is not None:
             return RagPrompt(question, "\n\n".join(whole[0]), whole[1], "document", whole[2])
     blocks: list[str] = []
     sources: list[dict[str, Any]] = []
     used = 0
-    for h in hits:  # fill the budget with the best chunks (at least top_k are retrieved)
-        block = _passage(len(blocks) + 1, h.chunk.path, h.chunk.page, h.chunk.text)
+    for h in hits:  # the best chunks that fit, best first
+        if len(blocks) >= k:
+            break
+        row = h.chunk
+        block = _passage(len(blocks) + 1, row.path, location(row.kind, row.page, row.label), row.text)
         cost = count(block) + 2
         if used + cost > budget:
             continue
         used += cost
-        sources.append(_source(len(blocks) + 1, h.chunk.path, h.chunk.page, h.chunk.text, h.score))
+        sources.append(_source(len(blocks) + 1, row, h.score))
         blocks.append(block)
     return RagPrompt(question, "\n\n".join(blocks), sources, "chunks" if blocks else "empty", used)

@@ -1,8 +1,10 @@
-"""Keep a folder's PDFs indexed by polling: new or changed files are added, deleted ones removed.
+"""Keep a folder's documents indexed by polling: new or changed files are added, deleted ones removed.
 
 Polling (size + mtime per file) works on every platform and on network drives. A file is indexed
-once its size and mtime have stayed the same for one scan, so a PDF still being copied is not
-indexed half-written (``once=True`` skips that wait). Unchanged content costs only a hash.
+once its size and mtime have stayed the same for one scan, so a file still being copied is not
+indexed half-written (``once=True`` skips that wait). At start, files whose size and mtime match
+the index are known without reading them: an unchanged folder costs a stat per file, no hash and no
+embedding model.
 The folders the user chose to keep watched (the Documents panel resumes them at start) are
 kept in ``index_dir()/watched.json``: {folder: library}.
 """
@@ -16,12 +18,11 @@ from pathlib import Path
 
 from app import datafile, paths
 from app.cancel import Cancelled, CancelToken
+from app.docs import readers
 from app.docs.embeddings import Embedder
-from app.docs.index import DocIndex
+from app.docs.index import DocIndex, Signature
 from app.docs.ingest import FileResult, IngestProgress, ingest
 from app.settings import DocsSettings
-
-Signature = tuple[int, int]
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +55,10 @@ def set_watched(folder: str | Path, library: str | None) -> dict[str, str]:
 
 
 def scan(folder: Path) -> dict[str, Signature]:
-    """{resolved path: (size, mtime_ns)} of every ``*.pdf`` under ``folder``."""
+    """{resolved path: (size, mtime_ns)} of every readable document under ``folder``."""
     out: dict[str, Signature] = {}
     for f in folder.rglob("*"):
-        if f.suffix.lower() != ".pdf":
+        if not readers.supported(f):
             continue
         try:
             st = f.stat()
@@ -82,7 +83,11 @@ def watch(
     """Yield ingestion progress (and ``removed`` results) for changes under ``folder`` until cancelled."""
     root = Path(folder).expanduser().resolve()
     cancel = cancel or CancelToken()
-    indexed: dict[str, Signature] = {}
+    # what the index already holds from this folder: files unchanged since are not read again
+    known = [d for d in index.documents(library) if Path(d.path).is_relative_to(root)]
+    indexed: dict[str, Signature] = {
+        d.path: d.signature for d in known if d.signature is not None and d.status != "indexing"
+    }
     pending: dict[str, Signature] = {}
     first = True
     while not cancel.cancelled:
@@ -91,11 +96,7 @@ def watch(
         current = scan(root) if mounted else {}
         gone = [p for p in indexed if p not in current] if mounted else []
         if first and mounted:  # documents indexed from this folder earlier, deleted meanwhile
-            gone += [
-                d.path
-                for d in index.documents(library)
-                if Path(d.path).is_relative_to(root) and d.path not in current and d.path not in gone
-            ]
+            gone += [d.path for d in known if d.path not in current and d.path not in gone]
             first = False
         for path in gone:
             index.remove(library, path)

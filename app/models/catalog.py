@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
+from importlib.resources.abc import Traversable
 
+import resources
 from app.errors import HearthError
 
-CATALOG = Path(__file__).resolve().parents[2] / "resources" / "catalog.json"
+CATALOG = resources.path("catalog.json")
 # a 4k-token KV cache plus compute buffers: ~10% of the weights for small models (less for big GQA
 # ones: Llama-3-70B needs 1.3 GB at 4k) plus ~0.3 GB of buffers. The exact figure comes from fit.py.
 KV_SHARE = 0.10
@@ -30,7 +31,7 @@ class Entry:
         return self.size_gb * (1 + KV_SHARE) + BUFFERS_GB
 
 
-def load(path: Path = CATALOG) -> list[Entry]:
+def load(path: Traversable = CATALOG) -> list[Entry]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return [

@@ -1,4 +1,4 @@
-"""The shared log file: every thread and process (the PDF worker too) writes to it; rotation loses nothing."""
+"""The shared log file: every thread and process (the document worker too) writes to it; rotation loses nothing."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from app import logs, paths
-from app.docs.pdf import PdfExtractor
+from app.docs.extract import Extractor
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,7 +27,7 @@ def log_file() -> Iterator[Path]:
     sys.excepthook, threading.excepthook = hooks
 
 
-def test_warnings_from_threads_and_the_pdf_worker_reach_the_file(log_file: Path, tmp_path: Path) -> None:
+def test_warnings_from_threads_and_the_document_worker_reach_the_file(log_file: Path, tmp_path: Path) -> None:
     assert log_file.parent == paths.logs_dir()
 
     def fail() -> None:
@@ -42,13 +42,13 @@ def test_warnings_from_threads_and_the_pdf_worker_reach_the_file(log_file: Path,
     logging.getLogger("httpx").info("HTTP Request: GET ...")  # other libraries' chatter stays out
     damaged = tmp_path / "damaged.pdf"
     damaged.write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 50)
-    with PdfExtractor() as reader:
+    with Extractor() as reader:
         assert reader.read(damaged).error
     text = log_file.read_text()
     assert "ERROR test[" in text and "helper app.somewhere: it broke" in text
     assert "ValueError: boom in a thread" in text  # the traceback
     assert "HTTP Request" not in text
-    worker = [line for line in text.splitlines() if "pdf-worker[" in line]
+    worker = [line for line in text.splitlines() if "extract-worker[" in line]
     assert worker and f"cannot read {damaged}" in worker[0]
 
 

@@ -49,7 +49,8 @@ def test_add_list_search_remove(folder: Path) -> None:
     assert by_name["facts.pdf"]["status"] == "indexed" and by_name["facts.pdf"]["pages"] == 10
     assert by_name["locked.pdf"]["status"] == "failed" and "password" in by_name["locked.pdf"]["error"]
     assert by_name["notes.pdf"]["status"] == "failed"
-    assert set(out[0]) == {"path", "status", "pages", "chunks", "error"}
+    assert set(out[0]) == {"path", "status", "pages", "chunks", "error", "ocr_pages"}
+    assert by_name["scan.pdf"]["status"] == "indexed" and by_name["scan.pdf"]["ocr_pages"] == 1
 
     again = json.loads(hearth("docs", "add", str(folder / "facts.pdf"), "--library", "cli", "--json").stdout)
     assert again[0]["status"] == "unchanged"
@@ -58,7 +59,8 @@ def test_add_list_search_remove(folder: Path) -> None:
     hits = json.loads(
         hearth("docs", "search", fact.question, "--library", "cli", "--k", "3", "--json").stdout
     )
-    assert len(hits) == 3 and set(hits[0]) == {"file", "page", "text", "score"}
+    assert len(hits) == 3 and set(hits[0]) == {"file", "page", "location", "text", "score"}
+    assert hits[0]["location"] == f"page {fact.page}"
     assert (Path(hits[0]["file"]).name, hits[0]["page"]) == ("facts.pdf", fact.page)
     assert hits[0]["score"] >= hits[1]["score"]
 

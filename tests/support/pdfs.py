@@ -1,7 +1,8 @@
 """Real PDF files for tests and the docs benchmark, generated with fpdf2 (and pypdf for encryption).
 
 Fact PDFs put known sentences on known pages (QA set in :data:`FACTS`); the bad-PDF corpus covers
-encrypted, truncated, empty, not-a-PDF, image-only, broken-xref and very long files.
+encrypted, truncated, empty, not-a-PDF, image-only (scanned, read by OCR), blank-scan, broken-xref
+and very long files; mixed (one scanned page) and page-labelled files.
 """
 
 from __future__ import annotations
@@ -175,18 +176,66 @@ def encrypted_pdf(
     return path
 
 
-def image_only_pdf(path: Path, tmp: Path) -> Path:
-    """A page that is only a picture (like a scan): no text layer."""
-    from PIL import Image, ImageDraw
+SCANNED_LINES = ("The night ferry leaves the harbour at 23:40.", "Tickets are sold on board only.")
 
-    img_path = tmp / "scan.png"
-    img = Image.new("RGB", (400, 200), "white")
-    ImageDraw.Draw(img).text((20, 80), "scanned text is only pixels", fill="black")
-    img.save(img_path)
+
+def scan_image(path: Path, lines: tuple[str, ...] = SCANNED_LINES) -> Path:
+    """A white page image with ``lines`` of black print, like a scanned page (nothing but pixels)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("RGB", (1240, 1754), "white")  # A4 at 150 dpi
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(str(DEJAVU), 34) if DEJAVU.exists() else ImageFont.load_default(34)
+    for i, line in enumerate(lines):
+        draw.text((110, 160 + 70 * i), line, font=font, fill="black")
+    img.save(path)
+    return path
+
+
+def image_only_pdf(path: Path, tmp: Path, lines: tuple[str, ...] = SCANNED_LINES) -> Path:
+    """A page that is only a picture (a scan): no text layer; ``lines=()`` scans a blank page."""
+    img = scan_image(tmp / f"{path.stem}-scan.png", lines)
     pdf, _ = _pdf()
     pdf.add_page()
-    pdf.image(str(img_path), x=10, y=10, w=180)
+    pdf.image(str(img), x=0, y=0, w=210, h=297)
     pdf.output(str(path))
+    return path
+
+
+def mixed_pdf(path: Path, tmp: Path) -> Path:
+    """Three pages: text, a scanned page (:data:`SCANNED_LINES`), text."""
+    img = scan_image(tmp / f"{path.stem}-scan.png")
+    pdf, family = _pdf()
+    for n in (1, 2, 3):
+        pdf.add_page()
+        if n == 2:
+            pdf.image(str(img), x=0, y=0, w=210, h=297)
+            continue
+        pdf.set_font(family, size=11)
+        pdf.multi_cell(0, 6, f"Page {n} has a text layer. " + filler(random.Random(n), 6))
+    pdf.output(str(path))
+    return path
+
+
+def labelled_pdf(path: Path) -> Path:
+    """Four pages with printed labels i, ii, then 1, 2 (``/PageLabels``); page 4 (label 2) names the kiln."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.constants import PageLabelStyle
+
+    plain = path.with_suffix(".plain.pdf")
+    texts = ["Preface.", "Contents.", "Chapter one.", "The pottery kiln is fired on Thursdays."]
+    pdf, family = _pdf()
+    for t in texts:
+        pdf.add_page()
+        pdf.set_font(family, size=11)
+        pdf.multi_cell(0, 6, t + " " + filler(random.Random(len(t)), 4))
+    pdf.output(str(plain))
+    writer = PdfWriter(clone_from=PdfReader(plain))
+    writer.set_page_label(0, 1, style=PageLabelStyle.LOWERCASE_ROMAN)
+    writer.set_page_label(2, 3, style=PageLabelStyle.DECIMAL)
+    with path.open("wb") as fh:
+        writer.write(fh)
+    plain.unlink()
     return path
 
 
@@ -216,6 +265,7 @@ def bad_corpus(folder: Path) -> dict[str, str]:
     (folder / "empty.pdf").write_bytes(b"")
     (folder / "notes.pdf").write_text("These are plain text notes, not a PDF.\n", encoding="utf-8")
     image_only_pdf(folder / "scan.pdf", folder.parent)
+    image_only_pdf(folder / "blank-scan.pdf", folder.parent, lines=())
     broken_xref_pdf(folder / "broken-xref.pdf", good)
     return {
         "good.pdf": "indexed",
@@ -226,6 +276,7 @@ def bad_corpus(folder: Path) -> dict[str, str]:
         "truncated.pdf": "failed",
         "empty.pdf": "failed",
         "notes.pdf": "failed",
-        "scan.pdf": "failed",
+        "scan.pdf": "indexed",  # by OCR
+        "blank-scan.pdf": "failed",
         "broken-xref.pdf": "indexed",
     }

@@ -1,4 +1,5 @@
-"""A chat grounded in a document library: retrieval on the worker, sources saved and clickable."""
+"""A chat grounded in a document library: retrieval on the worker, the answer's own citation shown as a
+source card, the uncited rest folded, and a click opening the real page with the passage boxed."""
 
 from __future__ import annotations
 
@@ -7,19 +8,22 @@ from pathlib import Path
 from PySide6.QtCore import QUrl
 from pytestqt.qtbot import QtBot
 
+from app.docs.citations import cited_numbers, split_sources
 from app.docs.index import DocIndex
 from app.docs.ingest import ingest
 from tests.support.pdfs import FACTS, fact_pdf
 from tests.ui.conftest import REPLY_TIMEOUT_MS
-from ui import pdf_viewer
+from ui import doc_viewer
 from ui.main_window import MainWindow
+
+# asks for the source number outright: the 135M starter model cites only when asked this plainly
+QUESTION = "Which source, [1] or [2], names the lighthouse keeper's cat?"
 
 
 def index_pdf(pdf: Path, library: str) -> None:
     index = DocIndex()
     try:
-        gen = ingest([pdf], library, index=index)
-        for _ in gen:
+        for _ in ingest([pdf], library, index=index):
             pass
     finally:
         index.close()
@@ -34,23 +38,24 @@ def test_answer_cites_the_page_and_opens_it(qtbot: QtBot, window: MainWindow, tm
     assert window.store.conversation(window.conversation_id or 0).libraries == ["notes"]
 
     with qtbot.waitSignal(window.controller.reply_finished, timeout=REPLY_TIMEOUT_MS):
-        window.send(fact.question)
+        window.send(QUESTION)
     qtbot.waitUntil(lambda: not window.controller.busy)
     reply = window.store.messages(window.conversation_id or 0)[-1]
     assert reply.status == "complete"
-    assert any(s["file"] == "keeper.pdf" and s["page"] == fact.page for s in reply.sources)
-    assert f"keeper.pdf, page {fact.page}" in window.view.plain_text()
+    assert cited_numbers(reply.content), reply.content  # the answer itself cites a source
+    cited, others = split_sources(reply.content, reply.sources)
+    assert [(s["file"], s["page"]) for s in cited] == [("keeper.pdf", fact.page)]
+    shown = window.view.plain_text()
+    assert f"keeper.pdf, page {fact.page}" in shown
+    assert f"+{len(others)} more retrieved" in shown  # the uncited passages are folded away
 
     opened: list[dict[str, object]] = []
     window.view.source_requested.connect(opened.append)
-    n = next(i for i, s in enumerate(reply.sources) if s["page"] == fact.page)
-    window.view._on_anchor(QUrl(f"source:{n}"))
+    window.view._on_anchor(QUrl("source:0"))  # the first card: the cited source
     assert opened and opened[0]["page"] == fact.page
-    viewer = pdf_viewer._open[-1]  # the in-app viewer the click opened, at the cited page
-    if not isinstance(viewer, pdf_viewer.PdfViewer):  # QtPdf build: a rendered page instead
-        viewer.close()
-        return
-    assert viewer.page == fact.page and viewer.path.endswith("keeper.pdf")
-    qtbot.waitUntil(lambda: "Loading" not in viewer.text.toPlainText(), timeout=10_000)
-    assert "Could not read" not in viewer.text.toPlainText()
+    viewer = doc_viewer._open[-1]  # the in-app viewer the click opened, at the cited page
+    assert isinstance(viewer, doc_viewer.PageViewer)
+    qtbot.waitUntil(lambda: viewer.image.pixmap() is not None and not viewer.image.pixmap().isNull())
+    assert viewer.page == fact.page - 1 and viewer.path.endswith("keeper.pdf")
+    assert viewer.boxes, "the cited passage is boxed on the rendered page"
     viewer.close()

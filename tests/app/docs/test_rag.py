@@ -11,8 +11,9 @@ from app.docs import rag
 from app.docs.embeddings import Embedder
 from app.docs.index import DocIndex
 from app.errors import HearthError
+from app.settings import DocsSettings
 from tests.app.docs.conftest import run_ingest
-from tests.support import pdfs
+from tests.support import documents, pdfs
 
 
 @pytest.fixture
@@ -46,8 +47,9 @@ def test_chunks_mode_cites_pages(loaded: DocIndex, embedder: Embedder) -> None:
     first = prompt.sources[0]
     assert (first["n"], first["file"], first["page"]) == (1, "facts.pdf", fact.page)
     assert prompt.context_text.startswith(f"[1] facts.pdf, page {fact.page}:")
-    assert "[1]" in prompt.system_prompt and prompt.messages_prefix[0]["role"] == "system"
-    assert prompt.messages()[-1] == {"role": "user", "content": fact.question}
+    assert prompt.user_message.startswith("Sources:\n\n[1] facts.pdf")
+    assert prompt.user_message.endswith(f"Question: {fact.question}")
+    assert len(prompt.sources) <= DocsSettings().max_passages
     json.dumps(prompt.sources)  # JSON-able for the chat history
 
 
@@ -86,3 +88,53 @@ def test_keyword_only_match(loaded: DocIndex) -> None:
     rows = loaded.keyword_search("default", "Okonkwo orchid", 5)
     (row,) = loaded.chunk_rows(rowids=[rows[0][0]])
     assert row.page == 5
+
+
+def test_every_kind_is_cited_by_heading(tmp_path: Path, index: DocIndex, embedder: Embedder) -> None:
+    results, _ = run_ingest(documents.every_kind(tmp_path / "docs"), "kinds", index=index, embedder=embedder)
+    assert {r.status for r in results} == {"indexed"}
+    for suffix in (".md", ".html", ".docx", ".epub"):
+        hits = rag.search("How should woollen cloth be washed?", "kinds", 10, index=index, embedder=embedder)
+        (hit,) = [h for h in hits if h.chunk.path.endswith(suffix)][:1]
+        assert hit.chunk.label == "Caring for the wool", suffix
+    prompt = rag.build_prompt(
+        "How are the warp threads passed?", "kinds", 2000, index=index, embedder=embedder
+    )
+    md = next(s for s in prompt.sources if s["kind"] == "markdown")
+    assert md["location"] == md["label"] and md["label"] in prompt.context_text
+
+
+def test_sources_carry_printed_page_labels(tmp_path: Path, index: DocIndex, embedder: Embedder) -> None:
+    book = pdfs.labelled_pdf(tmp_path / "book.pdf")
+    other = pdfs.fact_pdf(
+        tmp_path / "other.pdf", pages=8, facts=(), sentences=30
+    )  # the library is too big to send whole
+    run_ingest([book, other], "book", index=index, embedder=embedder)
+    prompt = rag.build_prompt("When is the kiln fired?", "book", 600, index=index, embedder=embedder)
+    assert prompt.mode == "chunks"
+    first = prompt.sources[0]
+    assert (first["page"], first["label"], first["location"]) == (4, "2", "p. 2 (page 4)")
+    assert "[1] book.pdf, p. 2 (page 4):" in prompt.context_text
+
+
+def test_a_follow_up_is_searched_with_the_previous_question(loaded: DocIndex, embedder: Embedder) -> None:
+    bare = rag.search("And who approves them?", "default", 1, index=loaded, embedder=embedder)
+    follow = rag.search(
+        "And who approves them?",
+        "default",
+        1,
+        index=loaded,
+        embedder=embedder,
+        context="Tell me about the invoices from the Aldgate warehouse.",
+    )
+    assert follow[0].chunk.page == 8 and "night supervisor" in follow[0].chunk.text
+    assert bare[0].chunk.page != 8 or bare[0].score < follow[0].score
+
+
+@pytest.mark.parametrize("mode", ["dense", "keyword"])
+def test_one_retriever_alone(mode: rag.Mode, tmp_path: Path, index: DocIndex, embedder: Embedder) -> None:
+    run_ingest([documents.markdown_file(tmp_path / "notes.md")], "md", index=index, embedder=embedder)
+    question = "How should woollen cloth be washed?" if mode == "dense" else "woollen cloth wash"
+    (hit,) = rag.search(question, "md", 1, index=index, embedder=embedder, mode=mode)
+    assert hit.chunk.label == "Caring for the wool"
+    assert (hit.similarity is None) == (mode == "keyword") and (hit.bm25 is None) == (mode == "dense")

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
+import pytest
+
 from app.cancel import CancelToken
+from app.docs import readers
 from app.docs.embeddings import Embedder
 from app.docs.index import DocIndex
 from app.docs.watch import set_watched, watch, watched
@@ -49,21 +53,56 @@ def test_watch_loop_waits_for_stable_files_and_cancels(
 ) -> None:
     folder = tmp_path / "inbox"
     folder.mkdir()
-    pdfs.fact_pdf(folder / "a.pdf", pages=2, facts=())
+    whole = pdfs.fact_pdf(tmp_path / "whole.pdf", pages=2, facts=()).read_bytes()
+    target = folder / "a.pdf"
     cancel = CancelToken()
+    copied = threading.Event()
     seen: list[str] = []
 
+    def copy_slowly() -> None:  # like a large download: the file grows for a while, half-written
+        for n in range(1, 16):
+            target.write_bytes(whole[: len(whole) * n // 20])
+            time.sleep(0.1)
+        target.write_bytes(whole)
+        copied.set()
+
     def run() -> None:
-        for e in watch(folder, "watched", index=index, interval=0.2, cancel=cancel, embedder=embedder):
+        for e in watch(folder, "watched", index=index, interval=0.3, cancel=cancel, embedder=embedder):
             if e.result is not None:
                 seen.append(f"{Path(e.result.path).name}:{e.result.status}")
-                cancel.cancel()
+                if copied.is_set():
+                    cancel.cancel()
 
-    t = threading.Thread(target=run)
-    t.start()
-    t.join(60)
-    assert not t.is_alive()
-    assert seen == ["a.pdf:indexed"]
+    target.write_bytes(whole[:100])
+    writer = threading.Thread(target=copy_slowly)
+    watcher = threading.Thread(target=run)
+    writer.start()
+    watcher.start()
+    writer.join(60)
+    watcher.join(120)
+    assert not watcher.is_alive()
+    assert seen == ["a.pdf:indexed"]  # a half-written file was never read (it would have failed)
+
+
+def test_a_watch_start_costs_a_stat_per_unchanged_file(
+    tmp_path: Path, index: DocIndex, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    for i in range(3):
+        pdfs.fact_pdf(folder / f"{i}.pdf", pages=1, facts=(), seed=i)
+    (folder / "bad.pdf").write_text("not a PDF")
+    first = _once(folder, index, embedder)
+    assert first.pop("bad.pdf") == "failed" and set(first.values()) == {"indexed"}
+
+    def no_hash(path: Path) -> str:
+        raise AssertionError(f"{path} was hashed")
+
+    monkeypatch.setattr(readers, "sha256_file", no_hash)
+    assert _once(folder, index, embedder) == {}  # nothing read, hashed nor embedded, not even the bad file
+    (folder / "0.pdf").touch()  # touched, not changed: hashed once, still unchanged
+    monkeypatch.undo()
+    assert _once(folder, index, embedder) == {"0.pdf": "unchanged"}
 
 
 def test_watched_folders_persist_and_survive_a_corrupt_file(
