@@ -98,7 +98,9 @@ class TextViewer(QWidget):
 
             return shared_index(chroma_url).stored_unit(*target)
 
-        jobs.run(work, self, "reading a document's text", key="unit", on_result=self._show, on_failed=self._failed)
+        jobs.run(
+            work, self, "reading a document's text", key="unit", on_result=self._show, on_failed=self._failed
+        )
 
     def _show(self, stored: tuple[str, str, str] | None) -> None:
         if stored is None:

@@ -1,4 +1,4 @@
-"""The shared log file: every thread and process (the document worker too) writes to it; rotation loses nothing."""
+"""The shared log file: every thread and process (the document worker too) writes to it, rotating."""
 
 from __future__ import annotations
 
