@@ -21,7 +21,7 @@ def test_first_run_has_starter_model_and_a_chat(window: MainWindow) -> None:
     assert "SmolLM2" in window.model_label.text()
     info = window.controller.model_info
     assert info is not None and window.device_label.text() == info.device
-    assert info.device == "CPU only" if not info.offload_supported else "layers" in info.device
+    assert (info.device == "CPU only") if not info.offload_supported else ("layers" in info.device)
     assert window.conversation_id is not None
     assert window.send_button.isEnabled()
 
