@@ -14,8 +14,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QSettings, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer, QUrl, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -183,7 +183,8 @@ class MainWindow(QMainWindow):
         self._action(chat_menu, "&Stop", self.stop, "Esc")
         self._action(chat_menu, "&Regenerate", self.regenerate, "Ctrl+R")
         self._action(chat_menu, "&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences)
-        about.install(self)
+        help_menu = about.install(self)
+        self._action(help_menu, "Open &log folder", self.open_log_folder)
         self._update_buttons()
 
     def _action(self, menu: QMenu, text: str, slot: object, shortcut: object = None) -> QAction:
@@ -221,6 +222,7 @@ class MainWindow(QMainWindow):
         c.reply_text.connect(self._on_reply_text)
         c.reply_event.connect(self._on_reply_event)
         c.reply_finished.connect(self._on_reply_finished)
+        messages.report_data_files()  # e.g. a damaged settings.json kept aside while starting
 
     def _update_buttons(self) -> None:
         busy = self.controller.busy
@@ -560,6 +562,10 @@ class MainWindow(QMainWindow):
         settings_mod.save(self.settings)
         if SettingsDialog.needs_reload(old, self.settings.chat):
             self.load_model(self.settings.chat.model_path)
+
+    def open_log_folder(self) -> None:
+        """Help → Open log folder: the file manager at the rotating log (warnings, errors, tracebacks)."""
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.logs_dir())))
 
     @Slot(str)
     def _show_info(self, text: str) -> None:

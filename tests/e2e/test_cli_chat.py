@@ -86,7 +86,8 @@ def test_ctrl_c_while_the_prompt_is_read_exits_130(synthetic_small: Path) -> Non
     import time
 
     question = "Summarise the harbour master's log. " * 300  # ~2,700 tokens
-    flags = ["--model", str(synthetic_small), "--ctx", "4096", "--max-tokens", "400"]
+    # 1,300 tokens to write: still busy when Ctrl+C comes, even on a loaded machine
+    flags = ["--model", str(synthetic_small), "--ctx", "4096", "--max-tokens", "1300"]
     with subprocess.Popen(
         [sys.executable, str(ROOT / "main.py"), "ask", question, *flags],
         cwd=ROOT,

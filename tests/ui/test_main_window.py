@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+import pytest
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
 from app.assistant.reply import Phase
@@ -19,7 +21,7 @@ def test_first_run_has_starter_model_and_a_chat(window: MainWindow) -> None:
     assert "SmolLM2" in window.model_label.text()
     info = window.controller.model_info
     assert info is not None and window.device_label.text() == info.device
-    assert info.device == "CPU only" if not info.offload_supported else "layers" in info.device
+    assert (info.device == "CPU only") if not info.offload_supported else ("layers" in info.device)
     assert window.conversation_id is not None
     assert window.send_button.isEnabled()
 
@@ -145,3 +147,28 @@ def test_conversation_model_is_consistent(qtmodeltester: object, tmp_path: Path)
     model = ConversationListModel(store)
     qtmodeltester.check(model)  # type: ignore[attr-defined]
     store.close()
+
+
+def test_damaged_settings_are_shown_once_and_the_log_folder_opens(
+    qtbot: QtBot, errors: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QDesktopServices
+
+    from app import datafile, paths
+
+    datafile.set_reporter(None)  # as in a fresh process: nothing shows notices before the window
+    paths.settings_file().write_text('{"chat": {"n_ctx": 2048,,}}')
+    window = MainWindow()
+    qtbot.addWidget(window)
+    try:
+        (bad,) = paths.home().glob("settings.json.bad-*")
+        assert len(errors) == 1 and bad.name in errors[0]
+        assert bad.name in window.statusBar().currentMessage()
+        opened: list[QUrl] = []
+        monkeypatch.setattr(QDesktopServices, "openUrl", opened.append)
+        menus = window.menuBar().findChildren(QMenu)
+        (action,) = [a for m in menus for a in m.actions() if a.text() == "Open &log folder"]
+        action.trigger()
+        assert [u.toLocalFile() for u in opened] == [str(paths.logs_dir())]
+    finally:
+        window.close()
