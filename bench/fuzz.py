@@ -31,7 +31,6 @@ from bench.report import emit
 GGUF_BUDGET_S = 2.0
 PDF_PAGE_S, PDF_FILE_S = 5.0, 10.0
 GRACE_S = 15.0  # the worker is killed at the budget and a fresh one started
-WORKER_DIED = "the PDF reader crashed on this file"
 
 
 @dataclass
@@ -88,12 +87,12 @@ def run_pdf(
     cases: Iterable[Any], folder: Path, page_s: float = PDF_PAGE_S, file_s: float = PDF_FILE_S
 ) -> list[Outcome]:
     """Each case through the ingestion worker with its time budget, then page cleaning."""
+    from app.docs import extract
     from app.docs.chunking import clean_page
-    from app.docs.extract import Extractor
 
     folder.mkdir(parents=True, exist_ok=True)
     out = []
-    with Extractor(unit_timeout=page_s, file_timeout=file_s) as reader:
+    with extract.Extractor(unit_timeout=page_s, file_timeout=file_s) as reader:
         for i, case in enumerate(cases):
             path = folder / f"case-{i}.pdf"
             path.write_bytes(case.data)
@@ -108,7 +107,7 @@ def run_pdf(
             seconds = time.perf_counter() - t0
             if seconds > file_s + GRACE_S:
                 outcome, message = "hang", f"returned after {seconds:.1f} s"
-            elif text.error == WORKER_DIED:
+            elif text.error == extract.WORKER_DIED:
                 outcome, message = "crash", text.error
             elif text.error:
                 outcome, message = "error", text.error

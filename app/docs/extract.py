@@ -136,6 +136,9 @@ class _Worker:
         self.kill()
 
 
+WORKER_DIED = "the document reader crashed on this file"
+
+
 class Extractor:
     """Reads documents in one worker process with time budgets. Use as a context manager.
 
@@ -210,7 +213,7 @@ class Extractor:
                     )
                     return
                 if msg is None:
-                    self._give_up(result, "the document reader crashed on this file")
+                    self._give_up(result, WORKER_DIED)
                     return
                 kind = msg[0]
                 if kind == "kind":
