@@ -140,14 +140,21 @@ class Raw:
         return context.fit_prompt(self.llm, self.formatter, messages, max_tokens).tokens
 
     def run(self, tokens: list[int], p: Any) -> tuple[float, float, int]:
-        """(prompt tok/s, generated tok/s, tokens generated) for one reply from scratch."""
+        """(prompt tok/s, generated tok/s, tokens generated) for one reply. Like the app, it keeps the
+        KV cache of the tokens it shares with the previous prompt (llama-cpp-python's own prefix reuse
+        in ``Llama.generate``) and reads the rest: both sides read the same tokens at the same depth."""
         import llama_cpp
 
         llm = self.llm
-        llm.reset()
+        keep = 0
+        for a, b in zip(llm.input_ids[: llm.n_tokens], tokens[:-1], strict=False):
+            if a != b:
+                break
+            keep += 1
+        llm.n_tokens = keep  # eval() drops the KV cache past this point
         t0 = time.perf_counter()
-        llm.eval(tokens)
-        prefill = len(tokens) / (time.perf_counter() - t0)
+        llm.eval(tokens[keep:])
+        prefill = (len(tokens) - keep) / (time.perf_counter() - t0)
         n, t_first, t_last = 0, 0.0, 0.0
         sampling = {"top_k": p.top_k, "top_p": p.top_p, "min_p": p.min_p, "repeat_penalty": p.repeat_penalty}
         for tok in llm.generate(tokens, temp=p.temperature, **sampling):
