@@ -18,6 +18,12 @@ from app.chat.store import Message
 from ui.message_card import MessageCard
 
 
+CARD_STYLE = (
+    "#messageCard { border: 1px solid palette(midlight); border-radius: 8px; background: palette(base); }"
+    ' #messageCard[role="user"] { background: palette(alternate-base); }'
+)
+
+
 class MessageView(QScrollArea):
     edit_requested = Signal(int)  # user message id
     regenerate_requested = Signal(int)  # reply id
@@ -38,6 +44,7 @@ class MessageView(QScrollArea):
         self._layout.setSpacing(10)
         self._layout.addStretch(1)
         self.setWidget(column)
+        column.setStyleSheet(CARD_STYLE)
         self.cards: list[MessageCard] = []
         self._live: MessageCard | None = None
         self._actions_enabled = True

@@ -24,7 +24,7 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
 # a last line still being typed that may turn the paragraph above into a heading, a rule or a list
 _PENDING_MARKUP = re.compile(r"^[ \t]*[-=*_+#>|`~.\d]*[ \t]*$")
-_CHECKBOX = re.compile(r'<input class="task-list-item-checkbox"[^>]*?>')
+_CHECKBOX = re.compile(r'<input class="task-list-item-checkbox"[^>]*?> ?')
 
 
 @dataclass(frozen=True)
