@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 from app.chat.store import Message
 from ui.message_card import MessageCard
 
-
 CARD_STYLE = (
     "#messageCard { border: 1px solid palette(midlight); border-radius: 8px; background: palette(base); }"
     ' #messageCard[role="user"] { background: palette(alternate-base); }'

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QFont, QGuiApplication, QTextFormat
 from pytestqt.qtbot import QtBot
@@ -12,6 +15,7 @@ from ui import message_card
 from ui.message_card import MessageCard
 from ui.message_view import MessageView
 
+KILN = "The kiln is fired on Thursdays."
 STATS = {"model": "SmolLM2-135M", "completion_tokens": 120, "tokens_per_s": 95.14, "duration_ms": 1430.0}
 
 
@@ -28,7 +32,7 @@ def msgs() -> list[Message]:
             stats=STATS,
             parent_id=1,
             versions=(2, 5, 7),
-        ),  # fmt: skip
+        ),
     ]
 
 
@@ -83,13 +87,16 @@ def test_unchanged_messages_keep_their_cards(qtbot: QtBot) -> None:
     assert view.cards[0] is first and view.cards[1] is not second and len(view.cards) == 3
 
 
-def test_streaming_renders_only_the_open_block(qtbot: QtBot, monkeypatch: object) -> None:
+def test_streaming_renders_only_the_open_block(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
     view = make_view(qtbot)
     rendered: list[str] = []
     real = render.to_html
-    monkeypatch.setattr(
-        message_card.render, "to_html", lambda t, *a, **k: rendered.append(t) or real(t, *a, **k)
-    )  # type: ignore[attr-defined]
+
+    def spy(text: str, *args: Any, **kwargs: Any) -> render.Rendered:
+        rendered.append(text)
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(message_card.render, "to_html", spy)
     view.begin_reply(Message(3, 1, "assistant", "", status="streaming", parent_id=2))
     live = view.cards[-1]
     paragraphs = [f"Paragraph {i} has a few words in it." for i in range(30)]
@@ -146,10 +153,17 @@ def test_thinking_streams_into_a_folded_block(qtbot: QtBot) -> None:
 
 def test_cited_sources_as_cards_unsupported_claims_marked_the_rest_folded(qtbot: QtBot) -> None:
     sources = [
-        {"n": 1, "file": "a.pdf", "page": 14, "label": "xii", "kind": "pdf", "text": "The kiln is fired on Thursdays."},
-        {"n": 2, "file": "b.md", "page": 2, "label": "Wool", "kind": "markdown", "text": "Wash wool in cold water."},
+        {"n": 1, "file": "a.pdf", "page": 14, "label": "xii", "kind": "pdf", "text": KILN},
+        {
+            "n": 2,
+            "file": "b.md",
+            "page": 2,
+            "label": "Wool",
+            "kind": "markdown",
+            "text": "Wash wool in cold.",
+        },
         {"n": 3, "file": "c.pdf", "page": 1, "label": "", "kind": "pdf", "text": "Unrelated passage."},
-    ]  # fmt: skip
+    ]
     answer = "The kiln is fired on Thursdays [1]. Dogs may ride the ferry for free [2]."
     view = make_view(
         qtbot, [Message(1, 1, "user", "When?"), Message(2, 1, "assistant", answer, sources=sources)]
