@@ -116,7 +116,8 @@ class MessageBody(QTextBrowser):
 
 
 class MessageCard(QFrame):
-    """A message and its actions. ``live`` cards take streamed text with :meth:`append`."""
+    """A message and its actions. A ``live`` card (a reply being written) starts empty and takes
+    the streamed text with :meth:`append`; the stored partial text is not used."""
 
     action = Signal(str, int)  # "edit" | "regenerate" | "delete" | "branch" | "version", message id
     source_requested = Signal(dict)
@@ -139,9 +140,7 @@ class MessageCard(QFrame):
         self._thinking_since: float | None = None
         self._reasoning_shown = ""
         self._build()
-        if live:
-            self.append(message.content)
-        else:
+        if not live:  # a live card starts empty: the window passes it the text received so far
             self._render_final()
 
     # layout ----------------------------------------------------------------------------------

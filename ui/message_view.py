@@ -70,7 +70,8 @@ class MessageView(QScrollArea):
         self._on_range()
 
     def begin_reply(self, message: Message) -> None:
-        """Add the live card of a reply being written (``message`` as stored so far)."""
+        """Add the live card of a reply being written (``message``: its stored row, for the id and
+        versions); then :meth:`append_text` gives it the text."""
         if self._live is not None:
             self._replace_cards([c for c in self.cards if c is not self._live], [self._live])
         self._live = self._new_card(message, live=True)
