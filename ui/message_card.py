@@ -3,7 +3,8 @@
 The body is a read-only rich-text view sized to its text (the conversation scrolls, not the card),
 filled from ``app.chat.render`` (Markdown, highlighted code with a "Copy" link per block). While a
 reply streams, only its last, still-open block is rendered again per batch: the blocks before it are
-closed for good and stay in the document. Links the app made act (``copy:N``, ``source:N``, ``more:``);
+closed for good and stay in the document; an open code block is plain text each batch appends to,
+highlighted once it closes. Links the app made act (``copy:N``, ``source:N``, ``more:``);
 web links open in the browser when clicked; anything else the model wrote is plain text.
 Under a reply: a card per source it cites, a warning per cited sentence its passage may not
 support, the uncited ones folded as "+N more retrieved".
@@ -137,6 +138,7 @@ class MessageCard(QFrame):
         self._frozen = 0  # characters of the answer rendered for good (live cards)
         self._live_start = 0  # where the open block begins in the document
         self._closed_code = 0  # how many of self._code belong to the closed part
+        self._code_shown: str | None = None  # the open code block's text as drawn (plain, appended to)
         self._thinking_since: float | None = None
         self._reasoning_shown = ""
         self._build()
@@ -289,6 +291,19 @@ class MessageCard(QFrame):
             cursor.movePosition(QTextCursor.MoveOperation.End)
             cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())  # a fresh block: no style carried over
             self._live_start = cursor.position()
+            self._code_shown = None
+        fence = render.open_fence(open_)
+        if fence is not None:  # an open code block: append its new text, no re-render
+            lang, code = fence
+            self._code = [*self._code[: self._closed_code], code]
+            if self._code_shown is not None and code.startswith(self._code_shown):
+                cursor.movePosition(QTextCursor.MoveOperation.End)
+                cursor.insertText(code[len(self._code_shown) :])
+            else:
+                self._replace_open(cursor, render.code_live_html(lang, code, self._theme))
+            self._code_shown = code
+            return
+        self._code_shown = None
         live = render.to_html(open_, self._theme, code_base=self._closed_code)
         self._code = self._code[: self._closed_code] + live.code
         self._replace_open(cursor, live.html)

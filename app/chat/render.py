@@ -24,6 +24,7 @@ from mdit_py_plugins.tasklists import tasklists_plugin
 SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
 # a last line still being typed that may turn the paragraph above into a heading, a rule or a list
 _PENDING_MARKUP = re.compile(r"^[ \t]*[-=*_+#>|`~.\d]*[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _CHECKBOX = re.compile(r'<input class="task-list-item-checkbox"[^>]*?> ?')
 
 
@@ -132,11 +133,44 @@ def split_open(text: str, streaming: bool = True) -> tuple[str, str]:
     made only of markup characters ("-", "==", "1.") is held back from ``open``: a moment later it
     may be a list item, not a heading underline or a rule.
     """
-    starts = [t.map[0] for t in _parser().parse(text) if t.level == 0 and t.nesting >= 0 and t.map]
+    blocks = [t for t in _parser().parse(text) if t.level == 0 and t.nesting >= 0 and t.map]
     lines = text.split("\n")
-    cut = max(starts, default=0)
+    cut = max((t.map[0] for t in blocks if t.map), default=0)
+    last = blocks[-1] if blocks else None
+    if last is not None and last.type == "fence" and last.map and _closes(last, lines[last.map[1] - 1]):
+        cut = last.map[1]  # a closed code fence cannot change either
     closed = "\n".join(lines[:cut]) + ("\n" if cut else "")
     open_lines = lines[cut:]
     if streaming and len(open_lines) > 1 and _PENDING_MARKUP.match(open_lines[-1]):
         open_lines = open_lines[:-1]
     return closed, "\n".join(open_lines)
+
+
+def _closes(fence: Token, line: str) -> bool:
+    m = _FENCE.match(line)
+    return (
+        fence.map is not None
+        and fence.map[1] - fence.map[0] > 1
+        and m is not None
+        and not m.group(2).strip()
+        and m.group(1)[0] == fence.markup[0]
+        and len(m.group(1)) >= len(fence.markup)
+    )
+
+
+def open_fence(block: str) -> tuple[str, str] | None:
+    """(language, code so far) when ``block`` (from :func:`split_open`) is a code fence still open."""
+    m = _FENCE.match(block.split("\n", 1)[0])
+    if m is None or (m.group(1)[0] == "`" and "`" in m.group(2)):
+        return None
+    info = m.group(2).strip()
+    return (info.split(maxsplit=1)[0] if info else ""), block.partition("\n")[2]
+
+
+def code_live_html(lang: str, code: str, theme: Theme = Theme()) -> str:
+    """An open code block while it streams: plain text the view appends to, highlighted once closed."""
+    label = html.escape(lang) or "code"
+    return (
+        f'<p><span style="color: {theme.muted}">{label} …</span></p>'
+        f'<pre style="background-color: {theme.code_bg}">{html.escape(code)}</pre>'
+    )

@@ -185,3 +185,19 @@ def test_model_links_to_app_actions_do_nothing(qtbot: QtBot) -> None:
     view = make_view(qtbot, [Message(1, 1, "assistant", '[edit](edit:1) <a href="copy:0">x</a>')])
     html = view.cards[0].body.toHtml()
     assert 'href="edit:1"' not in html and 'href="copy:0"' not in html
+
+
+def test_an_open_code_block_is_appended_to_then_highlighted_once_closed(qtbot: QtBot) -> None:
+    view = make_view(qtbot, [])
+    view.begin_reply(Message(3, 1, "assistant", "", status="streaming"))
+    card = view.cards[-1]
+    view.append_text("Code:\n\n```python\n")
+    lines = [f"x{i} = {i}\n" for i in range(40)]
+    for line in lines:
+        view.append_text(line)
+    assert card.body.toPlainText().count("x39 = 39") == 1 and "Copy" not in card.body.toPlainText()
+    assert 'style="color:' not in card.body.toHtml().split("x0")[1]  # plain while open
+    view.append_text("```\n\nDone.")
+    assert "Copy" in card.body.toPlainText() and card.body.toPlainText().strip().endswith("Done.")
+    card.body.anchorClicked.emit(QUrl("copy:0"))
+    assert QGuiApplication.clipboard().text() == "".join(lines)

@@ -75,3 +75,10 @@ def test_rendering_in_pieces_matches_rendering_at_once() -> None:
             frozen += len(closed)
     closed, open_ = render.split_open(text[frozen:], streaming=False)
     assert closed_html + render.to_html(closed).html + render.to_html(open_).html == render.to_html(text).html
+
+
+def test_a_closed_fence_is_closed_and_an_open_one_is_recognised() -> None:
+    assert render.split_open("Intro\n\n```py\nx = 1\n```\n") == ("Intro\n\n```py\nx = 1\n```\n", "")
+    assert render.open_fence("```py\nx = 1\ny") == ("py", "x = 1\ny")
+    assert render.open_fence("Some `code` here") is None and render.open_fence("``` inline ` tick") is None
+    assert "&lt;b&gt;" in render.code_live_html("", "<b>")
