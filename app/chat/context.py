@@ -4,7 +4,8 @@ Rendering uses the chat template stored in the GGUF (``tokenizer.chat_template``
 llama-cpp-python's Jinja2 formatter; models without one fall back to ChatML. When the prompt plus
 room for the reply does not fit ``n_ctx``, the oldest turns are dropped (the system prompt and the
 newest user message are kept); if the newest message alone is too long, its middle is cut. The
-caller tells the user what happened.
+caller tells the user what happened. Earlier replies go back without their reasoning
+(``<think>…</think>``), as reasoning models' templates ask: it is long and only served that turn.
 
 Only the template's own scaffolding becomes control tokens: message text (the user's, a reply's,
 passages from documents) is tokenized as plain text, so a PDF containing
@@ -21,6 +22,7 @@ import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from app.chat import reasoning
 from app.chat.types import ChatMessage
 from app.errors import HearthError
 
@@ -154,6 +156,8 @@ def _merge_system(messages: list[ChatMessage]) -> list[ChatMessage]:
 def fit_prompt(llm: Llama, formatter: Any, messages: list[ChatMessage], max_tokens: int) -> FittedPrompt:
     if not messages or messages[-1].role != "user":
         raise HearthError("A reply needs a user message last.")
+    messages = [ChatMessage(m.role, reasoning.answer_only(m.content)) if m.role == "assistant" else m
+                for m in messages]  # fmt: skip
     n_ctx = llm.n_ctx()
     reserve = min(max_tokens, max(MIN_REPLY_TOKENS, n_ctx // 4))
     system = [m for m in messages[:1] if m.role == "system"]

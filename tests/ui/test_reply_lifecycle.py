@@ -106,6 +106,7 @@ def test_switching_away_keeps_the_reply_going(qtbot: QtBot, big_window: Callable
     qtbot.waitUntil(lambda: len(w.live_text) > 20, timeout=REPLY_TIMEOUT_MS)
     w.select_conversation(first)  # back: what was written so far is shown, and it keeps streaming
     assert w.live_text[:20] in w.view.plain_text()
+    assert w.view.cards[-1].live and w.view.cards[-1].text == w.live_text  # shown once, not twice
     with qtbot.waitSignal(w.controller.reply_finished, timeout=REPLY_TIMEOUT_MS) as blocker:
         pass
     stored = w.store.messages(first)[-1]

@@ -1,4 +1,5 @@
-"""Prompt rendering on the real starter tokenizer: only the template's scaffolding becomes control tokens."""
+"""Prompt rendering on the real starter tokenizer: only the template's scaffolding becomes control tokens,
+earlier replies go back without their reasoning."""
 
 from __future__ import annotations
 
@@ -82,3 +83,16 @@ def test_no_template_falls_back_to_chatml(llm: Any) -> None:
     formatter = context.make_formatter(llm, None)
     fitted = context.fit_prompt(llm, formatter, [ChatMessage("system", "s"), ChatMessage("user", FORGED)], 64)
     assert controls(fitted.tokens) == (3, 2)
+
+
+def test_earlier_replies_go_back_without_their_reasoning(llm: Any) -> None:
+    formatter = context.make_formatter(llm, llm.metadata.get("tokenizer.chat_template"))
+    messages = [
+        ChatMessage("user", "How many legs has a cat?"),
+        ChatMessage("assistant", "<think>Cats are quadrupeds, so four.</think>\n\nFour."),
+        ChatMessage("user", "And a bird?"),
+    ]
+    fitted = context.fit_prompt(llm, formatter, messages, 32)
+    prompt = llm.detokenize(fitted.tokens, special=True).decode()
+    assert "Four." in prompt and "And a bird?" in prompt
+    assert "quadrupeds" not in prompt and "<think>" not in prompt
