@@ -107,10 +107,9 @@ def test_switching_away_keeps_the_reply_going(qtbot: QtBot, big_window: Callable
     w.select_conversation(first)  # back: what was written so far is shown, and it keeps streaming
     assert w.live_text[:20] in w.view.plain_text()
     assert w.view.cards[-1].live and w.view.cards[-1].text == w.live_text  # shown once, not twice
-    with qtbot.waitSignal(w.controller.reply_finished, timeout=REPLY_TIMEOUT_MS) as blocker:
-        pass
+    qtbot.waitUntil(lambda: not w.controller.busy, timeout=REPLY_TIMEOUT_MS)  # (it may end any moment)
     stored = w.store.messages(first)[-1]
-    assert stored.status == "complete" and stored.content == blocker.args[1].text
+    assert stored.status == "complete" and stored.content.startswith(w.live_text[:20])
     assert stored.content[:40] in w.view.plain_text()
 
 
