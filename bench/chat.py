@@ -29,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.report import emit
+from bench.report import emit, painted_s
 
 ROOT = Path(__file__).resolve().parents[1]
 PAIRS = 5
@@ -285,18 +285,8 @@ def close_latency(model: Path, home: Path, runs: int = 3) -> list[float]:
 
 
 def startup_s(runs: int = 5) -> list[float]:
-    env = dict(os.environ, HEARTH_EXIT_AFTER_PAINT="1",
-               QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))  # fmt: skip
-    times = []
-    for _ in range(runs):
-        t0 = time.time()
-        proc = subprocess.run([sys.executable, str(ROOT / "main.py")], cwd=ROOT, env=env, capture_output=True,
-                              text=True, timeout=120)  # fmt: skip
-        line = next((ln for ln in proc.stderr.splitlines() if ln.startswith("HEARTH_PAINTED")), None)
-        if line is None:
-            raise RuntimeError(f"the app did not start: {proc.stderr[-500:]}")
-        times.append(float(line.split()[1]) - t0)
-    return times
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    return [painted_s([sys.executable, str(ROOT / "main.py")], env, cwd=ROOT) for _ in range(runs)]
 
 
 def main(args: argparse.Namespace) -> int:
