@@ -4,7 +4,9 @@ Self-contained widget for the main window's tab bar: ``ModelsPage(config=None, p
 (config: the window's ModelSettings, read from disk when absent), the signal
 ``load_requested(path)`` when the user picks an installed model to chat with, and ``shutdown()``
 (cancels running jobs; a running download keeps its partial file and resumes next time). Every Hub
-request, header read, hash and file copy runs in ui.jobs; slots only paint.
+request, header read, hash and file copy runs in ui.jobs (listings and searches on the interactive
+pool, downloads and copies on the long one); a newer search or listing drops a slower older
+answer. Actions that start work return their job; slots only paint.
 """
 
 from __future__ import annotations
@@ -43,26 +45,21 @@ from ui.models_models import (
     RecommendedModel,
     SearchModel,
 )
-from ui.models_widgets import buttons, run_job, selected, table
+from ui.models_widgets import buttons, selected, table
 
 
 class ModelsPage(QWidget):
     load_requested = Signal(str)
-    installed_refreshed = Signal()
-    recommended_refreshed = Signal()
-    search_done = Signal()
-    files_shown = Signal()
 
     def __init__(self, config: settings.ModelSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.config = config or settings.load().models  # the window's own, shared
-        self._jobs: set[jobs.Job] = set()
         self.n_ctx = self.config.fit_ctx
         self.installed = InstalledModel(self)
         self.recommended = RecommendedModel(self)
         self.results = SearchModel(self)
         self.files = FilesModel(self)
-        self.downloads_panel = DownloadsPanel(self._jobs, self.config, self)
+        self.downloads_panel = DownloadsPanel(self.config, self)
         self.downloads_panel.installed.connect(self._downloaded)
         self.downloads = self.downloads_panel.model
         self.confirm: Callable[[str], bool] = self._ask
@@ -153,15 +150,13 @@ class ModelsPage(QWidget):
         return w
 
     # -- jobs -----------------------------------------------------------------------------------
-    def _run(
-        self, fn: Callable[[CancelToken], Any], name: str, **callbacks: Callable[..., Any] | None
-    ) -> jobs.Job:
-        return run_job(self, self._jobs, fn, name, **callbacks)
+    def _run(self, fn: Callable[[CancelToken], Any], name: str, **options: Any) -> jobs.Job:
+        return jobs.run(fn, self, name, **options)
 
     def shutdown(self) -> None:
         """Cancel every job of this page (downloads keep their partial files)."""
-        for job in list(self._jobs):
-            job.cancel()
+        jobs.cancel_all(self)
+        self.downloads_panel.shutdown()
 
     def _ctx_changed(self) -> None:
         if self.ctx_box.value() != self.n_ctx:
@@ -171,7 +166,7 @@ class ModelsPage(QWidget):
                 self.show_files(self.files.rows[0].remote.repo_id)
 
     # -- installed ------------------------------------------------------------------------------
-    def refresh_installed(self) -> None:
+    def refresh_installed(self) -> jobs.Job:
         n_ctx = self.n_ctx
 
         def work(cancel: CancelToken) -> list[InstalledRow]:
@@ -180,21 +175,17 @@ class ModelsPage(QWidget):
             machine = fit.Machine.current()
             return [InstalledRow(m, m.fit(n_ctx, machine)) for m in library.installed()]
 
-        self._run(work, "listing installed models", on_result=self._installed_ready)
-
-    def _installed_ready(self, rows: list[InstalledRow]) -> None:
-        self.installed.set_rows(rows)
-        self.installed_refreshed.emit()
+        return self._run(work, "listing installed models", key="installed", on_result=self.installed.set_rows)
 
     def load_selected(self) -> None:
         row = selected(self.installed_view)
         if row is not None:
             self.load_requested.emit(str(row.model.path))
 
-    def delete_selected(self) -> None:
+    def delete_selected(self) -> jobs.Job | None:
         row = selected(self.installed_view)
         if row is None or not self.confirm(f"Delete {row.model.name} ({row.model.size / 1e9:.2f} GB)?"):
-            return
+            return None
         name = str(row.model.path)
 
         def work(cancel: CancelToken) -> Path:
@@ -202,7 +193,7 @@ class ModelsPage(QWidget):
 
             return library.remove(name)
 
-        self._run(work, "deleting a model", on_result=lambda _p: self.refresh_installed())
+        return self._run(work, "deleting a model", on_result=lambda _p: self.refresh_installed())
 
     def _ask(self, text: str) -> bool:
         answer = QMessageBox.question(self, "Models", text)
@@ -219,20 +210,28 @@ class ModelsPage(QWidget):
             keep = self.confirm("Copy the file into Hearth's model folder? (No = use it where it is)")
             self.import_path(Path(path), copy=keep)
 
-    def import_path(self, path: Path, copy: bool = True) -> None:
+    def import_path(self, path: Path, copy: bool = True) -> jobs.Job:
         def work(cancel: CancelToken) -> Any:
             from app.models import library
 
             return library.import_file(path, copy=copy, cancel=cancel)
 
+        shown = [-1]
+
+        def progress(p: tuple[int, int]) -> None:
+            percent = p[0] * 100 // max(p[1], 1)
+            if percent != shown[0]:  # one status message per percent, not per block copied
+                shown[0] = percent
+                messages.bridge().show_info(f"Copying {path.name} into the library: {percent} %")
+
         def done(result: Any) -> None:
             messages.bridge().show_info(f"Imported {Path(result).name}")
             self.refresh_installed()
 
-        self._run(work, "importing a model", on_result=done)
+        return self._run(work, "importing a model", kind="long", on_progress=progress, on_result=done)
 
     # -- recommended ----------------------------------------------------------------------------
-    def refresh_recommended(self) -> None:
+    def refresh_recommended(self) -> jobs.Job:
         def work(cancel: CancelToken) -> tuple[float, list[Entry]]:
             from app import hardware
             from app.models import catalog
@@ -240,14 +239,14 @@ class ModelsPage(QWidget):
             ram_gb = hardware.memory().total_bytes / 1e9
             return ram_gb, catalog.recommend(ram_gb)
 
-        self._run(work, "loading the model catalog", on_result=self._recommended_ready)
+        done = self._recommended_ready
+        return self._run(work, "loading the model catalog", key="recommended", on_result=done)
 
     def _recommended_ready(self, result: tuple[float, list[Entry]]) -> None:
         ram_gb, entries = result
         self.ram_label.setText(f"Good choices for this machine's {ram_gb:.0f} GB of RAM, most capable first:")
         self.tabs.setTabText(0, f"Recommended for your {ram_gb:.0f} GB")
         self.recommended.set_rows(entries)
-        self.recommended_refreshed.emit()
 
     def download_recommended(self) -> None:
         entry = selected(self.recommended_view)
@@ -268,7 +267,7 @@ class ModelsPage(QWidget):
             self.show_files(entry.repo)
 
     # -- search and files -----------------------------------------------------------------------
-    def search(self, query: str) -> None:
+    def search(self, query: str) -> jobs.Job:
         limit = self.config.search_limit
 
         def work(cancel: CancelToken) -> Any:
@@ -280,16 +279,15 @@ class ModelsPage(QWidget):
             self.results.set_rows(results)
             if not results:
                 messages.bridge().show_info(f"No GGUF models found for “{query}”.")
-            self.search_done.emit()
 
-        self._run(work, "searching the Hub", on_result=done)
+        return self._run(work, "searching the Hub", key="search", on_result=done)
 
     def _result_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
         row = self.results.row_at(current)
         if row is not None:
             self.show_files(row.repo_id)
 
-    def show_files(self, repo_id: str) -> None:
+    def show_files(self, repo_id: str) -> jobs.Job:
         n_ctx = self.n_ctx
         self.files_label.setText(f"Reading {repo_id} …")
 
@@ -303,12 +301,11 @@ class ModelsPage(QWidget):
             self.files.set_rows(plans)
             note = f"read {fetched / 1e6:.1f} MB of headers; ★ = best that fits"
             self.files_label.setText(f"{repo_id}: {len(plans)} GGUF files at {n_ctx} tokens ({note})")
-            self.files_shown.emit()
 
         def failed(text: str) -> None:
             self.files_label.setText(text)
 
-        self._run(work, "reading model files", on_result=done, on_failed=failed)
+        return self._run(work, "reading model files", key="files", on_result=done, on_failed=failed)
 
     def download_selected_file(self) -> None:
         plan = selected(self.files_view)

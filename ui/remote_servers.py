@@ -31,7 +31,7 @@ from app.chat.remote import RemoteEngine
 from app.chat.servers import RemoteServer
 from app.errors import HearthError
 from ui import jobs, messages
-from ui.models_widgets import buttons, run_job
+from ui.models_widgets import buttons
 
 
 def probe(server: RemoteServer, config: settings.RemoteSettings, api_key: str | None = None) -> RemoteServer:
@@ -82,7 +82,6 @@ class RemoteServersPanel(QWidget):
     def __init__(self, config: settings.Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.config = config  # the window's own settings, saved here on every change
-        self._jobs: set[jobs.Job] = set()
         self.list = QListWidget()
         self.status = QLabel("Generation on another machine: any OpenAI-compatible server.")
         self.status.setWordWrap(True)
@@ -136,8 +135,8 @@ class RemoteServersPanel(QWidget):
         def work(_cancel: CancelToken) -> RemoteServer:
             return probe(server, remote)
 
-        run_job(self, self._jobs, work, f"Testing {server.name}", on_result=self._tested,
-                on_failed=lambda text: self._report(f"{server.name}: {text}"))  # fmt: skip
+        jobs.run(work, self, f"Testing {server.name}", key="test", on_result=self._tested,
+                 on_failed=lambda text: self._report(f"{server.name}: {text}"))  # fmt: skip
 
     def _tested(self, server: RemoteServer) -> None:
         if any(s.name == server.name for s in self.saved()):  # not removed meanwhile
@@ -160,8 +159,7 @@ class RemoteServersPanel(QWidget):
             self.changed.emit()
 
     def shutdown(self) -> None:
-        for job in list(self._jobs):
-            job.cancel()
+        jobs.cancel_all(self)
 
 
 class EnginePicker(QComboBox):

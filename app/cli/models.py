@@ -91,7 +91,7 @@ def _list(args: argparse.Namespace) -> int:
         row.update(source=m.source, architecture=m.info.architecture if m.info else None, error=m.error)
         row["fit"] = report.to_dict() if report else None
         rows.append(row)
-        verdict = report.verdict if report else f"unreadable: {m.error}"
+        verdict = report.verdict if report else m.problem
         lines.append(f"{m.name:<48} {m.quant:<8} {_gb(m.size):>9}  {verdict}  ({m.source})")
     from app.models import download
 

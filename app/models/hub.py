@@ -6,13 +6,17 @@ stops every request with a plain message. Gated and private repos work with ``HF
 ``huggingface-cli login`` token (``huggingface_hub``'s own token lookup). Telemetry is off.
 
 A remote GGUF header is read with HTTP range requests (:class:`RangedReader`), only the bytes the
-parser needs: fixed-size arrays are skipped, so even a 262k-token vocabulary costs a few MB.
+parser needs: fixed-size arrays are skipped, so even a 262k-token vocabulary costs a few MB. Reads
+are bounded: each response is read only as far as was asked, a server answering a range with the
+whole file (200) is stopped at once, and one header may fetch at most :data:`MAX_HEADER_FETCH`.
+Every GGUF of a repo is planned from its own header (a repo may mix models, drafts and adapters).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -23,6 +27,8 @@ from app.models import fit, gguf, names
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 DEFAULT_ENDPOINT = "https://huggingface.co"
 GIT_SHA1 = "git-sha1:"  # prefix of expected digests that are git blob ids, not sha256
+MAX_HEADER_FETCH = 64 * 2**20  # real headers take a few MB; a hostile one may claim 10,000 x 16 MiB strings
+HEADER_READERS = 4  # headers of one repo read at once
 T = TypeVar("T")
 
 
@@ -239,17 +245,30 @@ class RangedReader:
 
     def _fetch(self, n: int) -> None:
         end = min(self.size, self.pos + n) - 1
+        want = end + 1 - self.pos
+        if self.fetched + want > MAX_HEADER_FETCH:
+            raise gguf.GgufError(
+                f"The model header needs more than {MAX_HEADER_FETCH // 2**20} MiB; the file looks corrupt."
+            )
         headers = dict(self.res.headers, Range=f"bytes={self.pos}-{end}")
-        with plain_errors("Reading the model header"):
-            resp = self.client.get(self.res.url, headers=headers, follow_redirects=True, timeout=30)
+        stream = self.client.stream("GET", self.res.url, headers=headers, follow_redirects=True, timeout=30)
+        data = bytearray()
+        with plain_errors("Reading the model header"), stream as resp:
+            whole = resp.status_code == 200 and self.pos == 0 and end == self.size - 1
+            if resp.status_code == 200 and not whole:  # the range was ignored: stop before the body
+                raise HearthError(
+                    "Reading the model header: the server ignores byte ranges and started sending the "
+                    "whole file, so Hearth stopped (download the model to see whether it fits)."
+                )
             if resp.status_code not in (200, 206):
                 raise HearthError(f"Reading the model header: the server answered HTTP {resp.status_code}.")
-        data = resp.content
-        if resp.status_code == 200:  # server ignored the range: keep only what we asked for
-            data = data[self.pos : end + 1]
-        self.fetched += len(resp.content)
+            for block in resp.iter_raw():  # never more than was asked, whatever the server sends
+                self.fetched += len(block)
+                data += block[: want - len(data)]
+                if len(data) >= want:
+                    break
         self.requests += 1
-        self.buf_start, self.buf = self.pos, data
+        self.buf_start, self.buf = self.pos, bytes(data)
         self.block = min(self.block * 2, self.MAX_BLOCK)
         if not data:
             raise gguf.GgufError("The remote file ended early.")
@@ -265,10 +284,15 @@ def read_remote_header(repo_id: str, filename: str, revision: str | None = None)
 
 
 def fit_remote(
-    remote: RemoteFile, n_ctx: int, n_gpu_layers: int | None = 0, machine: fit.Machine | None = None
+    remote: RemoteFile,
+    n_ctx: int,
+    n_gpu_layers: int | None = 0,
+    machine: fit.Machine | None = None,
+    info: gguf.GgufInfo | None = None,
 ) -> tuple[fit.FitReport, gguf.GgufInfo]:
-    """Memory plan for a file on the Hub; split models count every part's size."""
-    info = read_remote_header(remote.repo_id, remote.filename)
+    """Memory plan for a file on the Hub (from its header ``info`` if already read); split models
+    count every part's size."""
+    info = info or read_remote_header(remote.repo_id, remote.filename)
     weights = remote.size - info.data_offset if len(remote.parts) > 1 else None
     return fit.plan(info, n_ctx, n_gpu_layers, machine, weights_bytes=weights), info
 
@@ -285,19 +309,18 @@ def plan_files(
 ) -> tuple[list[FilePlan], int]:
     """Every GGUF in a repo with its memory plan; returns (plans, header bytes fetched).
 
-    The quants of one model share their architecture and tensor layout, so one header (of the
-    smallest file) is read and each file's weights come from its exact size on the Hub.
+    Each file is planned from its own header (read a few at a time): a repo may hold other models
+    than its quants (a draft model, an adapter), with another architecture and another KV cache.
     """
     remotes = files(repo_id, revision)
     if not remotes:
         return [], 0
-    info = read_remote_header(repo_id, remotes[0].filename, revision)
     machine = machine or fit.Machine.current()
-    reports = [
-        fit.plan(info, n_ctx, None, machine, weights_bytes=max(0, r.size - info.data_offset)) for r in remotes
-    ]
-    good = [i for i, rep in enumerate(reports) if rep.fits and rep.verdict != fit.VERDICT_TIGHT]
+    with ThreadPoolExecutor(HEADER_READERS, thread_name_prefix="gguf-header") as pool:
+        infos = list(pool.map(lambda r: read_remote_header(repo_id, r.filename, revision), remotes))
+    reports = [fit_remote(r, n_ctx, None, machine, info)[0] for r, info in zip(remotes, infos, strict=True)]
+    good = [i for i, rep in enumerate(reports) if rep.fits and rep.kind != "tight"]
     good = good or [i for i, rep in enumerate(reports) if rep.fits]
     best = min(good, key=lambda i: (names.quality_rank(remotes[i].quant), -remotes[i].size), default=-1)
     plans = [FilePlan(r, rep, i == best) for i, (r, rep) in enumerate(zip(remotes, reports, strict=True))]
-    return plans, info.bytes_fetched
+    return plans, sum(info.bytes_fetched for info in infos)

@@ -152,3 +152,18 @@ def test_download_draws_a_progress_bar_on_a_terminal(hub: FakeHub) -> None:
     assert proc.returncode == 0
     assert b"[#" in drawn and b"100%" in drawn and b"MB" in drawn
     assert proc.stdout.startswith("Installed ")
+
+
+def test_damaged_library_list_is_one_line_on_stderr_and_logged(hearth_home: Path) -> None:
+    from app import paths
+
+    (paths.models_dir() / "library.json").write_text("{oops")
+    first = hearth("list", "--json")
+    assert first.returncode == 0, first.stderr
+    (line,) = first.stderr.splitlines()
+    assert line.startswith("hearth: The model library list (library.json) could not be read")
+    assert "library.json.bad-" in line
+    again = hearth("list", "--json")
+    assert again.returncode == 0 and again.stderr == ""  # told once: the damaged file is kept aside
+    log = (paths.logs_dir() / "hearth.log").read_text()
+    assert "WARNING cli[" in log and "library.json.bad-" in log
