@@ -74,12 +74,12 @@ def register(sub: Any) -> None:
 
 def _setup(args: argparse.Namespace) -> tuple[Any, Any]:
     from app import settings
-    from app.docs.index import DocIndex
+    from app.docs.index import shared_index
 
     cfg = settings.load().docs
     if args.chroma_url is not None:
         cfg.chroma_url = args.chroma_url
-    return cfg, DocIndex(cfg.chroma_url)
+    return cfg, shared_index(cfg.chroma_url)
 
 
 def _add(args: argparse.Namespace) -> int:

@@ -1,7 +1,8 @@
 """Copy a document library between stores without embedding anything again.
 
 A library lives in a store: the embedded chroma under HEARTH_HOME, or a Chroma server (``chroma
-run``) with its manifest (documents, page and chunk texts, the keyword index) kept beside it. This
+run``), where its manifest (documents, page and chunk texts) is published beside the vectors and
+cached locally with the keyword index (``DocIndex.publish``/``pull``), so teammates share it. This
 copies every complete document, vectors and manifest rows as they are, under their own ids, from
 one store to another (``docs migrate LIBRARY --to http://HOST:PORT``, or ``--to local`` back). Each
 document goes in one step (its vectors, then its rows in one transaction), so a copy that is cut off
@@ -47,6 +48,8 @@ def migrate(
     library: str, source: DocIndex, target: DocIndex, cancel: CancelToken | None = None
 ) -> Iterator[MigrateProgress]:
     """Copy ``library`` from ``source`` to ``target``, one progress report per document."""
+    source.pull()  # a server's published manifest: what this machine has not seen yet
+    target.pull()
     model = source.library_model(library)
     if model is None:
         raise HearthError(f"There is no library named '{library}' in {store_name(source)}.")

@@ -61,10 +61,32 @@ def test_to_a_server_and_back(tmp_path: Path, chroma: str, monkeypatch: pytest.M
     monkeypatch.undo()
     assert results(server, "team") == before
 
+    teammate = DocIndex(chroma, root=tmp_path / "teammate")  # another machine: nothing cached yet
+    assert teammate.libraries() == []
+    assert teammate.pull() == 2
+    assert results(teammate, "team") == before  # vectors, texts and the keyword index, from the server
+    assert teammate.pull() == 0
+
     home = DocIndex(root=tmp_path / "another-machine")  # and back, into an empty local store
-    assert list(migrate("team", server, home))[-1].chunks_copied == chunks
+    elsewhere = DocIndex(chroma, root=tmp_path / "elsewhere")
+    assert list(migrate("team", elsewhere, home))[-1].chunks_copied == chunks
     assert results(home, "team") == before
     assert [d.path for d in home.documents("team")] == [d.path for d in local.documents("team")]
+
+
+def test_a_shared_library_follows_what_teammates_add_and_remove(tmp_path: Path, chroma: str) -> None:
+    alice, bob = DocIndex(chroma, root=tmp_path / "alice"), DocIndex(chroma, root=tmp_path / "bob")
+    fact, long = pdfs.fact_pdf(tmp_path / "a.pdf"), pdfs.long_pdf(tmp_path / "b.pdf", pages=5)
+    for _ in ingest([fact, long], "team", index=alice):  # indexed straight into the server
+        pass
+    assert bob.pull() == 2
+    assert sorted(d.path for d in bob.documents("team")) == sorted(d.path for d in alice.documents("team"))
+    assert results(bob, "team") == results(alice, "team")
+
+    assert alice.remove("team", str(long)) == 1
+    assert bob.pull() == 1  # the tombstone: Bob's copy goes too
+    assert [d.path for d in bob.documents("team")] == [str(fact)]
+    assert results(bob, "team") == results(alice, "team")
 
 
 def test_refusals(tmp_path: Path, chroma: str) -> None:
