@@ -40,6 +40,7 @@ class SamplingParams:
     repeat_penalty: float = 1.1
     max_tokens: int = 512
     seed: int = -1  # -1 = random
+    stop: tuple[str, ...] = ()  # extra stop strings (the chat template brings its own)
 
 
 @dataclass
@@ -116,10 +117,33 @@ class DocsSettings:
 
 
 @dataclass
+class RemoteSettings:
+    """Chat models on other machines (OpenAI-compatible servers). API keys live in the OS keyring."""
+
+    servers: list[dict[str, Any]] = field(default_factory=list)  # app.chat.servers.RemoteServer fields
+    default_n_ctx: int = 4096  # context length of a model whose server does not say
+    read_timeout_s: float = 60.0  # a server silent this long (mid-reply or before it) has failed
+    connect_timeout_s: float = 10.0
+
+
+@dataclass
+class ApiSettings:
+    """Hearth's own OpenAI-compatible API (``main.py serve``, and the GUI's switch)."""
+
+    enabled: bool = False  # the GUI serves it while it runs
+    host: str = "127.0.0.1"  # any other interface needs an API key (in the OS keyring)
+    port: int = 8765
+    queue_size: int = 4  # requests waiting for the engine; more get 503 with Retry-After
+    cors_origins: str = ""  # comma-separated origins allowed by CORS; empty = CORS off
+
+
+@dataclass
 class Settings:
     chat: ChatSettings = field(default_factory=ChatSettings)
     models: ModelSettings = field(default_factory=ModelSettings)
     docs: DocsSettings = field(default_factory=DocsSettings)
+    remote: RemoteSettings = field(default_factory=RemoteSettings)
+    api: ApiSettings = field(default_factory=ApiSettings)
 
 
 T = TypeVar("T")

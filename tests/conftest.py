@@ -1,4 +1,5 @@
-"""Shared fixtures: every test gets its own HEARTH_HOME, telemetry off, nothing reaches the internet.
+"""Shared fixtures: every test gets its own HEARTH_HOME and keyring, telemetry off, no proxy, nothing
+reaches the internet.
 
 The network guard (tests/support/netguard.py) refuses any connection or name lookup outside
 loopback, in this process and in every Python subprocess a test starts, and fails that test.
@@ -14,7 +15,8 @@ import pytest
 
 from app import datafile
 from app.models import bundled
-from tests.support import netguard
+from tests.support import keyring_file, netguard
+from tests.support.openai_server import Running, llama_cpp_server
 
 GUARD_SITE = Path(__file__).parent / "support" / "netguard_site"
 netguard.install()
@@ -40,6 +42,10 @@ def hearth_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
     monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", keyring_file.BACKEND)  # never the developer's keyring
+    for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):  # loopback servers, directly
+        monkeypatch.delenv(proxy, raising=False)
+        monkeypatch.delenv(proxy.lower(), raising=False)
     yield home
 
 
@@ -56,6 +62,13 @@ def notices() -> Iterator[list[str]]:
     datafile.set_reporter(seen.append)
     yield seen
     datafile.set_reporter(None)
+
+
+@pytest.fixture(scope="session")
+def llama_server(starter_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    """llama-cpp-python's own OpenAI-compatible server on the starter model, on 127.0.0.1."""
+    with llama_cpp_server(starter_model, tmp_path_factory.mktemp("llama-server")) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

@@ -37,21 +37,24 @@ from PySide6.QtWidgets import (
 from app import atomic, paths
 from app import settings as settings_mod
 from app.assistant.reply import Finished, Phase, PhaseChanged, Reply, ReplyRequest
-from app.chat import export
+from app.chat import export, servers
 from app.chat.engine import LocalEngine
 from app.chat.prompt_cache import PromptCache
+from app.chat.remote import RemoteEngine
 from app.chat.session import ChatSession, PendingReply
 from app.chat.store import ChatStore
 from app.chat.types import ModelInfo, Notice, PromptProgress
 from app.models import bundled
 from app.settings import ChatSettings
 from ui import about, doc_viewer, messages
+from ui.api_switch import ApiSwitch
 from ui.chat_input import ChatInput
 from ui.conversations import ConversationListModel
 from ui.docs_panel import DocsPanel
 from ui.inference import InferenceController
 from ui.message_view import MessageView
 from ui.models_page import ModelsPage
+from ui.remote_servers import EnginePicker, RemoteServersPanel
 from ui.settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
@@ -74,7 +77,7 @@ class MainWindow(QMainWindow):
         self.session = ChatSession(self.store)
         self.prompt_cache = PromptCache(paths.prompt_cache_dir(), self.settings.chat.prompt_cache_mb * MiB)
         self.controller = controller or InferenceController(
-            lambda: LocalEngine(self.prompt_cache), parent=self
+            lambda: LocalEngine(self.prompt_cache), parent=self, remote_factory=self._remote_engine
         )
         self.conversation_id: int | None = None
         self.live_text = ""  # the running reply's text as painted (batches received so far)
@@ -117,8 +120,10 @@ class MainWindow(QMainWindow):
         self.docs_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.docs_button.setMenu(self.docs_menu)
         self.docs_button.setToolTip("Answer from these document libraries, citing file and page")
+        self.engine_picker = EnginePicker()
         top = QHBoxLayout()
         top.addWidget(self.system_prompt, 1)
+        top.addWidget(self.engine_picker)
         top.addWidget(self.docs_button)
         self.view = MessageView()
         self.input = ChatInput()
@@ -150,6 +155,8 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([220, 700])
         self.models_page = ModelsPage(self.settings.models)
+        self.remote_panel = RemoteServersPanel(self.settings)
+        self.models_page.tabs.addTab(self.remote_panel, "Remote servers")
         self.docs_panel = DocsPanel(self.settings.docs)
         self.tabs = QTabWidget()
         self.tabs.addTab(splitter, "Chat")
@@ -183,6 +190,8 @@ class MainWindow(QMainWindow):
         self._action(chat_menu, "&Stop", self.stop, "Esc")
         self._action(chat_menu, "&Regenerate", self.regenerate, "Ctrl+R")
         self._action(chat_menu, "&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences)
+        self.api_switch = ApiSwitch(self.settings, self.controller.runner, self)
+        chat_menu.addAction(self.api_switch.action)
         help_menu = about.install(self)
         self._action(help_menu, "Open &log folder", self.open_log_folder)
         self._update_buttons()
@@ -218,6 +227,8 @@ class MainWindow(QMainWindow):
         self.view.version_requested.connect(self.show_version)
         self.view.source_requested.connect(self.open_source)
         self.models_page.load_requested.connect(self._load_from_library)
+        self.remote_panel.changed.connect(self._remote_servers_changed)
+        self.engine_picker.picked.connect(self.choose_engine)
         self.docs_panel.libraries_changed.connect(self.set_libraries)
         c = self.controller
         c.model_loading.connect(lambda name: self.model_label.setText(f"Loading {name}…"))
@@ -230,7 +241,8 @@ class MainWindow(QMainWindow):
 
     def _update_buttons(self) -> None:
         busy = self.controller.busy
-        ready = self.controller.model_info is not None and not self.controller.loading
+        local = self.controller.model_info is not None and not self.controller.loading
+        ready = local or self._remote_key() is not None
         self.send_button.setEnabled(ready and not busy)
         self.stop_button.setEnabled(busy)
         self.regen_button.setEnabled(ready and not busy and self.conversation_id is not None)
@@ -304,6 +316,8 @@ class MainWindow(QMainWindow):
         conv = self.store.conversation(conversation_id)
         self.system_prompt.setText(conv.system_prompt)
         self._show_docs_choice(conv.libraries)
+        self.engine_picker.fill(servers.saved(self.settings.remote), conv.engine)
+        self._update_buttons()
         self._show_conversation(conversation_id)
         self._update_buttons()
 
@@ -382,10 +396,7 @@ class MainWindow(QMainWindow):
     def send(self, text: str) -> None:
         if not text or self.controller.busy or self.conversation_id is None:
             return
-        if self.controller.model_info is None:
-            messages.bridge().show_error(
-                "No model is loaded yet: wait for it, or open one (File → Open model…)."
-            )
+        if not self._engine_available():
             return
         self._save_system_prompt()
         editing = self.edit_banner.property("message_id")
@@ -400,7 +411,7 @@ class MainWindow(QMainWindow):
 
     def regenerate(self, message_id: int | None = None) -> None:
         """Another version of a reply (default: the last one); the others stay behind ‹ ›."""
-        if self.conversation_id is None or self.controller.busy or self.controller.model_info is None:
+        if self.conversation_id is None or self.controller.busy or not self._engine_available():
             return
         try:
             pending = self.session.regenerate(self.conversation_id, message_id)
@@ -462,7 +473,7 @@ class MainWindow(QMainWindow):
             pending.message_id,
         )
         self.live_text = ""
-        self.controller.start(Reply(request, self.session))
+        self.controller.start(Reply(request, self.session), remote=self._remote_key())
         self._show_conversation(pending.conversation_id)
         self._update_buttons()
 
@@ -521,10 +532,53 @@ class MainWindow(QMainWindow):
             self.speed_label.setText(f"{stats.tokens_per_s:.1f} tok/s")
         if stats is not None:
             self.context_label.setText(f"{stats.context_used} / {stats.n_ctx} tokens")
-        if finished.phase is Phase.FAILED:
+        if finished.error:  # failed, or broken off (a remote reply: what arrived is kept)
             messages.bridge().show_error(finished.error)
         if self.conversation_id is not None and reply.conversation_id == self.conversation_id:
             self.view.set_messages(self.store.messages(self.conversation_id))
+        self._update_buttons()
+
+    # engines ---------------------------------------------------------------------------------
+
+    def _remote_key(self) -> servers.RemoteKey | None:
+        """The remote model answering the shown chat (None: the local one)."""
+        if self.conversation_id is None:
+            return None
+        try:
+            return servers.engine_key(self.store.conversation(self.conversation_id).engine)
+        except KeyError:  # the chat was just deleted
+            return None
+
+    def _engine_available(self) -> bool:
+        key = self._remote_key()
+        if key is None and self.controller.model_info is None:
+            messages.bridge().show_error(
+                "No model is loaded yet: wait for it, or open one (File → Open model…)."
+            )
+            return False
+        if key is not None and not any(s.name == key[0] for s in servers.saved(self.settings.remote)):
+            messages.bridge().show_error(
+                f"The remote server '{key[0]}' is no longer saved: pick another model for this chat."
+            )
+            return False
+        return True
+
+    def _remote_engine(self, key: servers.RemoteKey) -> RemoteEngine:
+        """A remote engine for a saved server (on the engine thread; it connects on its first reply)."""
+        server = next(s for s in servers.saved(self.settings.remote) if s.name == key[0])
+        return RemoteEngine(server, self.settings.remote, model=key[1])
+
+    def choose_engine(self, engine: str) -> None:
+        """The shown chat is answered by ``engine`` from now on ('' = the local model)."""
+        if self.conversation_id is not None:
+            self.store.update_conversation(self.conversation_id, engine=engine)
+            self.engine_picker.show_choice(engine)
+            self._update_buttons()
+
+    def _remote_servers_changed(self) -> None:
+        self.controller.runner.forget_remote()  # new address, key or model list: connect afresh
+        current = self.store.conversation(self.conversation_id).engine if self.conversation_id else ""
+        self.engine_picker.fill(servers.saved(self.settings.remote), current)
         self._update_buttons()
 
     # documents -------------------------------------------------------------------------------
@@ -629,8 +683,10 @@ class MainWindow(QMainWindow):
         bridge.info.disconnect(self._show_info)
         # the reply ends as "interrupted", keeping its text and sources (written by the worker, or
         # from here if the worker is still busy loading something)
+        self.api_switch.shutdown()
         self.exit_without_waiting = not self.controller.shutdown()
         self.models_page.shutdown()
+        self.remote_panel.shutdown()
         self.docs_panel.shutdown()
         self.store.close()
         super().closeEvent(event)

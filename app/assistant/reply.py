@@ -33,7 +33,7 @@ from app.chat.engine import Engine
 from app.chat.session import ChatSession
 from app.chat.store import Status
 from app.chat.types import ChatMessage, Notice, PromptProgress, Stats, Token
-from app.errors import HearthError
+from app.errors import ConnectionLost, HearthError
 from app.settings import DocsSettings, SamplingParams
 
 log = logging.getLogger(__name__)
@@ -90,6 +90,7 @@ class ReplyRequest:
     docs: DocsSettings | None = None
     conversation_id: int | None = None  # with message_id: the stored reply (status "streaming") to fill
     message_id: int | None = None
+    checkpoint: bool = True  # save the engine's KV state after the reply (off for one-off API requests)
 
 
 class Reply:
@@ -128,6 +129,7 @@ class Reply:
         self._started = time.monotonic()
         self._model = engine.info.name if engine.info is not None else ""
         try:
+            engine.ready()  # a remote engine connects here: its faults end the reply at once
             messages = list(self.request.messages)
             if self.request.libraries and not self.cancel.cancelled:
                 messages = yield from self._retrieve(engine, messages)
@@ -135,6 +137,9 @@ class Reply:
                 yield from self._generate(engine, messages)
             stopped = self.stats is None or self.stats.finish_reason == "cancelled"
             final = self._finish(self._stop_as if stopped else Phase.DONE)
+        except ConnectionLost as exc:  # a remote reply broke off: what arrived is kept
+            self.stats = exc.stats if isinstance(exc.stats, Stats) else self.stats
+            final = self._finish(Phase.INTERRUPTED if self.text else Phase.FAILED, str(exc))
         except HearthError as exc:
             final = self._finish(Phase.FAILED, str(exc))
         except Exception as exc:
@@ -142,16 +147,17 @@ class Reply:
             final = self._finish(Phase.FAILED, f"Generation failed: {exc}")
         if final is not None:
             yield final
-        if self.phase is not Phase.INTERRUPTED:  # closing: no time for a state file
+        if self.phase is not Phase.INTERRUPTED and self.request.checkpoint:  # closing: no time for it
             try:
                 engine.checkpoint()
             except Exception:
                 log.exception("saving the conversation's KV state failed")
 
-    def abandon(self, as_phase: Phase = Phase.INTERRUPTED) -> Finished | None:
-        """Write the final record now, from the caller's thread (the engine's thread is stuck)."""
+    def abandon(self, as_phase: Phase = Phase.INTERRUPTED, error: str = "") -> Finished | None:
+        """Write the final record now, from the caller's thread (the engine's thread is stuck, or the
+        reply could not start)."""
         self.stop(as_phase)
-        return self._finish(as_phase)
+        return self._finish(as_phase, error)
 
     # phases ----------------------------------------------------------------------------------
 
@@ -170,9 +176,7 @@ class Reply:
             Phase.RETRIEVING,
             "Loading the document search model (first use)…" if first else "Searching documents…",
         )
-        info = engine.info
-        if info is None:
-            raise HearthError("No model is loaded.")
+        info = engine.ready()
         grounded = ground(messages, self.request.libraries, info.n_ctx, self.request.params.max_tokens,
                           engine.count_tokens, docs, engine.prompt_tokens_per_s)  # fmt: skip
         self.sources = grounded.sources

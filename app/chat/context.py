@@ -159,7 +159,7 @@ def fit_prompt(llm: Llama, formatter: Any, messages: list[ChatMessage], max_toke
     messages = [ChatMessage(m.role, reasoning.answer_only(m.content)) if m.role == "assistant" else m
                 for m in messages]  # fmt: skip
     n_ctx = llm.n_ctx()
-    reserve = min(max_tokens, max(MIN_REPLY_TOKENS, n_ctx // 4))
+    reserve = reply_reserve(n_ctx, max_tokens)
     system = [m for m in messages[:1] if m.role == "system"]
     history = messages[len(system) : -1]
     last = messages[-1]
@@ -174,14 +174,11 @@ def fit_prompt(llm: Llama, formatter: Any, messages: list[ChatMessage], max_toke
             return _render(llm, formatter, _merge_system(msgs))
 
     tokens, stop = render(history, last)
-    dropped = 0
+    n_history = len(history)
     while len(tokens) + reserve > n_ctx and history:
-        # drop the oldest turn (a user message and the reply that follows it)
-        cut = 2 if len(history) >= 2 and history[1].role == "assistant" else 1
-        history = history[cut:]
-        dropped += cut
+        history = drop_oldest_turn(history)
         tokens, stop = render(history, last)
-    notice = f"Dropped the {dropped} oldest messages to fit the {n_ctx}-token context." if dropped else ""
+    notice = dropped_notice(n_history - len(history), n_ctx)
 
     if len(tokens) + reserve > n_ctx:
         text = last.content
@@ -197,7 +194,23 @@ def fit_prompt(llm: Llama, formatter: Any, messages: list[ChatMessage], max_toke
         tail = llm.detokenize(body[len(body) - keep // 2 :]).decode("utf-8", "ignore")
         last = ChatMessage("user", f"{head}\n[…]\n{tail}")
         tokens, stop = render(history, last)
-        notice = (notice + " " if notice else "") + (
-            f"Your message was too long for the {n_ctx}-token context: its middle was left out."
-        )
+        notice = (notice + " " if notice else "") + cut_notice(n_ctx)
     return FittedPrompt(tokens, stop, max(1, min(max_tokens, n_ctx - len(tokens))), notice)
+
+
+def reply_reserve(n_ctx: int, max_tokens: int) -> int:
+    """Context tokens kept free for the reply when older turns must be dropped."""
+    return min(max_tokens, max(MIN_REPLY_TOKENS, n_ctx // 4))
+
+
+def drop_oldest_turn(history: list[ChatMessage]) -> list[ChatMessage]:
+    """``history`` without its oldest turn (a user message and the reply that follows it)."""
+    return history[2 if len(history) >= 2 and history[1].role == "assistant" else 1 :]
+
+
+def dropped_notice(dropped: int, n_ctx: int) -> str:
+    return f"Dropped the {dropped} oldest messages to fit the {n_ctx}-token context." if dropped else ""
+
+
+def cut_notice(n_ctx: int) -> str:
+    return f"Your message was too long for the {n_ctx}-token context: its middle was left out."

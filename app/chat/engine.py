@@ -1,8 +1,9 @@
 """The chat engine protocol and the local llama.cpp engine.
 
-The protocol (load, stream, checkpoint, unload, info) is what the reply controller needs from any
-backend. :class:`LocalEngine` owns one ``llama_cpp.Llama``. Each turn re-renders the conversation
-with the model's own chat template; the tokens already in the KV cache (the earlier turns, or a
+The protocol (ready, stream, checkpoint, count_tokens, unload, info) is what the reply controller
+needs from any backend: this one, or a model on another machine (``app.chat.remote``).
+:class:`LocalEngine` owns one ``llama_cpp.Llama``. Each turn re-renders the conversation with the
+model's own chat template; the tokens already in the KV cache (the earlier turns, or a
 state restored from the disk prompt cache) are kept and only the rest is read. The prompt is read in
 ``n_batch`` slices under llama.cpp's abort callback, so Stop works while it is read (not only between
 generated tokens), and every slice reports progress.
@@ -46,7 +47,9 @@ class Engine(Protocol):
     @property
     def info(self) -> ModelInfo | None: ...
 
-    def load(self, path: Path, params: LoadParams) -> ModelInfo: ...
+    def ready(self) -> ModelInfo:
+        """The model that will answer (a remote engine connects first); HearthError if there is none."""
+        ...
 
     def stream(
         self, messages: Sequence[ChatMessage], params: SamplingParams, cancel: CancelToken
@@ -248,6 +251,11 @@ class LocalEngine:
         self._loaded = None
         self._info = None
 
+    def ready(self) -> ModelInfo:
+        self._require()
+        assert self._info is not None
+        return self._info
+
     def _require(self) -> _Loaded:
         if self._loaded is None:
             raise HearthError("No model is loaded.")
@@ -293,7 +301,7 @@ class LocalEngine:
 
         vocab = llm._model.vocab
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        stops = [s for s in fitted.stop if s]
+        stops = [s for s in (*fitted.stop, *params.stop) if s]
         holdback = max((len(s) for s in stops), default=1) - 1
         text = ""
         emitted = 0

@@ -24,7 +24,7 @@ from typing import Any, Literal
 from app import paths, sqlitedb
 from app.chat.types import Role
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 Status = Literal["complete", "streaming", "interrupted", "stopped", "failed"]
 
 _MIGRATIONS: dict[int, str] = {
@@ -63,6 +63,8 @@ _MIGRATIONS: dict[int, str] = {
         WHERE m.conversation_id = conversations.id);
     CREATE INDEX messages_by_parent ON messages(parent_id);
     """,
+    # the model answering the chat: '' = the local one, else JSON ["saved server name", "model"]
+    3: "ALTER TABLE conversations ADD COLUMN engine TEXT NOT NULL DEFAULT ''",
 }
 
 
@@ -74,6 +76,7 @@ class Conversation:
     libraries: list[str]
     created: float
     updated: float
+    engine: str = ""  # '' = the local model, else JSON [saved server name, model] (app.chat.servers)
 
 
 @dataclass
@@ -169,6 +172,7 @@ class ChatStore:
         title: str | None = None,
         system_prompt: str | None = None,
         libraries: list[str] | None = None,
+        engine: str | None = None,
     ) -> None:
         self._update(
             "conversations",
@@ -177,6 +181,7 @@ class ChatStore:
             title=title,
             system_prompt=system_prompt,
             libraries=None if libraries is None else json.dumps(libraries),
+            engine=engine,
         )
 
     def delete_conversation(self, conversation_id: int) -> None:
@@ -325,6 +330,7 @@ def _conversation(row: sqlite3.Row) -> Conversation:
         libraries=list(json.loads(row["libraries"])),
         created=row["created"],
         updated=row["updated"],
+        engine=row["engine"],
     )
 
 

@@ -30,6 +30,7 @@ class ModelInfo:
     kv_type: str = "f16"
     flash_attn: bool = False
     load_note: str = ""  # what the loader had to change, in plain words (e.g. fewer GPU layers)
+    remote: bool = False  # a model on another machine (app.chat.remote); path is then its server's URL
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from types import ModuleType
 from app import __version__, datafile, logs
 from app.errors import HearthError
 
-COMMANDS = ("app.cli.chat", "app.cli.models", "app.cli.docs")
+COMMANDS = ("app.cli.chat", "app.cli.models", "app.cli.docs", "app.cli.serve")
 log = logging.getLogger(__name__)
 
 

@@ -30,7 +30,17 @@ STOP_WAIT_S = 1.0
 
 def register(sub: Any) -> None:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--model", default=None, help="path to a GGUF file, or 'starter' (default: settings)")
+    common.add_argument(
+        "--model",
+        default=None,
+        help="path to a GGUF file, or 'starter' (default: settings); with --engine, the server's model",
+    )
+    common.add_argument(
+        "--engine",
+        default=None,
+        metavar="URL|NAME",
+        help="answer on a remote OpenAI-compatible server (an address or a saved server's name)",
+    )
     common.add_argument("--ctx", type=int, default=None, help="context length in tokens")
     common.add_argument("--max-tokens", type=int, default=None, help="longest reply in tokens")
     common.add_argument("--temperature", type=float, default=None)
@@ -98,23 +108,42 @@ def _engine_and_params(args: argparse.Namespace) -> tuple[Any, SamplingParams, s
     from app.chat.engine import LocalEngine
     from app.models import bundled
 
-    cfg = settings.load().chat
-    model = args.model or cfg.model_path
-    path = bundled.resolve(model)
-    load = replace(
-        cfg.load_params(), n_ctx=args.ctx or cfg.n_ctx, allow_oversize=args.force or cfg.allow_oversize
-    )
+    loaded = settings.load()
+    cfg = loaded.chat
     overrides = {
         k: v
         for k, v in (("max_tokens", args.max_tokens), ("temperature", args.temperature), ("seed", args.seed))
         if v is not None
     }
+    system = cfg.system_prompt if args.system is None else args.system
+    if args.engine:
+        return _remote_engine(args, loaded.remote), replace(cfg.sampling(), **overrides), system
+    model = args.model or cfg.model_path
+    path = bundled.resolve(model)
+    load = replace(
+        cfg.load_params(), n_ctx=args.ctx or cfg.n_ctx, allow_oversize=args.force or cfg.allow_oversize
+    )
     engine = LocalEngine()  # no disk prompt cache: one process per question, nothing to continue
     (info,) = _in_thread(lambda: iter([engine.load(path, load)]), stop=lambda: None)
     if info.load_note:
         print(info.load_note, file=sys.stderr)
-    system = cfg.system_prompt if args.system is None else args.system
     return engine, replace(cfg.sampling(), **overrides), system
+
+
+def _remote_engine(args: argparse.Namespace, remote: Any) -> Any:
+    """The remote engine for ``--engine`` (a saved server or an address), connected: its model picked
+    from the server's list (``--model`` needed only when it offers several)."""
+    from app.chat import servers
+    from app.chat.remote import RemoteEngine
+
+    server = servers.find(remote, args.engine)
+    if args.ctx:  # the context length when the server does not say it
+        server = replace(server, n_ctx=args.ctx)
+    engine = RemoteEngine(server, remote, model=args.model or "")
+    (info,) = _in_thread(lambda: iter([engine.ready()]), stop=lambda: None)
+    where = f"on {engine.server.name} ({info.n_ctx} tokens of context)"
+    print(f"Remote model {info.name} {where}", file=sys.stderr)
+    return engine
 
 
 class _Progress:

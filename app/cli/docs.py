@@ -52,6 +52,19 @@ def register(sub: Any) -> None:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=_search)
 
+    m = dsub.add_parser("migrate", help="copy a library to or from a Chroma server (no re-embedding)")
+    m.add_argument("library")
+    m.add_argument("--to", required=True, metavar="URL|local", help="the Chroma server, or 'local'")
+    m.add_argument(
+        "--from",
+        dest="source",
+        default=None,
+        metavar="URL|local",
+        help="where the library is now (default: local; for --to local, the settings' server)",
+    )
+    m.add_argument("--json", action="store_true", help="print a summary as JSON")
+    m.set_defaults(func=_migrate)
+
     w = dsub.add_parser("watch", parents=[common], help="keep a folder indexed (polls for changes)")
     w.add_argument("folder")
     w.add_argument("--interval", type=float, default=None, help="seconds between scans")
@@ -61,12 +74,12 @@ def register(sub: Any) -> None:
 
 def _setup(args: argparse.Namespace) -> tuple[Any, Any]:
     from app import settings
-    from app.docs.index import DocIndex
+    from app.docs.index import shared_index
 
     cfg = settings.load().docs
     if args.chroma_url is not None:
         cfg.chroma_url = args.chroma_url
-    return cfg, DocIndex(cfg.chroma_url)
+    return cfg, shared_index(cfg.chroma_url)
 
 
 def _add(args: argparse.Namespace) -> int:
@@ -199,4 +212,44 @@ def _watch(args: argparse.Namespace) -> int:
             r = event.result
             detail = f"{r.pages} pages, {r.chunks} chunks" if r.status != "failed" else r.error
             print(f"{r.label:<9} {r.path}  ({detail})", flush=True)
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    """Copy a library between the local store and a Chroma server; Ctrl+C stops it, running it
+    again resumes."""
+    from app import settings
+    from app.docs.index import DocIndex
+    from app.docs.migrate import migrate
+    from app.errors import HearthError
+
+    def where(text: str) -> str:
+        return "" if text.strip().lower() == "local" else text.strip()
+
+    target = where(args.to)
+    if args.source is not None:
+        source = where(args.source)
+    else:
+        source = "" if target else settings.load().docs.chroma_url
+    if source == target:
+        raise HearthError("The library is already there: give --from and --to different stores.")
+    tty = sys.stderr.isatty() and not args.json
+    last = None
+    for p in migrate(args.library, DocIndex(source), DocIndex(target)):
+        last = p
+        if tty:
+            eta = f", ~{p.eta_s:.0f} s left" if p.eta_s is not None and p.docs_done < p.docs_total else ""
+            print(f"\r{p.docs_done}/{p.docs_total} documents, {p.chunks_done:,}/{p.chunks_total:,} chunks, "
+                  f"{p.chunks_per_s:,.0f} chunks/s{eta}   ", end="", file=sys.stderr, flush=True)  # fmt: skip
+    if tty:
+        print(file=sys.stderr)
+    assert last is not None
+    summary = {"library": args.library, "to": target or "local", "documents": last.docs_total,
+               "chunks": last.chunks_total, "copied_chunks": last.chunks_copied,
+               "seconds": round(last.elapsed_s, 2)}  # fmt: skip
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        print(f"Copied {last.chunks_copied:,} chunks of {last.docs_total} documents to {summary['to']}"
+              f" ({last.chunks_total - last.chunks_copied:,} were there already).")  # fmt: skip
     return 0

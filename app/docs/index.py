@@ -7,12 +7,20 @@ chunk texts with an FTS5 inverted index (BM25). Crash safety: a document row is 
 and marks it ``complete``. On open, ``indexing`` rows whose process is gone are purged (their vectors
 deleted), so a kill -9 never leaves a half-indexed document looking complete; vector hits without a
 manifest chunk row are ignored. Replaced/removed documents go to a ``trash`` table, emptied after.
+
+On a Chroma server the manifest lives in two places: the local SQLite file (a cache, for keyword
+search and fast reads) and, published beside the vectors, a ``-manifest`` collection holding every
+complete document's record, page texts and chunk texts. Another Hearth using the same server pulls
+what it lacks from there (``pull``: the keyword index is rebuilt from the texts), and a removed or
+replaced document leaves a tombstone there, so the copies it pulled go too: the team shares one index.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
+import json
 import logging
 import os
 import sqlite3
@@ -96,7 +104,9 @@ def shared_index(chroma_url: str = "") -> DocIndex:
     key = (str(paths.index_dir()), chroma_url.strip())
     with _shared_lock:
         if key not in _shared:
-            _shared[key] = DocIndex(chroma_url)
+            index = DocIndex(chroma_url)
+            index.pull()
+            _shared[key] = index
         return _shared[key]
 
 
@@ -208,8 +218,9 @@ class DocIndex:
                 self._drop_rows(db, doc_id)
             db.execute("DELETE FROM trash WHERE library=?", (library,))
             db.execute("DELETE FROM libraries WHERE name=?", (library,))
-        with contextlib.suppress(Exception):  # already gone
-            self.client.delete_collection(collection_name(library))
+        for name in (collection_name(library), collection_name(library) + "-manifest"):
+            with contextlib.suppress(Exception):  # already gone
+                self.client.delete_collection(name)
 
     # -- documents ------------------------------------------------------------------------------
 
@@ -292,6 +303,7 @@ class DocIndex:
             )
             self._replace_others(db, library, path, keep=doc_id)
         self._tidy()
+        self.publish(doc_id)
 
     def fail(
         self, library: str, path: str, sha256: str, error: str, signature: Signature | None = None
@@ -308,6 +320,161 @@ class DocIndex:
             )
             self._replace_others(db, library, path, keep=new_id)
         self._tidy()
+
+    # -- copying documents between stores (app.docs.migrate) -----------------------------------
+
+    def export_document(self, doc_id: str) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        """A complete document's stored pages (page, text, n_tokens, label, ocr) and chunks
+        (idx, page, text, n_tokens), in order."""
+        with self._lock:
+            pages = self.db.execute(
+                "SELECT page, text, n_tokens, label, ocr FROM pages WHERE doc_id=? ORDER BY page", (doc_id,)
+            ).fetchall()
+            chunks = self.db.execute(
+                "SELECT idx, page, text, n_tokens FROM chunks WHERE doc_id=? ORDER BY idx", (doc_id,)
+            ).fetchall()
+        return [tuple(p) for p in pages], [tuple(c) for c in chunks]
+
+    def vectors(self, library: str, doc_id: str, n_chunks: int) -> npt.NDArray[np.float32]:
+        """The stored vectors of a document's chunks 0..n_chunks-1, in that order."""
+        col = self.collection(library)
+        step = self.max_batch()
+        out: list[npt.NDArray[np.float32]] = []
+        for a in range(0, n_chunks, step):
+            ids = [f"{doc_id}:{i}" for i in range(a, min(n_chunks, a + step))]
+            got = col.get(ids=ids, include=["embeddings"])
+            by_id = dict(zip(got["ids"], got["embeddings"], strict=True))
+            missing = [i for i in ids if i not in by_id]
+            if missing:
+                raise HearthError(f"The vector store lacks {len(missing)} vectors, e.g. {missing[0]}.")
+            out.append(np.asarray([by_id[i] for i in ids], dtype=np.float32))
+        return np.concatenate(out) if out else np.zeros((0, 0), np.float32)
+
+    def import_document(
+        self,
+        record: DocRecord,
+        pages: Sequence[tuple[Any, ...]],
+        chunks: Sequence[tuple[Any, ...]],
+        vectors: npt.NDArray[np.float32],
+    ) -> None:
+        """Store a document exported from another index under its own id: vectors first, then its
+        rows in one transaction (complete; an older version of its path is replaced). Storing the
+        same document again changes nothing, so an interrupted copy can simply run again."""
+        as_chunks = [Chunk(text, page, idx, n) for idx, page, text, n in chunks]
+        self.add_vectors(record.library, record.doc_id, as_chunks, vectors)
+        self._insert_rows(record, pages, chunks)
+        self._tidy()
+        self.publish(record.doc_id)
+
+    def _insert_rows(
+        self, record: DocRecord, pages: Sequence[tuple[Any, ...]], chunks: Sequence[tuple[Any, ...]]
+    ) -> bool:
+        """A complete document's rows in one transaction (False if it is there already)."""
+        with self._tx() as db:
+            if db.execute("SELECT 1 FROM documents WHERE doc_id=?", (record.doc_id,)).fetchone():
+                return False
+            db.execute(
+                f"INSERT INTO documents({_DOC_COLUMNS}) VALUES ({', '.join('?' * 14)})",
+                (record.doc_id, record.library, record.path, record.sha256, "complete", record.pages,
+                 record.chunks, record.tokens, None, record.added, record.kind, record.size, record.mtime_ns,
+                 record.ocr_units),
+            )  # fmt: skip
+            db.executemany(
+                "INSERT INTO pages(doc_id, page, text, n_tokens, label, ocr) VALUES (?,?,?,?,?,?)",
+                [(record.doc_id, *p) for p in pages],
+            )
+            db.executemany(
+                "INSERT INTO chunks(doc_id, library, idx, page, text, n_tokens) VALUES (?,?,?,?,?,?)",
+                [(record.doc_id, record.library, *c) for c in chunks],
+            )
+            self._replace_others(db, record.library, record.path, keep=record.doc_id)
+        return True
+
+    # -- the manifest published on a Chroma server (shared libraries) ---------------------------
+
+    def _manifest(self, library: str) -> Any:
+        """The server's collection holding ``library``'s manifest rows (no vectors: one constant
+        1-dimensional embedding each, as chroma wants one)."""
+        return self.client.get_or_create_collection(
+            collection_name(library) + "-manifest",
+            metadata={"hearth_manifest": library},
+            embedding_function=None,
+        )
+
+    def _put(self, col: Any, rows: Sequence[tuple[str, str, dict[str, Any]]]) -> None:
+        step = self.max_batch()
+        for a in range(0, len(rows), step):
+            part = rows[a : a + step]
+            col.upsert(
+                ids=[r[0] for r in part],
+                documents=[r[1] for r in part],
+                metadatas=[r[2] for r in part],
+                embeddings=np.ones((len(part), 1), np.float32),
+            )
+
+    def publish(self, doc_id: str) -> None:
+        """Put a complete document's manifest rows on the Chroma server (nothing for the local
+        store): its pages and chunks first, its record last, so a reader never sees half of it."""
+        record = self.document(doc_id)
+        if not self.chroma_url or record is None or record.status != "complete":
+            return
+        pages, chunks = self.export_document(doc_id)
+        rows = [(f"{doc_id}:p{page}", text, {"doc_id": doc_id, "kind": "page", "page": page, "n_tokens": n,
+                 "label": label, "ocr": ocr}) for page, text, n, label, ocr in pages]  # fmt: skip
+        rows += [(f"{doc_id}:c{idx}", text, {"doc_id": doc_id, "kind": "chunk", "idx": idx, "page": page,
+                  "n_tokens": n}) for idx, page, text, n in chunks]  # fmt: skip
+        rows.append((doc_id, json.dumps(dataclasses.asdict(record)), {"doc_id": doc_id, "kind": "document"}))
+        self._put(self._manifest(record.library), rows)
+
+    def pull(self) -> int:
+        """Make the local manifest of a Chroma server match what is published there: documents
+        another Hearth added are copied in (vectors stay on the server), documents removed there are
+        dropped here, and complete documents only this machine knows (indexed before publishing
+        existed) are published. Returns how many documents came or went. Nothing for the local store."""
+        if not self.chroma_url:
+            return 0
+        changed = 0
+        for col in self.client.list_collections():
+            meta = col.metadata or {}
+            library = meta.get("hearth_library")
+            if not library or "embedding_model" not in meta:
+                continue
+            if self.library_model(library) is None:
+                with self._tx() as db:
+                    db.execute(
+                        "INSERT INTO libraries(name, collection, model, dim, created) VALUES (?,?,?,?,?)",
+                        (library, col.name, meta["embedding_model"], int(meta["embedding_dim"]), time.time()),
+                    )
+            changed += self._pull_library(library)
+        return changed
+
+    def _pull_library(self, library: str) -> int:
+        man = self._manifest(library)
+        got = man.get(where={"kind": {"$in": ["document", "removed"]}}, include=["documents", "metadatas"])
+        published = {i: d for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+                     if m["kind"] == "document"}  # fmt: skip
+        removed = {i for i, m in zip(got["ids"], got["metadatas"], strict=True) if m["kind"] == "removed"}
+        changed = 0
+        for doc_id, fields in published.items():
+            if self.document(doc_id) is not None:
+                continue
+            rows = man.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+            parts = list(zip(rows["documents"], rows["metadatas"], strict=True))
+            pages = sorted(
+                (m["page"], t, m["n_tokens"], m["label"], m["ocr"]) for t, m in parts if m["kind"] == "page"
+            )
+            chunks = sorted((m["idx"], m["page"], t, m["n_tokens"]) for t, m in parts if m["kind"] == "chunk")
+            changed += self._insert_rows(DocRecord(**json.loads(fields)), pages, chunks)
+        with self._tx() as db:
+            for d in self.documents(library):
+                if d.doc_id in removed:
+                    self._drop_rows(db, d.doc_id)
+                    changed += 1
+        for d in self.documents(library):
+            if d.status == "complete" and d.doc_id not in published and d.doc_id not in removed:
+                self.publish(d.doc_id)
+        self._tidy()
+        return changed
 
     def _tidy(self) -> None:
         """Empty the trash after a commit, best effort: a vector store failure here (a server gone)
@@ -360,6 +527,10 @@ class DocIndex:
         for doc_id, library in rows:
             if self.library_model(library) is not None:
                 self.collection(library).delete(where={"doc_id": doc_id})
+                if self.chroma_url:  # a tombstone, so other machines drop their copy on their next pull
+                    manifest = self._manifest(library)
+                    manifest.delete(where={"doc_id": doc_id})
+                    self._put(manifest, [(doc_id, "", {"doc_id": doc_id, "kind": "removed"})])
             with self._tx() as db:
                 db.execute("DELETE FROM trash WHERE doc_id=?", (doc_id,))
 

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.openai_server import Running
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -120,3 +122,26 @@ def test_ctrl_c_while_the_prompt_is_read_exits_130(synthetic_small: Path) -> Non
     lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith("Reading prompt")]
     assert lines == ["hearth: interrupted"], err
     assert waited < 20  # generous: the bound that matters (1 s) is measured by `bench chat`
+
+
+def test_ask_and_chat_on_a_remote_engine(llama_server: Running, starter_model: Path) -> None:
+    from app import settings
+    from app.chat import servers
+
+    out = hearth("ask", "What is 2 + 2?", "--engine", llama_server.url, "--json", "--max-tokens", "12",
+                 "--temperature", "0")  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["answer"].strip() and data["model"] == str(starter_model)  # the server's only model
+    assert data["ttft_ms"] > 0 and data["completion_tokens"] > 0
+
+    cfg = settings.load()
+    servers.save(cfg.remote, servers.RemoteServer("gpu-box", llama_server.url, n_ctx=2048))
+    settings.save(cfg)
+    out = hearth("chat", "--engine", "gpu-box", "--max-tokens", "8", "--temperature", "0", input="Hi!\n\n")
+    assert out.returncode == 0, out.stderr
+    assert "on gpu-box (2048 tokens of context)" in out.stderr and "tok/s" in out.stderr
+
+    bad = hearth("ask", "hi", "--engine", "gpu-box", "--model", "nope")
+    assert bad.returncode == 2 and bad.stderr.startswith("hearth: gpu-box has no model 'nope'")
+    assert bad.stderr.count("\n") == 1

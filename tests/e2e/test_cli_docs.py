@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.support import pdfs
+from tests.support.chroma_server import chroma_run
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,44 +75,10 @@ def test_unknown_library_is_a_plain_error() -> None:
     assert "no library named 'nope'" in proc.stderr and "Traceback" not in proc.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def chroma_server(tmp_path: Path) -> Iterator[str]:
-    exe = shutil.which("chroma", path=str(Path(sys.executable).parent))
-    assert exe, "the chroma CLI comes with the chromadb package"
-    port = _free_port()
-    log = (tmp_path / "chroma.log").open("wb")
-    proc = subprocess.Popen(
-        [exe, "run", "--path", str(tmp_path / "chroma-data"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=dict(os.environ, ANONYMIZED_TELEMETRY="False"),
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1):
-                    break
-            except OSError:
-                assert proc.poll() is None, (tmp_path / "chroma.log").read_text()
-                assert time.monotonic() < deadline, "chroma server did not start"
-                time.sleep(0.2)
+    with chroma_run(tmp_path) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 def test_against_chroma_server(folder: Path, chroma_server: str, hearth_home: Path) -> None:
@@ -127,3 +90,17 @@ def test_against_chroma_server(folder: Path, chroma_server: str, hearth_home: Pa
     hits = json.loads(hearth("docs", "search", fact.question, "--chroma-url", chroma_server, "--json").stdout)
     assert hits[0]["page"] == fact.page
     assert not (hearth_home / "index" / "chroma").exists()  # vectors went to the server, not the local store
+
+
+def test_migrate_to_a_chroma_server(folder: Path, chroma_server: str, hearth_home: Path) -> None:
+    hearth("docs", "add", str(folder / "facts.pdf"), "--library", "team", "--json")
+    questions = [f.question for f in pdfs.FACTS[:2]]
+
+    def results(*where: str) -> list[object]:
+        runs = [hearth("docs", "search", q, "--library", "team", *where, "--json") for q in questions]
+        return [[(h["file"], h["page"], h["text"]) for h in json.loads(r.stdout)] for r in runs]
+
+    local = results()
+    out = json.loads(hearth("docs", "migrate", "team", "--to", chroma_server, "--json").stdout)
+    assert out["to"] == chroma_server and out["documents"] == 1 and out["copied_chunks"] == out["chunks"] > 0
+    assert results("--chroma-url", chroma_server) == local
