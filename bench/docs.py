@@ -17,7 +17,8 @@ per configuration (dense, keyword, hybrid RRF, shipped), ``tune_*`` on the half 
 ``followup_*`` for follow-up questions searched alone vs with the previous question, and
 ``citation_flag_rate``: the share of the starter model's cited answer sentences that the citation
 check flags, with ``citation_flag_rate_wrong_passage`` checking the same sentences against another
-question's passage (a check worth having flags those).
+question's passage (a check worth having flags those). ``eval_rare_word_overlaps``: the questions
+that share a word found on at most 3 evaluation pages with their gold page (paraphrases should not).
 First token on a real-size model: ``grounded_ttft_s_large``, median over held-out questions on the
 synthetic 0.8B model (``tests/support/synthetic_model.py``) with passages cut to the first-token
 budget from the engine's measured prompt speed, next to ``heldout_recall_sent_large``: the share of
@@ -135,6 +136,11 @@ def _retrieval(built: dict[str, Any], results: dict[str, Any]) -> None:
 
     index, emb = built["float32"]
     tune, held = docs_eval.halves()
+    with index._lock:
+        pages = index.db.execute(
+            "SELECT d.path, p.page, p.text FROM pages p JOIN documents d ON d.doc_id=p.doc_id"
+        ).fetchall()
+    results["eval_rare_word_overlaps"] = docs_eval.rare_overlaps([(Path(f).name, p, t) for f, p, t in pages])
 
     def ranker(mode: rag.Mode, idx: Any = index, e: Any = emb, **kw: Any) -> Any:
         return lambda q, ctx: docs_eval.ranked_pages(
