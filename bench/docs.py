@@ -17,13 +17,15 @@ per configuration (dense, keyword, hybrid RRF, shipped), ``tune_*`` on the half 
 ``followup_*`` for follow-up questions searched alone vs with the previous question, and
 ``citation_flag_rate``: the share of the starter model's cited answer sentences that the citation
 check flags, with ``citation_flag_rate_wrong_passage`` checking the same sentences against another
-question's passage (a check worth having flags those).
+question's passage (a check worth having flags those). ``eval_rare_word_overlaps``: the questions
+that share a word found on at most 3 evaluation pages with their gold page (paraphrases should not).
 First token on a real-size model: ``grounded_ttft_s_large``, median over held-out questions on the
 synthetic 0.8B model (``tests/support/synthetic_model.py``) with passages cut to the first-token
 budget from the engine's measured prompt speed, next to ``heldout_recall_sent_large``: the share of
 those questions whose gold page is among the passages actually sent.
 Environment: ``HEARTH_BENCH_ROUNDS`` (3), ``HEARTH_BENCH_CHUNKS`` (100000), ``HEARTH_BENCH_TTFT_QUESTIONS``
 (12; 0 skips), ``HEARTH_BENCH_TUNE=1`` adds the tuning grid (chunk size x keyword weight) on the tuning half.
+``section_s``: how long each part of the benchmark took (also printed on stderr as it goes).
 """
 
 from __future__ import annotations
@@ -134,6 +136,11 @@ def _retrieval(built: dict[str, Any], results: dict[str, Any]) -> None:
 
     index, emb = built["float32"]
     tune, held = docs_eval.halves()
+    with index._lock:
+        pages = index.db.execute(
+            "SELECT d.path, p.page, p.text FROM pages p JOIN documents d ON d.doc_id=p.doc_id"
+        ).fetchall()
+    results["eval_rare_word_overlaps"] = docs_eval.rare_overlaps([(Path(f).name, p, t) for f, p, t in pages])
 
     def ranker(mode: rag.Mode, idx: Any = index, e: Any = emb, **kw: Any) -> Any:
         return lambda q, ctx: docs_eval.ranked_pages(
@@ -414,21 +421,32 @@ def main(args: argparse.Namespace) -> int:
     import chromadb  # noqa: F401  imported before timing, as the reference's libraries are
 
     results: dict[str, Any] = {"cpu_flags": _cpu_flags()}
+    took: dict[str, float] = {}
+
+    def step(name: str, fn: Any, *a: Any) -> Any:
+        """Run one part, noting how long it took (on stderr as it goes, and in ``section_s``)."""
+        t = time.perf_counter()
+        out = fn(*a)
+        took[name] = round(time.perf_counter() - t, 1)
+        print(f"bench docs: {name} took {took[name]} s", file=sys.stderr, flush=True)
+        return out
+
     with tempfile.TemporaryDirectory(prefix="hearth-bench-docs-") as tmp:
         root = Path(tmp)
         files = docs_eval.documents(root / "eval")
-        built = _ingest_speed(files, root, rounds, results)
-        _retrieval(built, results)
+        built = step("ingest", _ingest_speed, files, root, rounds, results)
+        step("retrieval", _retrieval, built, results)
         if os.environ.get("HEARTH_BENCH_TUNE") == "1":
-            _tuning_grid(files, root, built["float32"][1], results)
-        _citation_check(built, results)
+            step("tuning_grid", _tuning_grid, files, root, built["float32"][1], results)
+        step("citation_check", _citation_check, built, results)
         if ttft_questions:
-            _ttft_large(built, ttft_questions, results)
-        _ocr_speed(root, results)
-        _readd(root, built["float32"][1], results)
-        _watch_start(root, results)
+            step("ttft_large", _ttft_large, built, ttft_questions, results)
+        step("ocr", _ocr_speed, root, results)
+        step("readd", _readd, root, built["float32"][1], results)
+        step("watch_start", _watch_start, root, results)
         if n_chunks:
-            _latency(root, n_chunks, built["float32"][1], results)
+            step("latency", _latency, root, n_chunks, built["float32"][1], results)
+    results["section_s"] = took
     if args.json:
         print(json.dumps(results))
     else:

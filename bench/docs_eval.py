@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
 import statistics
 from collections.abc import Callable, Sequence
@@ -74,6 +75,39 @@ def score(
         rr += 1.0 / (first + 1) if first is not None else 0.0
     n = max(1, len(questions))
     return {"recall_at_1": round(r1 / n, 3), "recall_at_5": round(r5 / n, 3), "mrr": round(rr / n, 3)}
+
+
+_WORD = re.compile(r"[a-z][a-z0-9_]+")
+# what a question may share with its answer: function words, and the names of the documents' subjects
+_ALLOWED = frozenset(
+    _WORD.findall(
+        "the a an of to in is and or for with what which how does do can be by on that this it its as are"
+        " from when into after before must should per one two also used use using make"
+        " bzip2 libbzip2 fontconfig shared mime spec specification"
+    )
+)
+
+
+def rare_overlaps(pages: Sequence[tuple[str, int, str]], rare_pages: int = 3) -> list[dict[str, Any]]:
+    """Questions sharing a word with their gold page that is on at most ``rare_pages`` pages of all.
+
+    ``pages``: (file, page, text) of every evaluation page. A genuine paraphrase shares no rare word
+    with its answer; what this lists are the words to look at (often common ones, or the thing asked
+    about, such as a language's name).
+    """
+    words = {(f, p): set(_WORD.findall(t.lower())) for f, p, t in pages}
+    df: dict[str, int] = {}
+    for ws in words.values():
+        for w in ws:
+            df[w] = df.get(w, 0) + 1
+    out = []
+    for i, q in enumerate(EVAL["questions"]):
+        gold = set().union(*(words.get((q["file"], p), set()) for p in q["pages"]))
+        asked = set(_WORD.findall(q["q"].lower())) - _ALLOWED
+        shared = sorted(w for w in asked & gold if df[w] <= rare_pages)
+        if shared:
+            out.append({"question": i, "words": shared})
+    return out
 
 
 def spread(values: Sequence[float]) -> dict[str, float]:

@@ -24,7 +24,6 @@ from typing import Any, Literal
 from app import paths, sqlitedb
 from app.chat.types import Role
 
-SCHEMA_VERSION = 3
 Status = Literal["complete", "streaming", "interrupted", "stopped", "failed"]
 
 _MIGRATIONS: dict[int, str] = {
@@ -66,6 +65,7 @@ _MIGRATIONS: dict[int, str] = {
     # the model answering the chat: '' = the local one, else JSON ["saved server name", "model"]
     3: "ALTER TABLE conversations ADD COLUMN engine TEXT NOT NULL DEFAULT ''",
 }
+SCHEMA_VERSION = max(_MIGRATIONS)
 
 
 @dataclass
@@ -107,7 +107,7 @@ class ChatStore:
         self._db = sqlitedb.connect(self.path)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA foreign_keys=ON")
-        self._migrate()
+        sqlitedb.migrate(self._db, _MIGRATIONS, self.path)
         with self._tx() as db:  # replies cut off by a crash or kill -9
             db.execute("UPDATE messages SET status='interrupted' WHERE status='streaming'")
 
@@ -117,14 +117,6 @@ class ChatStore:
 
     def _tx(self) -> AbstractContextManager[sqlite3.Connection]:
         return sqlitedb.transaction(self._db, self._lock)
-
-    def _migrate(self) -> None:
-        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
-        if version > SCHEMA_VERSION:
-            raise RuntimeError(f"database {self.path} is from a newer Hearth (schema {version})")
-        for target in range(version + 1, SCHEMA_VERSION + 1):
-            # one script = one transaction: a crash mid-migration leaves the old version intact
-            self._db.executescript(f"BEGIN; {_MIGRATIONS[target]}; PRAGMA user_version={target}; COMMIT;")
 
     def _update(self, table: str, row_id: int, **values: Any) -> None:
         """UPDATE the given columns of one row; ``None`` values are left unchanged."""

@@ -13,8 +13,11 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any, TypeVar
 
 from app.docs.readers import Kind, OcrEngine, Reader, ReadError, Unit
+
+_T = TypeVar("_T")
 
 TEXT_SECTION_CHARS = 3000
 MAX_HEADING = 120
@@ -206,11 +209,16 @@ def _zip_sniff(head: bytes, what: str) -> str | None:
     return None if head.startswith(_ZIP) else f"not a {what} file (it is not a ZIP package)"
 
 
-def _opened(path: Path, what: str) -> zipfile.ZipFile:
+def _package(path: Path, what: str, load: Callable[[], _T]) -> _T:
+    """``load()`` of a ZIP-based document, with a plain reason when the ZIP or its content is damaged."""
     try:
-        return zipfile.ZipFile(path)
+        zipfile.ZipFile(path).close()
     except (zipfile.BadZipFile, OSError) as exc:
         raise ReadError(f"damaged {what} file ({exc})") from exc
+    try:
+        return load()
+    except Exception as exc:
+        raise ReadError(f"damaged {what} file ({type(exc).__name__}: {str(exc)[:200]})") from exc
 
 
 class DocxReader:
@@ -223,11 +231,7 @@ class DocxReader:
     def units(self, path: Path, ocr: Callable[[], OcrEngine] | None) -> Iterator[Unit]:
         import docx
 
-        _opened(path, "Word (.docx)").close()
-        try:
-            document = docx.Document(str(path))
-        except Exception as exc:
-            raise ReadError(f"damaged Word (.docx) file ({type(exc).__name__}: {str(exc)[:200]})") from exc
+        document = _package(path, "Word (.docx)", lambda: docx.Document(str(path)))
         blocks: list[tuple[str | None, str]] = []
         for para in document.paragraphs:
             style = (para.style.name if para.style is not None else "") or ""
@@ -253,13 +257,12 @@ class EpubReader:
         import ebooklib
         from ebooklib import epub
 
-        _opened(path, "EPUB").close()
-        try:
+        def read() -> Any:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                book = epub.read_epub(str(path), options={"ignore_ncx": True})
-        except Exception as exc:
-            raise ReadError(f"damaged EPUB file ({type(exc).__name__}: {str(exc)[:200]})") from exc
+                return epub.read_epub(str(path), options={"ignore_ncx": True})
+
+        book = _package(path, "EPUB", read)
         titles = book.get_metadata("DC", "title")
         first = str(titles[0][0]) if titles else path.stem
         for item_id, _linear in book.spine:
