@@ -288,9 +288,16 @@ def plan_files(
     The quants of one model share their architecture and tensor layout, so one header (of the
     smallest file) is read and each file's weights come from its exact size on the Hub.
     """
+    plans, info = _plan_files(repo_id, n_ctx, machine, revision)
+    return plans, info.bytes_fetched if info else 0
+
+
+def _plan_files(
+    repo_id: str, n_ctx: int, machine: fit.Machine | None = None, revision: str | None = None
+) -> tuple[list[FilePlan], gguf.GgufInfo | None]:
     remotes = files(repo_id, revision)
     if not remotes:
-        return [], 0
+        return [], None
     info = read_remote_header(repo_id, remotes[0].filename, revision)
     machine = machine or fit.Machine.current()
     reports = [
@@ -300,4 +307,29 @@ def plan_files(
     good = good or [i for i, rep in enumerate(reports) if rep.fits]
     best = min(good, key=lambda i: (names.quality_rank(remotes[i].quant), -remotes[i].size), default=-1)
     plans = [FilePlan(r, rep, i == best) for i, (r, rep) in enumerate(zip(remotes, reports, strict=True))]
-    return plans, info.bytes_fetched
+    return plans, info
+
+
+NOT_CHAT = ("sentence-similarity", "feature-extraction", "embeddings")
+
+
+def popular(
+    n_ctx: int, machine: fit.Machine, limit: int = 8, skip: set[str] | None = None
+) -> list[tuple[FilePlan, gguf.GgufInfo]]:
+    """The Hub's most downloaded GGUF chat models, each with its best file that fits (by the same
+    plan as everything else): one listing, then per repo its files and one header. Repos that cannot
+    be read (gated, gone) or have no chat template or nothing that fits are left out."""
+    out: list[tuple[FilePlan, gguf.GgufInfo]] = []
+    for repo in search("", limit=limit * 2):
+        if len(out) >= limit:
+            break
+        if repo.repo_id in (skip or set()) or repo.gated or any(t in NOT_CHAT for t in repo.tags):
+            continue
+        try:
+            plans, info = _plan_files(repo.repo_id, n_ctx, machine)
+        except HearthError:
+            continue
+        best = next((p for p in plans if p.best), None)
+        if best is not None and info is not None and info.has_chat_template:
+            out.append((best, info))
+    return out
