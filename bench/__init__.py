@@ -1,4 +1,5 @@
-"""Benchmarks behind ``python main.py bench {chat,library,docs,bundle}``: ours vs a reference, one run."""
+"""Benchmarks behind ``python main.py bench {chat,library,speed,docs,bundle}``: ours vs a reference,
+one run."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import argparse
 import importlib
 from typing import Any
 
-SUITES = ("chat", "library", "docs", "bundle")
+SUITES = ("chat", "library", "speed", "docs", "bundle")
 
 
 def register(sub: Any) -> None:

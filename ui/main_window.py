@@ -49,6 +49,7 @@ from ui import about, doc_viewer, messages
 from ui.chat_input import ChatInput
 from ui.conversations import ConversationListModel
 from ui.docs_panel import DocsPanel
+from ui.first_run import WelcomePanel
 from ui.inference import InferenceController
 from ui.message_view import MessageView
 from ui.models_page import ModelsPage
@@ -150,6 +151,9 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([220, 700])
         self.models_page = ModelsPage(self.settings.models)
+        self.welcome = WelcomePanel(self.models_page)  # the first screen, while a chat is empty
+        chat_layout.insertWidget(1, self.welcome)
+        self.welcome.set_model(self.settings.chat.model_path)
         self.docs_panel = DocsPanel(self.settings.docs)
         self.tabs = QTabWidget()
         self.tabs.addTab(splitter, "Chat")
@@ -213,6 +217,7 @@ class MainWindow(QMainWindow):
         self.view.edit_requested.connect(self.begin_edit)
         self.view.source_requested.connect(self.open_source)
         self.models_page.load_requested.connect(self._load_from_library)
+        self.welcome.download_requested.connect(lambda _pick: self.tabs.setCurrentWidget(self.models_page))
         self.docs_panel.libraries_changed.connect(self.set_libraries)
         c = self.controller
         c.model_loading.connect(lambda name: self.model_label.setText(f"Loading {name}…"))
@@ -253,6 +258,7 @@ class MainWindow(QMainWindow):
         self.settings.chat.model_path = getattr(self, "_requested_model", info.path)
         settings_mod.save(self.settings)
         name = bundled.STARTER_NAME if self.settings.chat.model_path == bundled.STARTER else info.name
+        self.welcome.set_model(self.settings.chat.model_path)
         self.model_label.setText(name)
         self.device_label.setText(info.device)
         self.context_label.setText(f"0 / {info.n_ctx} tokens")
@@ -302,6 +308,7 @@ class MainWindow(QMainWindow):
 
     def _show_conversation(self, conversation_id: int) -> None:
         msgs = self.store.messages(conversation_id)
+        self.welcome.setVisible(not msgs)
         reply = self.controller.reply
         if reply is None or reply.conversation_id != conversation_id:
             self.view.set_messages(msgs)
@@ -389,6 +396,7 @@ class MainWindow(QMainWindow):
             pending = self.session.send(self.conversation_id, text)
         self.input.clear()
         self.conv_model.reload()
+        self.welcome.hide()
         self._start(pending)
 
     def regenerate(self) -> None:
@@ -590,6 +598,7 @@ class MainWindow(QMainWindow):
         # from here if the worker is still busy loading something)
         self.exit_without_waiting = not self.controller.shutdown()
         self.models_page.shutdown()
+        self.welcome.shutdown()
         self.docs_panel.shutdown()
         self.store.close()
         super().closeEvent(event)

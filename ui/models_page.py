@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
 
 from app import settings
 from app.cancel import CancelToken
-from app.models.catalog import Entry
+from app.models import fit
+from app.models.catalog import Pick
 from app.models.hub import FilePlan, RemoteFile
 from ui import jobs, messages
 from ui.models_downloads import DownloadsPanel
@@ -115,11 +116,15 @@ class ModelsPage(QWidget):
     def _recommended_tab(self) -> QWidget:
         w = QWidget()
         self.ram_label = QLabel("")
+        self.ram_label.setWordWrap(True)
+        self.hub_note = QLabel("")
         self.recommended_view = table(self.recommended)
+        self.recommended_view.doubleClicked.connect(lambda _i: self.download_recommended())
         row = buttons(("Download", self.download_recommended), ("Show all files", self.files_of_recommended))
         lay = QVBoxLayout(w)
         lay.addWidget(self.ram_label)
         lay.addWidget(self.recommended_view)
+        lay.addWidget(self.hub_note)
         lay.addLayout(row)
         return w
 
@@ -154,9 +159,13 @@ class ModelsPage(QWidget):
 
     # -- jobs -----------------------------------------------------------------------------------
     def _run(
-        self, fn: Callable[[CancelToken], Any], name: str, **callbacks: Callable[..., Any] | None
+        self,
+        fn: Callable[[CancelToken], Any],
+        name: str,
+        quiet: bool = False,
+        **callbacks: Callable[..., Any] | None,
     ) -> jobs.Job:
-        return run_job(self, self._jobs, fn, name, **callbacks)
+        return run_job(self, self._jobs, fn, name, quiet, **callbacks)
 
     def shutdown(self) -> None:
         """Cancel every job of this page (downloads keep their partial files)."""
@@ -233,39 +242,69 @@ class ModelsPage(QWidget):
 
     # -- recommended ----------------------------------------------------------------------------
     def refresh_recommended(self) -> None:
-        def work(cancel: CancelToken) -> tuple[float, list[Entry]]:
-            from app import hardware
+        """The curated catalog planned for this machine first (no network), then the Hub's most
+        downloaded GGUF chat repos ranked in with the same plan and speed, when the Hub answers."""
+        n_ctx = self.n_ctx
+
+        def curated(cancel: CancelToken) -> tuple[fit.Machine, list[Pick]]:
             from app.models import catalog
 
-            ram_gb = hardware.memory().total_bytes / 1e9
-            return ram_gb, catalog.recommend(ram_gb)
+            machine = fit.Machine.current()
+            return machine, catalog.recommend(machine, n_ctx)
 
-        self._run(work, "loading the model catalog", on_result=self._recommended_ready)
+        def hub_picks(machine: fit.Machine) -> None:
+            def work(cancel: CancelToken) -> list[Pick]:
+                from app.models import catalog
 
-    def _recommended_ready(self, result: tuple[float, list[Entry]]) -> None:
-        ram_gb, entries = result
-        self.ram_label.setText(f"Good choices for this machine's {ram_gb:.0f} GB of RAM, most capable first:")
-        self.tabs.setTabText(0, f"Recommended for your {ram_gb:.0f} GB")
-        self.recommended.set_rows(entries)
-        self.recommended_refreshed.emit()
+                return catalog.recommend(machine, n_ctx, entries=[], extra=catalog.hub_picks(n_ctx, machine))
+
+            def done(extra: list[Pick]) -> None:
+                from app.models import catalog
+
+                self.recommended.set_rows(sorted([*self.recommended.rows, *extra], key=catalog.rank_key))
+                self.hub_note.setText(f"Including {len(extra)} of the Hub's most downloaded GGUF models.")
+                self.recommended_refreshed.emit()
+
+            def failed(text: str) -> None:
+                self.hub_note.setText(f"Curated models only: {text}")
+                self.recommended_refreshed.emit()
+
+            self._run(work, "ranking the Hub's popular models", on_result=done, on_failed=failed, quiet=True)
+
+        def done(result: tuple[fit.Machine, list[Pick]]) -> None:
+            machine, picks = result
+            ram = machine.available_ram / 1e9
+            self.ram_label.setText(
+                f"Best first for this machine ({ram:.0f} GB of RAM available, {n_ctx} tokens of context); "
+                "speeds are predicted from this machine's measured memory bandwidth:"
+            )
+            self.tabs.setTabText(0, f"Recommended for your {machine.total_ram / 1e9:.0f} GB")
+            self.recommended.set_rows(picks)
+            self.recommended_refreshed.emit()
+            if self.config.hub_recommendations:
+                self.hub_note.setText("Asking the Hub for its most downloaded GGUF models…")
+                hub_picks(machine)
+
+        self._run(curated, "loading the model catalog", on_result=done)
 
     def download_recommended(self) -> None:
-        entry = selected(self.recommended_view)
-        if entry is None:
+        pick = selected(self.recommended_view)
+        if pick is None:
             return
+        repo, file = pick.entry.repo, pick.entry.file
 
         def work(cancel: CancelToken) -> RemoteFile:
             from app.models import download
 
-            return download.find_remote(entry.repo, entry.file)
+            return download.find_remote(repo, file)
 
         self._run(work, "looking up a model", on_result=self.download)
 
     def files_of_recommended(self) -> None:
-        entry = selected(self.recommended_view)
-        if entry is not None:
+        pick = selected(self.recommended_view)
+        if pick is not None:
             self.tabs.setCurrentIndex(2)
-            self.show_files(entry.repo)
+            self.show_files(pick.entry.repo)
 
     # -- search and files -----------------------------------------------------------------------
     def search(self, query: str) -> None:

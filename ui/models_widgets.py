@@ -28,10 +28,15 @@ class JobCall(QObject):
     """Routes one job's signals to callbacks in the GUI thread (this object lives there)."""
 
     def __init__(
-        self, parent: QObject, running: set[jobs.Job], job: jobs.Job, **callbacks: Callable[..., Any] | None
+        self,
+        parent: QObject,
+        running: set[jobs.Job],
+        job: jobs.Job,
+        quiet: bool = False,
+        **callbacks: Callable[..., Any] | None,
     ) -> None:
         super().__init__(parent)
-        self.running, self.job, self.cb = running, job, callbacks
+        self.running, self.job, self.cb, self.quiet = running, job, callbacks, quiet
         s = job.signals
         s.progress.connect(self._progress)
         s.result.connect(self._result)
@@ -54,7 +59,8 @@ class JobCall(QObject):
 
     @Slot(str)
     def _failed(self, text: str) -> None:
-        messages.bridge().show_error(text)  # always shown; on_failed only updates the page
+        if not self.quiet:  # shown unless the page shows it itself (quiet); on_failed updates the page
+            messages.bridge().show_error(text)
         self._call("on_failed", text)
 
     @Slot()
@@ -73,11 +79,13 @@ def run_job(
     running: set[jobs.Job],
     fn: Callable[[CancelToken], Any],
     name: str,
+    quiet: bool = False,
     **callbacks: Callable[..., Any] | None,
 ) -> jobs.Job:
-    """Start ``fn`` on the pool; callbacks run in the GUI thread; ``running`` tracks it until finished."""
+    """Start ``fn`` on the pool; callbacks run in the GUI thread; ``running`` tracks it until finished.
+    A failure is shown to the user unless ``quiet`` (then only ``on_failed`` sees it)."""
     job = jobs.Job(fn, name)
-    JobCall(parent, running, job, **callbacks)
+    JobCall(parent, running, job, quiet, **callbacks)
     running.add(job)
     jobs.start(job)
     return job
