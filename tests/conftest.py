@@ -35,6 +35,7 @@ def hearth_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bandwidth_file:
     monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
     monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # no Hub unless a test starts the loopback one
     yield home
 
 
