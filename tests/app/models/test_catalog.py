@@ -48,7 +48,10 @@ def test_mixture_of_experts_is_predicted_faster_than_its_size() -> None:
     dense = next(e for e in catalog.load() if e.name == "Qwen3 8B" and e.quant == "Q4_K_M")
     m = machine(64)
     assert moe.size_gb > 3 * dense.size_gb
-    assert catalog.plan(moe, 4096, m).report.predicted_tokens_per_s > catalog.plan(dense, 4096, m).report.predicted_tokens_per_s  # type: ignore[operator]
+    assert (
+        catalog.plan(moe, 4096, m).report.predicted_tokens_per_s
+        > catalog.plan(dense, 4096, m).report.predicted_tokens_per_s
+    )  # type: ignore[operator]
 
 
 @pytest.mark.parametrize("ram_gb", [4, 8, 16, 32, 64])
