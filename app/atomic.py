@@ -1,7 +1,12 @@
-"""Write files atomically: write a temp file in the same folder, fsync, then ``os.replace``."""
+"""Write files atomically: write a temp file in the same folder, fsync, ``os.replace``, fsync the folder.
+
+The folder's fsync makes the rename itself durable: without it a power cut right after a save can
+bring back the old file (or, for a new file, none at all) even though its bytes were on disk.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -16,7 +21,28 @@ def write_text(path: Path, text: str) -> None:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        replace(Path(tmp), path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def replace(source: Path, target: Path) -> None:
+    """``os.replace(source, target)``, then fsync the folders so the rename survives a power cut."""
+    os.replace(source, target)
+    sync_dir(target.parent)
+    if source.parent != target.parent:
+        sync_dir(source.parent)
+
+
+def sync_dir(folder: Path) -> None:
+    """fsync a directory (its entries); a no-op where directories cannot be opened (Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):  # some file systems refuse fsync on a directory
+            os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -62,3 +62,8 @@ def prompt_cache_dir() -> Path:
     path = cache_dir() / "prompt-cache"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def logs_dir() -> Path:
+    """The rotating log file of every Hearth process (Help → Open log folder)."""
+    return _sub("logs")

@@ -1,22 +1,19 @@
 """Typed user settings (dataclasses) stored as JSON under HEARTH_HOME, saved atomically.
 
-Each feature owns one section dataclass; unknown or mistyped keys in the file are ignored, so an
-older or hand-edited file never stops the app from starting.
+Each feature owns one section dataclass; unknown keys in the file are ignored and mistyped values
+fall back to their defaults, so an older or hand-edited file never stops the app from starting. A
+file that cannot be parsed is kept as ``settings.json.bad-<time>`` (never overwritten) and the
+user told once; a file with mistyped values is copied there before the next save drops them.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from app import atomic, paths
-
-log = logging.getLogger(__name__)
-
+from app import datafile, paths
 
 GPU_LAYERS_AUTO = -2  # as many layers as the plan fits in free VRAM (all when VRAM is unknown)
 GPU_LAYERS_ALL = -1
@@ -129,9 +126,10 @@ class Settings:
 T = TypeVar("T")
 
 
-def _from_dict(cls: type[T], data: Any) -> T:
+def _from_dict(cls: type[T], data: Any, problems: list[str], prefix: str = "") -> T:
     obj = cls()
     if not isinstance(data, dict):
+        problems.append(f"{prefix.rstrip('.') or 'the file'} is not a JSON object")
         return obj
     for f in dataclasses.fields(obj):  # type: ignore[arg-type]
         if f.name not in data:
@@ -139,26 +137,26 @@ def _from_dict(cls: type[T], data: Any) -> T:
         current = getattr(obj, f.name)
         value = data[f.name]
         if dataclasses.is_dataclass(current):
-            setattr(obj, f.name, _from_dict(type(current), value))
+            setattr(obj, f.name, _from_dict(type(current), value, problems, f"{prefix}{f.name}."))
         elif isinstance(value, type(current)) or (isinstance(current, float) and type(value) is int):
             setattr(obj, f.name, type(current)(value))
         else:
-            log.warning("settings: ignoring %s=%r (expected %s)", f.name, value, type(current).__name__)
+            problems.append(f"{prefix}{f.name}={value!r} (expected {type(current).__name__})")
     return obj
 
 
 def load(path: Path | None = None) -> Settings:
-    """Read settings; a missing or corrupt file gives the defaults."""
+    """Read settings; a missing file gives the defaults, a damaged one is kept aside (see above)."""
     path = path or paths.settings_file()
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    data = datafile.read_json(path, "Your settings", "the default settings")
+    if data is None:
         return Settings()
-    except (OSError, ValueError) as exc:
-        log.warning("settings: could not read %s (%s); using defaults", path, exc)
-        return Settings()
-    return _from_dict(Settings, data)
+    problems: list[str] = []
+    settings = _from_dict(Settings, data, problems)
+    if problems:
+        datafile.keep_copy(path, "Your settings", "using defaults for " + "; ".join(problems))
+    return settings
 
 
 def save(settings: Settings, path: Path | None = None) -> None:
-    atomic.write_text(path or paths.settings_file(), json.dumps(dataclasses.asdict(settings), indent=2))
+    datafile.write_json(path or paths.settings_file(), dataclasses.asdict(settings))

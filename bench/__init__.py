@@ -1,5 +1,5 @@
-"""Benchmarks behind ``python main.py bench {chat,library,speed,docs,bundle}``: ours vs a reference,
-one run."""
+"""Benchmarks behind ``python main.py bench {chat,library,speed,docs,bundle,fuzz}``: ours vs a
+reference, one run; ``fuzz`` feeds hostile files to the app's readers."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import argparse
 import importlib
 from typing import Any
 
-SUITES = ("chat", "library", "speed", "docs", "bundle")
+SUITES = ("chat", "library", "speed", "docs", "bundle", "fuzz")
 
 
 def register(sub: Any) -> None:

@@ -16,11 +16,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
-from bench.report import emit
+from bench.report import emit, painted_s
 
 ROOT = Path(__file__).resolve().parents[1]
 ROUNDS = 5
@@ -33,17 +32,6 @@ def _ask(cmd: list[str], model: str, env: dict[str, str]) -> dict[str, Any]:
     if proc.returncode != 0:
         raise RuntimeError(f"{cmd[-1]} ask failed: {proc.stderr[-500:]}")
     return dict(json.loads(proc.stdout))
-
-
-def _shown_s(cmd: list[str], env: dict[str, str]) -> float:
-    t0 = time.time()
-    proc = subprocess.run(
-        cmd, env={**env, "HEARTH_EXIT_AFTER_PAINT": "1"}, capture_output=True, text=True, timeout=120
-    )
-    line = next((ln for ln in proc.stderr.splitlines() if ln.startswith("HEARTH_PAINTED")), None)
-    if line is None:
-        raise RuntimeError(f"the app did not start: {proc.stderr[-500:]}")
-    return float(line.split()[1]) - t0
 
 
 def _spread(values: list[float]) -> dict[str, float]:
@@ -85,8 +73,8 @@ def main(args: argparse.Namespace) -> int:
         results[f"{name}_bundle_tok_s"] = b["tokens_per_s"]
     shown_dev, shown_bundle = [], []
     for _ in range(ROUNDS):
-        shown_dev.append(_shown_s(dev, env))
-        shown_bundle.append(_shown_s(bundle, env))
+        shown_dev.append(painted_s(dev, env))
+        shown_bundle.append(painted_s(bundle, env))
     results["window_shown_s_dev"] = _spread(shown_dev)
     results["window_shown_s_bundle"] = _spread(shown_bundle)
     emit(results, args.json)

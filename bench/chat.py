@@ -29,7 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.report import emit
+from bench.report import emit, painted_s
 
 ROOT = Path(__file__).resolve().parents[1]
 PAIRS = 5
@@ -140,14 +140,21 @@ class Raw:
         return context.fit_prompt(self.llm, self.formatter, messages, max_tokens).tokens
 
     def run(self, tokens: list[int], p: Any) -> tuple[float, float, int]:
-        """(prompt tok/s, generated tok/s, tokens generated) for one reply from scratch."""
+        """(prompt tok/s, generated tok/s, tokens generated) for one reply. Like the app, it keeps the
+        KV cache of the tokens it shares with the previous prompt (llama-cpp-python's own prefix reuse
+        in ``Llama.generate``) and reads the rest: both sides read the same tokens at the same depth."""
         import llama_cpp
 
         llm = self.llm
-        llm.reset()
+        keep = 0
+        for a, b in zip(llm.input_ids[: llm.n_tokens], tokens[:-1], strict=False):
+            if a != b:
+                break
+            keep += 1
+        llm.n_tokens = keep  # eval() drops the KV cache past this point
         t0 = time.perf_counter()
-        llm.eval(tokens)
-        prefill = len(tokens) / (time.perf_counter() - t0)
+        llm.eval(tokens[keep:])
+        prefill = (len(tokens) - keep) / (time.perf_counter() - t0)
         n, t_first, t_last = 0, 0.0, 0.0
         sampling = {"top_k": p.top_k, "top_p": p.top_p, "min_p": p.min_p, "repeat_penalty": p.repeat_penalty}
         for tok in llm.generate(tokens, temp=p.temperature, **sampling):
@@ -278,18 +285,8 @@ def close_latency(model: Path, home: Path, runs: int = 3) -> list[float]:
 
 
 def startup_s(runs: int = 5) -> list[float]:
-    env = dict(os.environ, HEARTH_EXIT_AFTER_PAINT="1",
-               QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))  # fmt: skip
-    times = []
-    for _ in range(runs):
-        t0 = time.time()
-        proc = subprocess.run([sys.executable, str(ROOT / "main.py")], cwd=ROOT, env=env, capture_output=True,
-                              text=True, timeout=120)  # fmt: skip
-        line = next((ln for ln in proc.stderr.splitlines() if ln.startswith("HEARTH_PAINTED")), None)
-        if line is None:
-            raise RuntimeError(f"the app did not start: {proc.stderr[-500:]}")
-        times.append(float(line.split()[1]) - t0)
-    return times
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    return [painted_s([sys.executable, str(ROOT / "main.py")], env, cwd=ROOT) for _ in range(runs)]
 
 
 def main(args: argparse.Namespace) -> int:

@@ -1,13 +1,35 @@
-"""Shared fixtures: every test gets its own HEARTH_HOME, telemetry off, nothing reaches the internet."""
+"""Shared fixtures: every test gets its own HEARTH_HOME, telemetry off, nothing reaches the internet.
+
+The network guard (tests/support/netguard.py) refuses any connection or name lookup outside
+loopback, in this process and in every Python subprocess a test starts, and fails that test.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from app import datafile
 from app.models import bundled
+from tests.support import netguard
+
+GUARD_SITE = Path(__file__).parent / "support" / "netguard_site"
+netguard.install()
+
+
+@pytest.fixture(autouse=True)
+def network_guard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    log = tmp_path / "network-guard.log"
+    monkeypatch.setenv(netguard.LOG_ENV, str(log))
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join(filter(None, [str(GUARD_SITE), os.environ.get("PYTHONPATH")]))
+    )
+    yield
+    if log.exists():
+        pytest.fail("the test reached outside loopback:\n" + log.read_text(), pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -43,6 +65,15 @@ def hearth_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bandwidth_file:
 def starter_model() -> Path:
     """The bundled SmolLM2-135M GGUF (real llama.cpp inference in tests)."""
     return bundled.starter_model_path()
+
+
+@pytest.fixture(autouse=True)
+def notices() -> Iterator[list[str]]:
+    """What the app tells the user about damaged data files during the test (shown once each)."""
+    seen: list[str] = []
+    datafile.set_reporter(seen.append)
+    yield seen
+    datafile.set_reporter(None)
 
 
 @pytest.fixture(scope="session")

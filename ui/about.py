@@ -12,7 +12,7 @@ import platform
 import PySide6
 from PySide6.QtCore import Qt, qVersion
 from PySide6.QtGui import QIcon, QPixmap
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
 
 import resources
 from app import __version__, backends, paths
@@ -64,7 +64,8 @@ class AboutDialog(QDialog):
         layout.addWidget(buttons)
 
 
-def install(window: QMainWindow) -> None:
-    """Add Help → About Hearth to ``window``'s menu bar."""
+def install(window: QMainWindow) -> QMenu:
+    """Add Help → About Hearth to ``window``'s menu bar; returns the Help menu."""
     menu = window.menuBar().addMenu("&Help")
     menu.addAction("&About Hearth", lambda: AboutDialog(window).exec())
+    return menu

@@ -6,7 +6,8 @@ import logging
 import os
 import sys
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QLockFile
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app import __version__
 from ui import about
@@ -27,7 +28,13 @@ def create_app(argv: list[str] | None = None) -> QApplication:
 
 
 def run_gui() -> int:
+    from app import logs
+
+    logs.setup("gui")
     app = create_app()
+    lock = _single_instance()
+    if lock is None:
+        return 1
     from ui import messages
     from ui.main_window import MainWindow
 
@@ -43,6 +50,26 @@ def run_gui() -> int:
         sys.stderr.flush()
         os._exit(code)
     return code
+
+
+def _single_instance() -> QLockFile | None:
+    """Hold the data folder's lock, or tell the user another Hearth has it (``None``). One window per
+    data folder: a second one would mark the first one's live reply as interrupted and fight over
+    SQLite. A lock left by a process that died is taken over."""
+    from app import paths
+
+    lock = QLockFile(str(paths.home() / "hearth.lock"))
+    lock.setStaleLockTime(0)  # stale only when its process is gone, however old
+    if lock.tryLock(200):
+        return lock
+    pid, _, _ = lock.getLockInfo()
+    text = (
+        f"Hearth is already running with this data folder ({paths.home()}, process {pid}): use that window."
+    )
+    logging.getLogger(__name__).warning(text)
+    print(f"hearth: {text}", file=sys.stderr, flush=True)
+    QMessageBox.information(None, "Hearth is already running", text)
+    return None
 
 
 def _report_first_paint(app: QApplication, window: QWidget) -> None:

@@ -83,7 +83,6 @@ class TextViewer(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.text)
-        self._job: jobs.Job | None = None
         self.resize(800, 900)
 
     def open(self, path: str | Path, page: int = 1, passage: str = "", chroma_url: str = "") -> None:
@@ -99,10 +98,9 @@ class TextViewer(QWidget):
 
             return shared_index(chroma_url).stored_unit(*target)
 
-        self._job = jobs.Job(work, "reading a document's text")
-        self._job.signals.result.connect(self._show)
-        self._job.signals.failed.connect(self._failed)
-        jobs.start(self._job)
+        jobs.run(
+            work, self, "reading a document's text", key="unit", on_result=self._show, on_failed=self._failed
+        )
 
     def _show(self, stored: tuple[str, str, str] | None) -> None:
         if stored is None:

@@ -1,14 +1,15 @@
 """The Documents panel: libraries of documents, drop files/folders to index them, live status, cancel.
 
 Self-contained widget for a tab or dock: ``DocsPanel(config=None, parent=None)``, config being the
-window's DocsSettings (read from disk when absent). Every index operation runs as a pooled job
-(``ui.jobs``): listing, ingestion (progress: files, pages, chunks, ETA), removal. Heavy libraries
+window's DocsSettings (read from disk when absent). Every index operation runs as a job
+(``ui.jobs``): listing and removal on the interactive pool (a newer listing drops an older one's
+late answer), ingestion (progress: files, pages, chunks, ETA) on the long one. Heavy libraries
 (torch, sentence-transformers, chromadb, pypdf) are imported inside those jobs only. Which files
 can be added is asked of ``app.docs.readers`` (drops, dialogs); a scanned PDF shows "indexed (OCR)".
 ``libraries_changed(list)`` tells the window which libraries exist so each chat can pick some;
 ``shutdown()`` cancels running jobs. Errors go to ``ui.messages.bridge()``. Watched folders (kept in
 sync: new or changed documents indexed, deleted ones removed) are remembered across restarts; their
-watchers sleep between polls on a pool of their own, so they never hold up the shared job pool.
+watchers sleep between polls on the long pool, so they never hold up listings or searches.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QThreadPool, Signal, Slot
+from PySide6.QtCore import QModelIndex, Signal, Slot
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -58,11 +59,8 @@ class DocsPanel(QWidget):
         super().__init__(parent)
         self.settings = config or app_settings.load().docs  # the window's own, shared
         self.libraries: list[str] = []
-        self._jobs: dict[object, jobs.Job] = {}  # job.signals -> job, while running
         self._ingest: jobs.Job | None = None
         self._watchers: dict[str, jobs.Job] = {}  # folder -> its running watch job
-        self.watch_pool = QThreadPool(self)
-        self.watch_pool.setMaxThreadCount(64)  # watchers mostly sleep
         self.setAcceptDrops(True)
         self._build()
         self.refresh()
@@ -133,21 +131,7 @@ class DocsPanel(QWidget):
 
     # jobs --------------------------------------------------------------------------------------
 
-    def _start(self, job: jobs.Job) -> jobs.Job:
-        self._jobs[job.signals] = job
-        job.signals.failed.connect(self._job_failed)
-        job.signals.finished.connect(self._job_finished)
-        return jobs.start(job)
-
-    @Slot(str)
-    def _job_failed(self, message: str) -> None:
-        bridge().show_error(message)
-
-    @Slot()
-    def _job_finished(self) -> None:
-        self._jobs.pop(self.sender(), None)
-
-    def refresh(self) -> None:
+    def refresh(self) -> jobs.Job:
         """Reload the library list and the current library's documents (in a job)."""
         url, library = self.settings.chroma_url, self.library
 
@@ -159,9 +143,7 @@ class DocsPanel(QWidget):
             ]
             return index.libraries(), docs
 
-        job = jobs.Job(listing, "listing documents")
-        job.signals.result.connect(self._listed)
-        self._start(job)
+        return jobs.run(listing, self, "listing documents", key="listing", on_result=self._listed)
 
     @Slot(object)
     def _listed(self, value: tuple[list[str], list[DocRow]]) -> None:
@@ -206,17 +188,14 @@ class DocsPanel(QWidget):
             )
             return [r.to_json() for r in results]
 
-        job = jobs.Job(work, "indexing documents")
-        job.signals.progress.connect(self._progress)
-        job.signals.result.connect(self._ingested)
-        job.signals.cancelled.connect(self._ingest_cancelled)
-        job.signals.finished.connect(self._ingest_done)
-        self._ingest = job
+        self._ingest = jobs.run(work, self, "indexing documents", kind="long", on_progress=self._progress,
+                                on_result=self._ingested, on_cancelled=self._ingest_cancelled,
+                                on_finished=self._ingest_done)  # fmt: skip
         self.cancel_button.setEnabled(True)
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
         self.status.setText(f"Indexing into library '{library}'…")
-        return self._start(job)
+        return self._ingest
 
     @Slot(object)
     def _progress(self, p: Any) -> None:
@@ -262,9 +241,8 @@ class DocsPanel(QWidget):
 
     def shutdown(self) -> None:
         """Cancel every job this panel started (call when the window closes)."""
-        for job in [*self._jobs.values(), *self._watchers.values()]:
-            job.cancel()
-        self.watch_pool.waitForDone(5000)
+        jobs.cancel_all(self)
+        jobs.wait(5000)
 
     # watched folders ---------------------------------------------------------------------------
 
@@ -310,11 +288,10 @@ class DocsPanel(QWidget):
             yield from watch(folder, library, index=_index(cfg.chroma_url), settings=cfg,
                              interval=cfg.watch_interval_s, cancel=cancel)  # fmt: skip
 
-        job = jobs.Job(work, f"watching {folder}")
-        job.signals.progress.connect(partial(self._watch_progress, library))
-        job.signals.failed.connect(self._job_failed)
+        progress = partial(self._watch_progress, library)
+        job = jobs.run(work, self, f"watching {folder}", kind="long", on_progress=progress)
         self._watchers[folder] = job
-        return jobs.start(job, self.watch_pool)
+        return job
 
     def _watch_progress(self, library: str, p: Any) -> None:
         if p.result is None:
@@ -357,9 +334,7 @@ class DocsPanel(QWidget):
                 index.remove(library, p)
             return paths
 
-        job = jobs.Job(work, "removing documents")
-        job.signals.result.connect(self._removed)
-        self._start(job)
+        jobs.run(work, self, "removing documents", on_result=self._removed)
 
     @Slot(object)
     def _removed(self, paths: list[str]) -> None:

@@ -20,7 +20,6 @@ from app.models.hub import RemoteFile
 from ui import jobs
 from ui.models_models import gb
 from ui.models_page import ModelsPage
-from ui.models_widgets import run_job
 
 STARTER_NOTE = (
     "You are chatting with <b>SmolLM2-135M</b>, a tiny demo model that ships with Hearth so that it works "
@@ -30,7 +29,6 @@ STARTER_NOTE = (
 
 class WelcomePanel(QFrame):
     download_requested = Signal(object)  # the catalog.Pick being downloaded
-    ready = Signal()  # the recommendation is shown (tests, screenshots)
 
     def __init__(self, models_page: ModelsPage, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -38,7 +36,6 @@ class WelcomePanel(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.models_page = models_page
         self.pick: catalog.Pick | None = None
-        self._jobs: set[jobs.Job] = set()
         self.model_note = QLabel(STARTER_NOTE)
         self.model_note.setWordWrap(True)
         self.model_note.setObjectName("starterNote")
@@ -60,7 +57,7 @@ class WelcomePanel(QFrame):
         lay.addWidget(self.title)
         lay.addWidget(self.offer)
         lay.addLayout(row)
-        self.refresh()
+        self.pick_job = self.refresh()
 
     def set_model(self, model: str) -> None:
         """``model``: the loaded model (``"starter"`` or a path)."""
@@ -72,7 +69,7 @@ class WelcomePanel(QFrame):
                 starter = False
         self.model_note.setVisible(starter)
 
-    def refresh(self) -> None:
+    def refresh(self) -> jobs.Job:
         n_ctx = self.models_page.n_ctx
 
         def work(cancel: CancelToken) -> catalog.Pick | None:
@@ -80,8 +77,8 @@ class WelcomePanel(QFrame):
             picks = catalog.recommend(machine, n_ctx)
             return picks[0] if picks else None
 
-        run_job(self, self._jobs, work, "recommending a model", True, on_result=self._show,
-                on_failed=self._failed)  # fmt: skip
+        return jobs.run(work, self, "recommending a model", key="pick", on_result=self._show,
+                        on_failed=self._failed)  # fmt: skip
 
     def _show(self, pick: catalog.Pick | None) -> None:
         self.pick = pick
@@ -100,16 +97,14 @@ class WelcomePanel(QFrame):
             )
             self.download_button.setText(f"Download {e.name} ({gb(e.size_gb * 1e9)})")
             self.download_button.setEnabled(True)
-        self.ready.emit()
 
     def _failed(self, text: str) -> None:
         self.offer.setText(f"Could not plan the catalog for this machine: {text}")
-        self.ready.emit()
 
-    def download(self) -> None:
+    def download(self) -> jobs.Job | None:
         """Start the pick's download in the Models page (which shows its progress)."""
         if self.pick is None:
-            return
+            return None
         pick = self.pick
         repo, file = pick.entry.repo, pick.entry.file
 
@@ -122,11 +117,10 @@ class WelcomePanel(QFrame):
             self.models_page.download(remote)
             self.download_requested.emit(pick)
 
-        run_job(self, self._jobs, work, "looking up a model", on_result=found)
+        return jobs.run(work, self, "looking up a model", on_result=found)
 
     def _show_models(self) -> None:
         self.download_requested.emit(None)
 
     def shutdown(self) -> None:
-        for job in list(self._jobs):
-            job.cancel()
+        jobs.cancel_all(self)

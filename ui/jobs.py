@@ -1,27 +1,53 @@
-"""Pooled background jobs with one signal vocabulary: progress, result, failed, cancelled, finished.
+"""Background work for the GUI: one way to run a job, two pools, and late answers dropped.
 
-A job runs ``fn(cancel)`` on ``QThreadPool``. If ``fn`` returns a generator, every yielded item is
-sent as ``progress`` and the generator's return value becomes ``result``; otherwise the return
-value is the ``result``. :class:`HearthError` becomes ``failed(message)``; any other exception
-becomes ``failed`` with a plain sentence and its traceback is logged. ``finished`` always comes
-last. Signals are queued to the receivers' (GUI) thread; the slots only paint.
+``jobs.run(fn, owner, name, kind=..., key=..., on_progress=..., on_result=..., on_failed=...,
+on_cancelled=..., on_finished=...)`` runs ``fn(cancel)`` on a pool thread. If ``fn`` returns a
+generator, every yielded item is a progress report and its return value the result. The callbacks
+run in the GUI thread, and only while ``owner`` (a QObject) is alive; they only paint.
+
+* Pools: ``"interactive"`` (searches, listings, page views: short) and ``"long"`` (downloads,
+  indexing, folder watchers: they hold a thread for minutes or sleep in it), so a download and an
+  indexing run never keep a citation click or a search waiting.
+* ``key``: a newer job with the same key and owner replaces the older one (request ids): the older
+  is cancelled and its late progress, result or failure are dropped.
+* Failures: :class:`HearthError` gives its plain message; any other exception a plain sentence, its
+  traceback logged. Either is shown through the message bridge (and kept in the log), then
+  ``on_failed`` runs. ``on_finished`` comes last, always; ``job.done`` is then True.
 """
 
 from __future__ import annotations
 
 import inspect
+import itertools
 import logging
+import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+import shiboken6
+from PySide6.QtCore import QObject, QThread, QThreadPool, Signal
 
 from app.cancel import Cancelled, CancelToken
 from app.errors import HearthError
 
 log = logging.getLogger(__name__)
+Kind = Literal["interactive", "long"]
+Callback = Callable[..., Any] | None
 
+_pools: dict[str, QThreadPool] = {}
 _running: set[Job] = set()  # keeps jobs (and their signal objects) alive until finished
+_latest: weakref.WeakKeyDictionary[QObject, dict[str, Job]] = weakref.WeakKeyDictionary()
+_ids = itertools.count(1)
+
+
+def pool(kind: Kind) -> QThreadPool:
+    """The pool for ``kind`` (created on first use)."""
+    if kind not in _pools:
+        p = QThreadPool()
+        # interactive: one per core (at least 2); long: few at a time, mostly waiting on I/O or asleep
+        p.setMaxThreadCount(max(2, QThread.idealThreadCount()) if kind == "interactive" else 32)
+        _pools[kind] = p
+    return _pools[kind]
 
 
 class JobSignals(QObject):
@@ -32,14 +58,18 @@ class JobSignals(QObject):
     finished = Signal()
 
 
-class Job(QRunnable):
-    def __init__(self, fn: Callable[[CancelToken], Any], name: str = "job") -> None:
-        super().__init__()
-        self.setAutoDelete(False)
-        self.fn = fn
-        self.name = name
+class Job:
+    """One piece of background work. A plain object: the pool runs its bound ``run`` (no C++
+    runnable to be freed while a pool thread still returns from it)."""
+
+    def __init__(self, fn: Callable[[CancelToken], Any], name: str, owner: QObject, key: str | None) -> None:
+        self.fn, self.name, self.key, self.id = fn, name, key, next(_ids)
+        self.owner = weakref.ref(owner)
         self.cancel_token = CancelToken()
-        self.signals = JobSignals()
+        self.signals = JobSignals()  # lives in the GUI thread: what it emits is queued there
+        self.superseded = False  # a newer job with the same key replaced this one
+        self.done = False  # set in the GUI thread once every callback has run
+        self.callbacks: _Callbacks | None = None
 
     def cancel(self) -> None:
         self.cancel_token.cancel()
@@ -66,13 +96,97 @@ class Job(QRunnable):
             s.finished.emit()
 
 
-def start(job: Job, pool: QThreadPool | None = None) -> Job:
-    """Run ``job`` on the pool (global by default); it is kept alive until ``finished``."""
+class _Callbacks:
+    """Calls one job's callbacks (in the GUI thread), only while the job is current and its owner alive."""
+
+    def __init__(self, job: Job, callbacks: dict[str, Callback]) -> None:
+        self.job, self.cb = job, callbacks
+        s = job.signals
+        s.progress.connect(self._progress)
+        s.result.connect(self._result)
+        s.failed.connect(self._failed)
+        s.cancelled.connect(self._cancelled)
+        s.finished.connect(self._finished)
+
+    def _live(self) -> bool:
+        owner = self.job.owner()
+        return not self.job.superseded and owner is not None and shiboken6.isValid(owner)
+
+    def _call(self, name: str, *args: Any) -> None:
+        fn = self.cb.get(name)
+        if fn is not None and self._live():
+            fn(*args)
+
+    def _progress(self, value: Any) -> None:
+        self._call("on_progress", value)
+
+    def _result(self, value: Any) -> None:
+        self._call("on_result", value)
+
+    def _failed(self, text: str) -> None:
+        if self._live():
+            from ui import messages
+
+            messages.bridge().show_error(text)
+        self._call("on_failed", text)
+
+    def _cancelled(self) -> None:
+        self._call("on_cancelled")
+
+    def _finished(self) -> None:
+        try:
+            self._call("on_finished")
+        finally:
+            job = self.job
+            job.done = True
+            _running.discard(job)
+            owner = job.owner()
+            latest = _latest.get(owner) if owner is not None else None
+            if latest and job.key is not None and latest.get(job.key) is job:
+                del latest[job.key]  # (it is kept only to be superseded)
+            self.cb = {}  # the callbacks hold the owner: a finished job must not keep it alive
+
+
+def run(
+    fn: Callable[[CancelToken], Any],
+    owner: QObject,
+    name: str,
+    kind: Kind = "interactive",
+    key: str | None = None,
+    on_progress: Callback = None,
+    on_result: Callback = None,
+    on_failed: Callback = None,
+    on_cancelled: Callback = None,
+    on_finished: Callback = None,
+) -> Job:
+    """Start ``fn`` on the ``kind`` pool on behalf of ``owner`` (see the module docstring)."""
+    job = Job(fn, name, owner, key)
+    if key is not None:
+        latest = _latest.setdefault(owner, {})
+        older = latest.get(key)
+        if older is not None and not older.done:
+            older.superseded = True
+            older.cancel()
+        latest[key] = job
+    callbacks = {"on_progress": on_progress, "on_result": on_result, "on_failed": on_failed,
+                 "on_cancelled": on_cancelled, "on_finished": on_finished}  # fmt: skip
+    job.callbacks = _Callbacks(job, callbacks)
     _running.add(job)
-    job.signals.finished.connect(lambda: _running.discard(job))
-    (pool or QThreadPool.globalInstance()).start(job)
+    pool(kind).start(job.run)
     return job
 
 
-def running() -> set[Job]:
-    return set(_running)
+def running(owner: QObject | None = None) -> list[Job]:
+    """Jobs not finished yet (of ``owner`` only, if given)."""
+    return [j for j in _running if owner is None or j.owner() is owner]
+
+
+def cancel_all(owner: QObject) -> None:
+    """Cancel every running job of ``owner`` (e.g. when its window closes)."""
+    for job in running(owner):
+        job.cancel()
+
+
+def wait(msecs: int) -> bool:
+    """Block until both pools are idle (shutdown, tests); False if ``msecs`` ran out first."""
+    return all(p.waitForDone(msecs) for p in list(_pools.values()))

@@ -14,8 +14,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QSettings, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer, QUrl, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -187,7 +187,8 @@ class MainWindow(QMainWindow):
         self._action(chat_menu, "&Stop", self.stop, "Esc")
         self._action(chat_menu, "&Regenerate", self.regenerate, "Ctrl+R")
         self._action(chat_menu, "&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences)
-        about.install(self)
+        help_menu = about.install(self)
+        self._action(help_menu, "Open &log folder", self.open_log_folder)
         self._update_buttons()
 
     def _action(self, menu: QMenu, text: str, slot: object, shortcut: object = None) -> QAction:
@@ -213,8 +214,12 @@ class MainWindow(QMainWindow):
         self.input.stop_requested.connect(self.stop)
         self.send_button.clicked.connect(lambda: self.send(self.input.toPlainText().strip()))
         self.stop_button.clicked.connect(self.stop)
-        self.regen_button.clicked.connect(self.regenerate)
+        self.regen_button.clicked.connect(lambda: self.regenerate())
         self.view.edit_requested.connect(self.begin_edit)
+        self.view.regenerate_requested.connect(self.regenerate)
+        self.view.delete_requested.connect(self.delete_message)
+        self.view.branch_requested.connect(self.branch_from)
+        self.view.version_requested.connect(self.show_version)
         self.view.source_requested.connect(self.open_source)
         self.models_page.load_requested.connect(self._load_from_library)
         self.welcome.download_requested.connect(lambda _pick: self.tabs.setCurrentWidget(self.models_page))
@@ -226,6 +231,7 @@ class MainWindow(QMainWindow):
         c.reply_text.connect(self._on_reply_text)
         c.reply_event.connect(self._on_reply_event)
         c.reply_finished.connect(self._on_reply_finished)
+        messages.report_data_files()  # e.g. a damaged settings.json kept aside while starting
 
     def _update_buttons(self) -> None:
         busy = self.controller.busy
@@ -233,6 +239,7 @@ class MainWindow(QMainWindow):
         self.send_button.setEnabled(ready and not busy)
         self.stop_button.setEnabled(busy)
         self.regen_button.setEnabled(ready and not busy and self.conversation_id is not None)
+        self.view.set_actions_enabled(not busy)
 
     # model -----------------------------------------------------------------------------------
 
@@ -314,7 +321,7 @@ class MainWindow(QMainWindow):
             self.view.set_messages(msgs)
             return
         self.view.set_messages([m for m in msgs if m.id != reply.request.message_id])
-        self.view.begin_reply()
+        self.view.begin_reply(self.store.message(reply.request.message_id or 0))
         self.view.append_text(self.live_text)
 
     def _save_system_prompt(self) -> None:
@@ -399,14 +406,42 @@ class MainWindow(QMainWindow):
         self.welcome.hide()
         self._start(pending)
 
-    def regenerate(self) -> None:
+    def regenerate(self, message_id: int | None = None) -> None:
+        """Another version of a reply (default: the last one); the others stay behind ‹ ›."""
         if self.conversation_id is None or self.controller.busy or self.controller.model_info is None:
             return
         try:
-            pending = self.session.regenerate(self.conversation_id)
+            pending = self.session.regenerate(self.conversation_id, message_id)
         except ValueError:
             return
         self._start(pending)
+
+    def show_version(self, message_id: int) -> None:
+        """Follow this version of a message (and the conversation that goes on from it)."""
+        if self.controller.busy or self.conversation_id is None:
+            return
+        self.store.choose(message_id)
+        self._show_conversation(self.conversation_id)
+
+    def delete_message(self, message_id: int, confirm: bool = True) -> None:
+        if self.controller.busy or self.conversation_id is None:
+            return
+        if confirm:
+            answer = QMessageBox.question(
+                self, "Delete message", "Delete this message and everything that follows it in this chat?"
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.store.delete_message(message_id)
+        self._show_conversation(self.conversation_id)
+
+    def branch_from(self, message_id: int) -> None:
+        """A new chat holding this one up to ``message_id``, to go on differently."""
+        if self.controller.busy:
+            return
+        conv = self.store.branch(message_id)
+        self.conv_model.reload()
+        self.select_conversation(conv.id)
 
     def begin_edit(self, message_id: int) -> None:
         if self.controller.busy:
@@ -414,7 +449,9 @@ class MainWindow(QMainWindow):
         msg = self.store.message(message_id)
         self.input.setPlainText(msg.content)
         self.input.setFocus()
-        self.edit_banner.setText("Editing a past message: Send replaces it and everything after it.")
+        self.edit_banner.setText(
+            "Editing a past message: Send adds a new version (‹ › on it shows the old one)."
+        )
         self.edit_banner.setProperty("message_id", message_id)
         self.edit_banner.show()
 
@@ -568,6 +605,10 @@ class MainWindow(QMainWindow):
         settings_mod.save(self.settings)
         if SettingsDialog.needs_reload(old, self.settings.chat):
             self.load_model(self.settings.chat.model_path)
+
+    def open_log_folder(self) -> None:
+        """Help → Open log folder: the file manager at the rotating log (warnings, errors, tracebacks)."""
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.logs_dir())))
 
     @Slot(str)
     def _show_info(self, text: str) -> None:

@@ -1,163 +1,139 @@
-"""The conversation view: finished messages rendered from Markdown, the reply in progress appended.
+"""The conversation view: a scrolling column of message cards (``ui.message_card``).
 
-While a reply streams, text is inserted at the end of the document (never re-rendered per token);
-when it ends, that one message is rendered as Markdown. Code blocks get a "Copy" link, user
-messages an "Edit" link; both arrive as ``copy:N`` / ``edit:ID`` anchors. Under a reply, a card per
-source it cites (file, page label or heading, excerpt; ``source:N``), a warning per cited sentence its
-passage may not support, and the uncited ones folded as "+N more retrieved" (``more:ID``).
+Showing a conversation again reuses the card of every message that has not changed, so a new turn
+or the end of a reply builds one or two cards, not the whole history. The reply in progress is a
+live card at the end that takes each batch of text (only its open block is redrawn). While the
+view is at the bottom it follows the growing reply; scrolled up, it stays where the user is.
+Card actions arrive as signals with the message id.
 """
 
 from __future__ import annotations
 
-import html
-import re
-from functools import lru_cache
+from collections.abc import Iterable
 
-from PySide6.QtCore import QUrl, Signal, Slot
-from PySide6.QtGui import QGuiApplication, QPalette, QTextCursor
-from PySide6.QtWidgets import QTextBrowser, QWidget
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
-from app.chat.export import ROLE_TITLES
 from app.chat.store import Message
-from app.docs import citations
+from ui.message_card import MessageCard
 
-_CODE = re.compile(r"<pre><code[^>]*>(.*?)</code></pre>", re.S)
-STATUS_NOTES = {
-    "interrupted": "interrupted: the app closed before this reply finished",
-    "stopped": "stopped",
-    "failed": "failed",
-}
+CARD_STYLE = (
+    "#messageCard { border: 1px solid palette(midlight); border-radius: 8px; background: palette(base); }"
+    ' #messageCard[role="user"] { background: palette(alternate-base); }'
+)
 
 
-@lru_cache(maxsize=512)
-def markdown_html(text: str) -> str:
-    import markdown
-
-    return str(markdown.markdown(text, extensions=["fenced_code", "tables", "sane_lists"]))
-
-
-class MessageView(QTextBrowser):
+class MessageView(QScrollArea):
     edit_requested = Signal(int)  # user message id
+    regenerate_requested = Signal(int)  # reply id
+    delete_requested = Signal(int)
+    branch_requested = Signal(int)
+    version_requested = Signal(int)  # the version (message id) to show
     source_requested = Signal(dict)  # a cited source: file, path, page, excerpt
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("messageView")
-        self.setOpenLinks(False)
-        self.setOpenExternalLinks(False)
-        self.anchorClicked.connect(self._on_anchor)
-        self._messages: list[Message] = []
-        self._code_blocks: list[str] = []
-        self._sources: list[dict[str, object]] = []
-        self._expanded: set[int] = set()  # messages whose uncited sources are shown
-        self._streaming = False
-        self._reply_cursor = QTextCursor(self.document())
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        column = QWidget()
+        self._layout = QVBoxLayout(column)
+        self._layout.setContentsMargins(8, 8, 8, 8)
+        self._layout.setSpacing(10)
+        self._layout.addStretch(1)
+        self.setWidget(column)
+        column.setStyleSheet(CARD_STYLE)
+        self.cards: list[MessageCard] = []
+        self._live: MessageCard | None = None
+        self._actions_enabled = True
+        self._follow = True  # keep the newest text in sight
+        bar = self.verticalScrollBar()
+        bar.valueChanged.connect(lambda v: setattr(self, "_follow", v >= bar.maximum() - 8))
+        bar.rangeChanged.connect(self._on_range)
 
-    # rendering -------------------------------------------------------------------------------
-
-    def _css(self) -> str:
-        pal = self.palette()
-        code_bg = pal.color(QPalette.ColorRole.AlternateBase).name()
-        muted = pal.color(QPalette.ColorRole.PlaceholderText).name()
-        link = pal.color(QPalette.ColorRole.Link).name()
-        return (
-            f"pre {{ background: {code_bg}; padding: 6px; }} .role {{ font-weight: bold; }}"
-            f" .note {{ color: {muted}; font-style: italic; }} a {{ color: {link}; }}"
-        )
-
-    def _message_html(self, m: Message) -> str:
-        body = markdown_html(m.content) if m.content else ""
-
-        def add_copy(match: re.Match[str]) -> str:
-            self._code_blocks.append(html.unescape(match.group(1)))
-            n = len(self._code_blocks) - 1
-            return f'<p><a href="copy:{n}">Copy code</a></p>{match.group(0)}'
-
-        body = _CODE.sub(add_copy, body)
-        head = f'<p class="role">{ROLE_TITLES.get(m.role, m.role)}'
-        if m.role == "user":
-            head += f' &nbsp;<a href="edit:{m.id}">Edit</a>'
-        head += "</p>"
-        note = STATUS_NOTES.get(m.status)
-        tail = f'<p class="note">({note})</p>' if note else ""
-        return head + body + tail + self._sources_html(m)
-
-    def _card(self, src: dict[str, object]) -> str:
-        self._sources.append(src)
-        excerpt = html.escape(str(src.get("excerpt", ""))[:160])
-        title = html.escape(citations.where(src))
-        return (
-            f'<p class="note"><a href="source:{len(self._sources) - 1}">[{src.get("n", "?")}] {title}</a>'
-            f" — {excerpt}</p>"
-        )
-
-    def _sources_html(self, m: Message) -> str:
-        """Cards for the sources the answer cites, its unsupported claims, "+N more retrieved" folded."""
-        cited, others = citations.split_sources(m.content, m.sources)
-        out = "".join(self._card(dict(s)) for s in cited)
-        for claim in citations.check_claims(m.content, m.sources):
-            if not claim.supported:
-                refs = "".join(f"[{n}]" for n in claim.cited)
-                said = html.escape(claim.sentence)
-                out += f'<p class="note">⚠ Check this claim, {refs} may not say it: “{said}”</p>'
-        if others and m.id in self._expanded:
-            out += "".join(self._card(dict(s)) for s in others)
-        elif others:
-            out += f'<p class="note"><a href="more:{m.id}">+{len(others)} more retrieved</a></p>'
-        return out
+    # content ---------------------------------------------------------------------------------
 
     def set_messages(self, messages: list[Message]) -> None:
-        """Render a whole conversation (on switching chats and when a reply ends)."""
-        self._messages = list(messages)
-        self._code_blocks = []
-        self._sources = []
-        self._streaming = False
-        parts = [self._message_html(m) for m in self._messages]
-        self.document().setDefaultStyleSheet(self._css())
-        self.setHtml("<hr/>".join(parts))
-        self.moveCursor(QTextCursor.MoveOperation.End)
+        """Show these messages (a conversation, or one after a change), reusing unchanged cards."""
+        old = {c.message.id: c for c in self.cards if not c.live}
+        if self._live is not None:
+            self._replace_cards([c for c in self.cards if not c.live], [self._live])
+        cards = []
+        for m in messages:
+            card = old.pop(m.id, None)
+            if card is None or card.message != m:
+                card = self._new_card(m)
+            cards.append(card)
+        self._replace_cards(cards, old.values())
+        self._follow = True
+        self._on_range()
 
-    def begin_reply(self) -> None:
-        """Open an empty assistant block at the end; text is then appended to it."""
-        cursor = self.textCursor()
-        cursor.movePosition(QTextCursor.MoveOperation.End)
-        if self._messages:
-            cursor.insertHtml("<hr/>")
-        cursor.insertHtml('<p class="role"><b>Assistant</b></p>')
-        cursor.insertBlock()
-        self._reply_cursor = cursor  # stays at the end: each insert moves it past the new text
-        self._streaming = True
+    def begin_reply(self, message: Message) -> None:
+        """Add the live card of a reply being written (``message``: its stored row, for the id and
+        versions); then :meth:`append_text` gives it the text."""
+        if self._live is not None:
+            self._replace_cards([c for c in self.cards if c is not self._live], [self._live])
+        self._live = self._new_card(message, live=True)
+        self._replace_cards([*self.cards, self._live], [])
 
     def append_text(self, text: str) -> None:
-        if not self._streaming:
-            return
-        bar = self.verticalScrollBar()
-        at_bottom = bar.value() >= bar.maximum() - 4
-        self._reply_cursor.insertText(text)
-        if at_bottom:
-            bar.setValue(bar.maximum())
+        if self._live is not None:
+            self._live.append(text)
+
+    def set_actions_enabled(self, enabled: bool) -> None:
+        """Actions that change the conversation wait while a reply is being written."""
+        self._actions_enabled = enabled
+        for c in self.cards:
+            c.set_actions_enabled(enabled)
 
     def plain_text(self) -> str:
-        return self.toPlainText()
+        return "\n\n".join(c.plain_text() for c in self.cards)
 
-    def changeEvent(self, event: object) -> None:  # light/dark switch
-        super().changeEvent(event)  # type: ignore[arg-type]
-        from PySide6.QtCore import QEvent
+    def _new_card(self, message: Message, live: bool = False) -> MessageCard:
+        card = MessageCard(message, live=live)
+        card.action.connect(self._on_action)
+        card.source_requested.connect(self.source_requested)
+        card.set_actions_enabled(self._actions_enabled)
+        return card
 
-        if getattr(event, "type", lambda: None)() == QEvent.Type.PaletteChange and not self._streaming:
-            self.set_messages(self._messages)
+    def _replace_cards(self, cards: list[MessageCard], dropped: Iterable[MessageCard]) -> None:
+        for c in list(dropped):
+            if c is self._live:
+                self._live = None
+            c.setParent(None)
+            c.deleteLater()
+        for i, c in enumerate(cards):
+            if self._layout.indexOf(c) != i:
+                self._layout.insertWidget(i, c)
+        self.cards = cards
 
-    # links -----------------------------------------------------------------------------------
+    # behaviour -------------------------------------------------------------------------------
 
-    @Slot(QUrl)
-    def _on_anchor(self, url: QUrl) -> None:
-        kind, _, arg = url.toString().partition(":")
-        if kind == "copy" and arg.isdigit() and int(arg) < len(self._code_blocks):
-            QGuiApplication.clipboard().setText(self._code_blocks[int(arg)])
-        elif kind == "source" and arg.isdigit() and int(arg) < len(self._sources):
-            self.source_requested.emit(self._sources[int(arg)])
-        elif kind == "more" and arg.isdigit():
-            self._expanded.add(int(arg))
-            self.set_messages(self._messages)
-        elif kind == "edit" and arg.isdigit():
-            self.edit_requested.emit(int(arg))
+    @Slot()
+    def _on_range(self, *_: object) -> None:
+        if self._follow:
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.maximum())
+
+    @Slot(str, int)
+    def _on_action(self, kind: str, message_id: int) -> None:
+        signal = {
+            "edit": self.edit_requested,
+            "regenerate": self.regenerate_requested,
+            "delete": self.delete_requested,
+            "branch": self.branch_requested,
+            "version": self.version_requested,
+        }[kind]
+        signal.emit(message_id)
+
+    def changeEvent(self, event: QEvent) -> None:  # light/dark switch: cards take the new colours
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            live = self._live
+            messages = [c.message for c in self.cards if not c.live]
+            self._replace_cards([], self.cards)
+            self.set_messages(messages)
+            if live is not None:
+                self.begin_reply(live.message)
+                self.append_text(live.text)

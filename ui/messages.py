@@ -1,7 +1,9 @@
 """The one bridge for user-facing messages: widgets and workers report here, the window shows them.
 
 Also installs ``sys.excepthook`` and ``threading.excepthook`` so an unexpected exception anywhere
-becomes a visible error instead of a silent crash.
+becomes a visible error instead of a silent crash. Every error shown is kept in the log file
+(``app.logs``: Help → Open log folder), and damaged data files kept aside (``app.datafile``) are
+reported here once each.
 """
 
 from __future__ import annotations
@@ -38,6 +40,13 @@ def bridge() -> MessageBridge:
     if _bridge is None:
         _bridge = MessageBridge()
     return _bridge
+
+
+def report_data_files() -> None:
+    """Show damaged data files kept aside (waiting ones first) as errors, from now on."""
+    from app import datafile
+
+    datafile.set_reporter(bridge().show_error)
 
 
 def install_excepthooks() -> None:

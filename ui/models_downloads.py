@@ -13,19 +13,16 @@ from app import settings
 from app.cancel import CancelToken
 from app.models.hub import RemoteFile
 from ui import jobs
-from ui.models_models import DownloadRow, DownloadsModel
-from ui.models_widgets import ProgressDelegate, buttons, run_job, selected, table
+from ui.models_models import DownloadRow, DownloadsModel, RowState
+from ui.models_widgets import ProgressDelegate, buttons, selected, table
 
 
 class DownloadsPanel(QWidget):
     installed = Signal(str)  # path of a model whose download completed and verified
 
-    def __init__(
-        self, running: set[jobs.Job], config: settings.ModelSettings, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, config: settings.ModelSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.config = config
-        self.running = running  # shared with the page, so its shutdown() cancels downloads too
         self._active: dict[int, jobs.Job] = {}  # id(DownloadRow) -> running download job
         self.model = DownloadsModel(self)
         self.view = table(self.model)
@@ -54,7 +51,7 @@ class DownloadsPanel(QWidget):
         if row is not None:
             action(row)
 
-    def _set(self, row: DownloadRow, state: str, message: str = "") -> None:
+    def _set(self, row: DownloadRow, state: RowState, message: str = "") -> None:
         row.state, row.message = state, message
         self.model.changed(row)
 
@@ -99,11 +96,11 @@ class DownloadsPanel(QWidget):
             self._pump()
 
         self._set(row, "downloading")
-        self._active[id(row)] = run_job(
-            self,
-            self.running,
+        self._active[id(row)] = jobs.run(
             work,
+            self,
             f"downloading {remote.filename}",
+            kind="long",
             on_progress=progress,
             on_result=done,
             on_failed=failed,
@@ -129,7 +126,7 @@ class DownloadsPanel(QWidget):
                     row.progress = Progress(remote.filename, have, remote.size, 0.0, None, "paused")
                     self.model.add(row)
 
-        run_job(self, self.running, work, "listing unfinished downloads", on_result=done)
+        jobs.run(work, self, "listing unfinished downloads", on_result=done)
 
     def pause(self, row: DownloadRow) -> None:
         job = self._active.get(id(row))
@@ -160,4 +157,8 @@ class DownloadsPanel(QWidget):
 
             download.discard(remote)
 
-        run_job(self, self.running, work, "removing a partial download")
+        jobs.run(work, self, "removing a partial download")
+
+    def shutdown(self) -> None:
+        """Cancel the running download (its partial files stay: it resumes next time)."""
+        jobs.cancel_all(self)

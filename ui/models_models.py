@@ -7,7 +7,7 @@ swaps them in with a model reset, and downloads update single rows with ``dataCh
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -19,6 +19,7 @@ from app.models.hub import FilePlan, RemoteFile, RepoResult
 from app.models.library import Installed
 
 R = TypeVar("R")
+RowState = Literal["queued", "downloading", "paused", "done", "failed", "cancelled"]
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the row object itself
 FRACTION_ROLE = Qt.ItemDataRole.UserRole + 2  # download progress 0..1
@@ -41,10 +42,7 @@ def verdict_color(report: fit.FitReport | None) -> QColor | None:
         return None
     if not report.fits:
         return RED
-    cautious = (fit.VERDICT_TIGHT, fit.VERDICT_VRAM_UNKNOWN)
-    if report.verdict in cautious or report.verdict.startswith("partial"):
-        return AMBER
-    return GREEN
+    return AMBER if report.kind in ("tight", "partial", "vram unknown") else GREEN
 
 
 class RowsModel(QAbstractTableModel, Generic[R]):
@@ -102,7 +100,7 @@ class InstalledModel(RowsModel[InstalledRow]):
     def cell(self, row: InstalledRow, column: int, role: int) -> Any:
         m, rep = row.model, row.report
         if role == Qt.ItemDataRole.DisplayRole:
-            fit_text = rep.verdict if rep else f"unreadable: {m.error}"
+            fit_text = rep.verdict if rep else m.problem
             source = "tiny demo model (starter)" if m.source == "starter" else m.source
             return (m.name, m.quant, gb(m.size), fit_text, speed(rep), source)[column]
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -175,7 +173,7 @@ class FilesModel(RowsModel[FilePlan]):
 @dataclass(eq=False)
 class DownloadRow:
     remote: RemoteFile
-    state: str = "queued"  # queued, downloading, paused, done, failed, cancelled
+    state: RowState = "queued"
     progress: Progress | None = None
     message: str = ""
     path: str = ""

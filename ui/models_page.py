@@ -4,7 +4,9 @@ Self-contained widget for the main window's tab bar: ``ModelsPage(config=None, p
 (config: the window's ModelSettings, read from disk when absent), the signal
 ``load_requested(path)`` when the user picks an installed model to chat with, and ``shutdown()``
 (cancels running jobs; a running download keeps its partial file and resumes next time). Every Hub
-request, header read, hash and file copy runs in ui.jobs; slots only paint.
+request, header read, hash and file copy runs in ui.jobs (listings and searches on the interactive
+pool, downloads and copies on the long one); a newer search or listing drops a slower older
+answer. Actions that start work return their job; slots only paint.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from app import settings
 from app.cancel import CancelToken
+from app.errors import HearthError
 from app.models import fit
 from app.models.catalog import Pick
 from app.models.hub import FilePlan, RemoteFile
@@ -44,30 +47,26 @@ from ui.models_models import (
     RecommendedModel,
     SearchModel,
 )
-from ui.models_widgets import buttons, run_job, selected, table
+from ui.models_widgets import buttons, selected, table
 
 
 class ModelsPage(QWidget):
     load_requested = Signal(str)
-    installed_refreshed = Signal()
-    recommended_refreshed = Signal()
-    search_done = Signal()
-    files_shown = Signal()
 
     def __init__(self, config: settings.ModelSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.config = config or settings.load().models  # the window's own, shared
-        self._jobs: set[jobs.Job] = set()
         self.n_ctx = self.config.fit_ctx
         self.installed = InstalledModel(self)
         self.recommended = RecommendedModel(self)
         self.results = SearchModel(self)
         self.files = FilesModel(self)
-        self.downloads_panel = DownloadsPanel(self._jobs, self.config, self)
+        self.downloads_panel = DownloadsPanel(self.config, self)
         self.downloads_panel.installed.connect(self._downloaded)
         self.downloads = self.downloads_panel.model
         self.confirm: Callable[[str], bool] = self._ask
         self.open_url: Callable[[QUrl], Any] = QDesktopServices.openUrl
+        self.hub_job: jobs.Job | None = None  # the Hub's popular repos being ranked into Recommended
         self._build()
         self._filled = False
 
@@ -158,29 +157,24 @@ class ModelsPage(QWidget):
         return w
 
     # -- jobs -----------------------------------------------------------------------------------
-    def _run(
-        self,
-        fn: Callable[[CancelToken], Any],
-        name: str,
-        quiet: bool = False,
-        **callbacks: Callable[..., Any] | None,
-    ) -> jobs.Job:
-        return run_job(self, self._jobs, fn, name, quiet, **callbacks)
+    def _run(self, fn: Callable[[CancelToken], Any], name: str, **options: Any) -> jobs.Job:
+        return jobs.run(fn, self, name, **options)
 
     def shutdown(self) -> None:
         """Cancel every job of this page (downloads keep their partial files)."""
-        for job in list(self._jobs):
-            job.cancel()
+        jobs.cancel_all(self)
+        self.downloads_panel.shutdown()
 
     def _ctx_changed(self) -> None:
         if self.ctx_box.value() != self.n_ctx:
             self.n_ctx = self.ctx_box.value()
             self.refresh_installed()
+            self.refresh_recommended()
             if self.files.rows:
                 self.show_files(self.files.rows[0].remote.repo_id)
 
     # -- installed ------------------------------------------------------------------------------
-    def refresh_installed(self) -> None:
+    def refresh_installed(self) -> jobs.Job:
         n_ctx = self.n_ctx
 
         def work(cancel: CancelToken) -> list[InstalledRow]:
@@ -189,21 +183,17 @@ class ModelsPage(QWidget):
             machine = fit.Machine.current()
             return [InstalledRow(m, m.fit(n_ctx, machine)) for m in library.installed()]
 
-        self._run(work, "listing installed models", on_result=self._installed_ready)
-
-    def _installed_ready(self, rows: list[InstalledRow]) -> None:
-        self.installed.set_rows(rows)
-        self.installed_refreshed.emit()
+        return self._run(work, "listing installed models", key="installed", on_result=self.installed.set_rows)
 
     def load_selected(self) -> None:
         row = selected(self.installed_view)
         if row is not None:
             self.load_requested.emit(str(row.model.path))
 
-    def delete_selected(self) -> None:
+    def delete_selected(self) -> jobs.Job | None:
         row = selected(self.installed_view)
         if row is None or not self.confirm(f"Delete {row.model.name} ({row.model.size / 1e9:.2f} GB)?"):
-            return
+            return None
         name = str(row.model.path)
 
         def work(cancel: CancelToken) -> Path:
@@ -211,7 +201,7 @@ class ModelsPage(QWidget):
 
             return library.remove(name)
 
-        self._run(work, "deleting a model", on_result=lambda _p: self.refresh_installed())
+        return self._run(work, "deleting a model", on_result=lambda _p: self.refresh_installed())
 
     def _ask(self, text: str) -> bool:
         answer = QMessageBox.question(self, "Models", text)
@@ -228,48 +218,39 @@ class ModelsPage(QWidget):
             keep = self.confirm("Copy the file into Hearth's model folder? (No = use it where it is)")
             self.import_path(Path(path), copy=keep)
 
-    def import_path(self, path: Path, copy: bool = True) -> None:
+    def import_path(self, path: Path, copy: bool = True) -> jobs.Job:
         def work(cancel: CancelToken) -> Any:
             from app.models import library
 
             return library.import_file(path, copy=copy, cancel=cancel)
 
+        shown = [-1]
+
+        def progress(p: tuple[int, int]) -> None:
+            percent = p[0] * 100 // max(p[1], 1)
+            if percent != shown[0]:  # one status message per percent, not per block copied
+                shown[0] = percent
+                messages.bridge().show_info(f"Copying {path.name} into the library: {percent} %")
+
         def done(result: Any) -> None:
             messages.bridge().show_info(f"Imported {Path(result).name}")
             self.refresh_installed()
 
-        self._run(work, "importing a model", on_result=done)
+        return self._run(work, "importing a model", kind="long", on_progress=progress, on_result=done)
 
     # -- recommended ----------------------------------------------------------------------------
-    def refresh_recommended(self) -> None:
-        """The curated catalog planned for this machine first (no network), then the Hub's most
-        downloaded GGUF chat repos ranked in with the same plan and speed, when the Hub answers."""
+    def refresh_recommended(self) -> jobs.Job:
+        """The curated catalog planned for this machine (no network); then, in a second job, the Hub's
+        most downloaded GGUF chat repos ranked in by the same plan and speed when the Hub answers
+        (``hub_job``). The user did not ask for that request: a Hub that does not answer is said on
+        the page, not in an error message."""
         n_ctx = self.n_ctx
 
-        def curated(cancel: CancelToken) -> tuple[fit.Machine, list[Pick]]:
+        def work(cancel: CancelToken) -> tuple[fit.Machine, list[Pick]]:
             from app.models import catalog
 
             machine = fit.Machine.current()
             return machine, catalog.recommend(machine, n_ctx)
-
-        def hub_picks(machine: fit.Machine) -> None:
-            def work(cancel: CancelToken) -> list[Pick]:
-                from app.models import catalog
-
-                return catalog.recommend(machine, n_ctx, entries=[], extra=catalog.hub_picks(n_ctx, machine))
-
-            def done(extra: list[Pick]) -> None:
-                from app.models import catalog
-
-                self.recommended.set_rows(sorted([*self.recommended.rows, *extra], key=catalog.rank_key))
-                self.hub_note.setText(f"Including {len(extra)} of the Hub's most downloaded GGUF models.")
-                self.recommended_refreshed.emit()
-
-            def failed(text: str) -> None:
-                self.hub_note.setText(f"Curated models only: {text}")
-                self.recommended_refreshed.emit()
-
-            self._run(work, "ranking the Hub's popular models", on_result=done, on_failed=failed, quiet=True)
 
         def done(result: tuple[fit.Machine, list[Pick]]) -> None:
             machine, picks = result
@@ -280,12 +261,33 @@ class ModelsPage(QWidget):
             )
             self.tabs.setTabText(0, f"Recommended for your {machine.total_ram / 1e9:.0f} GB")
             self.recommended.set_rows(picks)
-            self.recommended_refreshed.emit()
             if self.config.hub_recommendations:
                 self.hub_note.setText("Asking the Hub for its most downloaded GGUF models…")
-                hub_picks(machine)
+                self.hub_job = self._rank_hub(machine, n_ctx)
 
-        self._run(curated, "loading the model catalog", on_result=done)
+        return self._run(work, "loading the model catalog", key="recommended", on_result=done)
+
+    def _rank_hub(self, machine: fit.Machine, n_ctx: int) -> jobs.Job:
+        def work(cancel: CancelToken) -> tuple[list[Pick], str]:
+            from app.models import catalog
+
+            try:  # every pick fits (hub.popular leaves out what does not)
+                return catalog.hub_picks(n_ctx, machine), ""
+            except HearthError as exc:
+                return [], str(exc)
+
+        def done(result: tuple[list[Pick], str]) -> None:
+            from app.models import catalog
+
+            extra, problem = result
+            if problem:
+                self.hub_note.setText(f"Curated models only: {problem}")
+                return
+            curated = [p for p in self.recommended.rows if p.entry.source == "curated"]
+            self.recommended.set_rows(sorted([*curated, *extra], key=catalog.rank_key))
+            self.hub_note.setText(f"Including {len(extra)} of the Hub's most downloaded GGUF models.")
+
+        return self._run(work, "ranking the Hub's popular models", key="hub-recommended", on_result=done)
 
     def download_recommended(self) -> None:
         pick = selected(self.recommended_view)
@@ -307,7 +309,7 @@ class ModelsPage(QWidget):
             self.show_files(pick.entry.repo)
 
     # -- search and files -----------------------------------------------------------------------
-    def search(self, query: str) -> None:
+    def search(self, query: str) -> jobs.Job:
         limit = self.config.search_limit
 
         def work(cancel: CancelToken) -> Any:
@@ -319,16 +321,15 @@ class ModelsPage(QWidget):
             self.results.set_rows(results)
             if not results:
                 messages.bridge().show_info(f"No GGUF models found for “{query}”.")
-            self.search_done.emit()
 
-        self._run(work, "searching the Hub", on_result=done)
+        return self._run(work, "searching the Hub", key="search", on_result=done)
 
     def _result_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
         row = self.results.row_at(current)
         if row is not None:
             self.show_files(row.repo_id)
 
-    def show_files(self, repo_id: str) -> None:
+    def show_files(self, repo_id: str) -> jobs.Job:
         n_ctx = self.n_ctx
         self.files_label.setText(f"Reading {repo_id} …")
 
@@ -342,12 +343,11 @@ class ModelsPage(QWidget):
             self.files.set_rows(plans)
             note = f"read {fetched / 1e6:.1f} MB of headers; ★ = best that fits"
             self.files_label.setText(f"{repo_id}: {len(plans)} GGUF files at {n_ctx} tokens ({note})")
-            self.files_shown.emit()
 
         def failed(text: str) -> None:
             self.files_label.setText(text)
 
-        self._run(work, "reading model files", on_result=done, on_failed=failed)
+        return self._run(work, "reading model files", key="files", on_result=done, on_failed=failed)
 
     def download_selected_file(self) -> None:
         plan = selected(self.files_view)

@@ -1,11 +1,11 @@
-"""Shared pieces of the Models page: job callbacks in the GUI thread, tables, a progress bar delegate."""
+"""Shared pieces of the Models page: tables, buttons, a progress bar delegate."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Slot
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -19,76 +19,7 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
-from app.cancel import CancelToken
-from ui import jobs, messages
 from ui.models_models import FRACTION_ROLE
-
-
-class JobCall(QObject):
-    """Routes one job's signals to callbacks in the GUI thread (this object lives there)."""
-
-    def __init__(
-        self,
-        parent: QObject,
-        running: set[jobs.Job],
-        job: jobs.Job,
-        quiet: bool = False,
-        **callbacks: Callable[..., Any] | None,
-    ) -> None:
-        super().__init__(parent)
-        self.running, self.job, self.cb, self.quiet = running, job, callbacks, quiet
-        s = job.signals
-        s.progress.connect(self._progress)
-        s.result.connect(self._result)
-        s.failed.connect(self._failed)
-        s.cancelled.connect(self._cancelled)
-        s.finished.connect(self._finished)
-
-    def _call(self, name: str, *args: Any) -> None:
-        fn = self.cb.get(name)
-        if fn is not None:
-            fn(*args)
-
-    @Slot(object)
-    def _progress(self, value: Any) -> None:
-        self._call("on_progress", value)
-
-    @Slot(object)
-    def _result(self, value: Any) -> None:
-        self._call("on_result", value)
-
-    @Slot(str)
-    def _failed(self, text: str) -> None:
-        if not self.quiet:  # shown unless the page shows it itself (quiet); on_failed updates the page
-            messages.bridge().show_error(text)
-        self._call("on_failed", text)
-
-    @Slot()
-    def _cancelled(self) -> None:
-        self._call("on_cancelled")
-
-    @Slot()
-    def _finished(self) -> None:
-        self.running.discard(self.job)
-        self._call("on_finished")
-        self.deleteLater()
-
-
-def run_job(
-    parent: QObject,
-    running: set[jobs.Job],
-    fn: Callable[[CancelToken], Any],
-    name: str,
-    quiet: bool = False,
-    **callbacks: Callable[..., Any] | None,
-) -> jobs.Job:
-    """Start ``fn`` on the pool; callbacks run in the GUI thread; ``running`` tracks it until finished.
-    A failure is shown to the user unless ``quiet`` (then only ``on_failed`` sees it)."""
-    job = jobs.Job(fn, name)
-    JobCall(parent, running, job, quiet, **callbacks)
-    running.add(job)
-    jobs.start(job)
-    return job
 
 
 class ProgressDelegate(QStyledItemDelegate):

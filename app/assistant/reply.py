@@ -9,7 +9,8 @@ The GUI, the CLI and the local API server drive it the same way: :meth:`Reply.ru
 of events run on the thread that owns the engine; :meth:`Reply.stop` may be called from any thread
 and takes effect in every phase (the engine aborts a prompt being read). A reply that belongs to a
 stored conversation saves itself from the engine's thread: its sources as soon as they are found,
-its text at most once a second while it grows, the final text, status and stats once at the end.
+its text at most once a second while it grows, the final text, status and stats once at the end
+(with the model's name, the reply's duration and, for a reasoning model, how long it thought).
 If the engine's thread cannot finish in time (the app closes while the embedder or a model is still
 loading), :meth:`Reply.abandon` writes the final record from the caller's thread instead; whichever
 comes first writes it, the other does nothing. A conversation deleted meanwhile is simply gone.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -26,6 +28,7 @@ from typing import Any
 
 from app.assistant.grounding import ground
 from app.cancel import CancelToken
+from app.chat import reasoning
 from app.chat.engine import Engine
 from app.chat.session import ChatSession
 from app.chat.store import Status
@@ -103,6 +106,9 @@ class Reply:
         self._stop_as = Phase.STOPPED
         self._lock = threading.Lock()
         self._finished: Finished | None = None
+        self._model = ""
+        self._started = time.monotonic()
+        self._thinking: list[float] = []  # when the reasoning began and, once over, when it ended
 
     @property
     def conversation_id(self) -> int | None:
@@ -119,6 +125,8 @@ class Reply:
 
     def run(self, engine: Engine) -> Iterator[ReplyEvent]:
         """Drive the reply to its end on the engine's thread; the last event is :class:`Finished`."""
+        self._started = time.monotonic()
+        self._model = engine.info.name if engine.info is not None else ""
         try:
             messages = list(self.request.messages)
             if self.request.libraries and not self.cancel.cancelled:
@@ -186,6 +194,7 @@ class Reply:
                     if self._finished is not None:  # abandoned meanwhile: nothing more is kept
                         continue
                     self.text += event.text
+                self._time_thinking()
                 if self._session is not None and self.request.message_id is not None:
                     self._session.save_partial(self.request.message_id, self.text)
                 yield event
@@ -193,6 +202,23 @@ class Reply:
                 self.stats = event
             else:
                 yield event
+
+    def _time_thinking(self) -> None:
+        if len(self._thinking) == 2:
+            return
+        parts = reasoning.split(self.text)
+        if (parts.has_reasoning and not self._thinking) or (self._thinking and not parts.thinking):
+            self._thinking.append(time.monotonic())  # the reasoning began, or it is over
+
+    def _details(self) -> dict[str, Any]:
+        details: dict[str, Any] = {
+            "model": self._model,
+            "duration_ms": (time.monotonic() - self._started) * 1000,
+        }
+        if self._thinking:
+            end = self._thinking[1] if len(self._thinking) == 2 else time.monotonic()
+            details["thinking_ms"] = (end - self._thinking[0]) * 1000
+        return details
 
     def _finish(self, phase: Phase, error: str = "") -> Finished | None:
         with self._lock:
@@ -202,5 +228,5 @@ class Reply:
             self._finished = Finished(phase, self.text, self.stats, error, list(self.sources))
             if self._session is not None and self.request.message_id is not None:
                 self._session.finish(self.request.message_id, self.text, self.stats, STORED_STATUS[phase],
-                                     self.sources)  # fmt: skip
+                                     self.sources, self._details())  # fmt: skip
             return self._finished

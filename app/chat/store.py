@@ -1,5 +1,10 @@
 """Conversations and messages in SQLite (stdlib, WAL), with a schema version and migrations.
 
+Messages form a tree: each has a parent (``NULL`` for the first message), so regenerating a reply
+or editing a message adds a sibling version instead of deleting anything. Each message remembers its
+chosen child (the conversation its chosen root); :meth:`ChatStore.messages` follows those choices
+from the root, taking the newest child where none is chosen, and that path is the conversation.
+
 A reply being generated is written as status ``streaming`` and its text is flushed as it grows.
 If the process dies (crash, kill -9), the next open marks such replies ``interrupted``: the partial
 text is kept, the database stays consistent (every write is one short transaction).
@@ -19,7 +24,7 @@ from typing import Any, Literal
 from app import paths, sqlitedb
 from app.chat.types import Role
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 Status = Literal["complete", "streaming", "interrupted", "stopped", "failed"]
 
 _MIGRATIONS: dict[int, str] = {
@@ -45,6 +50,19 @@ _MIGRATIONS: dict[int, str] = {
     );
     CREATE INDEX messages_by_conversation ON messages(conversation_id, id);
     """,
+    # the tree: a version-1 conversation becomes one chain, each message choosing the next
+    2: """
+    ALTER TABLE messages ADD COLUMN parent_id INTEGER REFERENCES messages(id) ON DELETE CASCADE;
+    ALTER TABLE messages ADD COLUMN chosen_child INTEGER REFERENCES messages(id) ON DELETE SET NULL;
+    ALTER TABLE conversations ADD COLUMN chosen_root INTEGER REFERENCES messages(id) ON DELETE SET NULL;
+    UPDATE messages SET parent_id = (SELECT MAX(p.id) FROM messages p
+        WHERE p.conversation_id = messages.conversation_id AND p.id < messages.id);
+    UPDATE messages SET chosen_child = (SELECT MIN(c.id) FROM messages c
+        WHERE c.conversation_id = messages.conversation_id AND c.id > messages.id);
+    UPDATE conversations SET chosen_root = (SELECT MIN(m.id) FROM messages m
+        WHERE m.conversation_id = conversations.id);
+    CREATE INDEX messages_by_parent ON messages(parent_id);
+    """,
 }
 
 
@@ -68,6 +86,13 @@ class Message:
     stats: dict[str, Any] = field(default_factory=dict)
     sources: list[dict[str, Any]] = field(default_factory=list)
     created: float = 0.0
+    parent_id: int | None = None
+    versions: tuple[int, ...] = ()  # this message and its siblings (ids, oldest first)
+
+    @property
+    def version(self) -> int:
+        """1-based position among its versions (1 of 1 when it has none)."""
+        return self.versions.index(self.id) + 1 if self.id in self.versions else 1
 
 
 class ChatStore:
@@ -161,18 +186,35 @@ class ChatStore:
     # messages --------------------------------------------------------------------------------
 
     def messages(self, conversation_id: int) -> list[Message]:
+        """The conversation as shown: the chosen path through its tree, oldest first."""
         with self._lock:
             rows = self._db.execute(
                 "SELECT * FROM messages WHERE conversation_id=? ORDER BY id", (conversation_id,)
             ).fetchall()
-        return [_message(r) for r in rows]
+            root = self._db.execute("SELECT chosen_root FROM conversations WHERE id=?", (conversation_id,))
+            chosen_root = (root.fetchone() or (None,))[0]
+        children: dict[int | None, list[sqlite3.Row]] = {}
+        for r in rows:
+            children.setdefault(r["parent_id"], []).append(r)
+        path: list[Message] = []
+        parent: int | None = None
+        chosen = chosen_root
+        while kids := children.get(parent):
+            row = next((k for k in kids if k["id"] == chosen), kids[-1])
+            path.append(_message(row, tuple(k["id"] for k in kids)))
+            parent, chosen = row["id"], row["chosen_child"]
+        return path
 
     def message(self, message_id: int) -> Message:
         with self._lock:
             row = self._db.execute("SELECT * FROM messages WHERE id=?", (message_id,)).fetchone()
-        if row is None:
-            raise KeyError(message_id)
-        return _message(row)
+            if row is None:
+                raise KeyError(message_id)
+            siblings = self._db.execute(
+                "SELECT id FROM messages WHERE conversation_id=? AND parent_id IS ? ORDER BY id",
+                (row["conversation_id"], row["parent_id"]),
+            ).fetchall()
+        return _message(row, tuple(r[0] for r in siblings))
 
     def add_message(
         self,
@@ -181,16 +223,38 @@ class ChatStore:
         content: str,
         status: Status = "complete",
         sources: list[dict[str, Any]] | None = None,
+        *,
+        parent_id: int | None = None,
+        after_path: bool = True,
     ) -> Message:
+        """Add a message as the chosen child of ``parent_id``; with ``after_path`` (and no parent
+        given) after the last message of the conversation as it is shown."""
+        if parent_id is None and after_path:
+            path = self.messages(conversation_id)
+            parent_id = path[-1].id if path else None
         now = time.time()
         with self._tx() as db:
             cur = db.execute(
-                "INSERT INTO messages(conversation_id, role, content, status, sources, created)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (conversation_id, role, content, status, json.dumps(sources or []), now),
+                "INSERT INTO messages(conversation_id, role, content, status, sources, created, parent_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (conversation_id, role, content, status, json.dumps(sources or []), now, parent_id),
             )
+            new_id = int(cur.lastrowid or 0)
+            _choose(db, conversation_id, parent_id, new_id)
             db.execute("UPDATE conversations SET updated=? WHERE id=?", (now, conversation_id))
-        return self.message(int(cur.lastrowid or 0))
+        return self.message(new_id)
+
+    def add_version(self, message_id: int, content: str) -> Message:
+        """A new version of a message (same role and parent), chosen in its place (edit)."""
+        old = self.message(message_id)
+        return self.add_message(old.conversation_id, old.role, content, parent_id=old.parent_id,
+                                after_path=False)  # fmt: skip
+
+    def choose(self, message_id: int) -> None:
+        """Show this version of a message: the conversation follows it (and its own choices)."""
+        m = self.message(message_id)
+        with self._tx() as db:
+            _choose(db, m.conversation_id, m.parent_id, m.id)
 
     def update_message(
         self,
@@ -210,16 +274,47 @@ class ChatStore:
             sources=None if sources is None else json.dumps(sources),
         )
 
-    def delete_messages_after(self, conversation_id: int, message_id: int) -> None:
-        """Delete every message of the conversation later than ``message_id`` (regenerate)."""
+    def delete_message(self, message_id: int) -> None:
+        """Delete a message with everything that follows it (its subtree); its parent then shows
+        its newest remaining version."""
         with self._tx() as db:
-            db.execute("DELETE FROM messages WHERE conversation_id=? AND id>?", (conversation_id, message_id))
+            db.execute("DELETE FROM messages WHERE id=?", (message_id,))
 
-    def rewrite_from(self, conversation_id: int, message_id: int, content: str) -> None:
-        """Give ``message_id`` new content and delete every later message, in one transaction (edit)."""
+    def branch(self, message_id: int) -> Conversation:
+        """A new conversation holding copies of this one's messages up to and including this one."""
+        m = self.message(message_id)
+        source = self.conversation(m.conversation_id)
+        path = self.messages(m.conversation_id)
+        upto = next((i for i, p in enumerate(path) if p.id == message_id), None)
+        if upto is None:
+            raise ValueError("only a message of the conversation as shown can start a branch")
+        now = time.time()
         with self._tx() as db:
-            db.execute("DELETE FROM messages WHERE conversation_id=? AND id>?", (conversation_id, message_id))
-            db.execute("UPDATE messages SET content=? WHERE id=?", (content, message_id))
+            cur = db.execute(
+                "INSERT INTO conversations(title, system_prompt, libraries, created, updated)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (f"{source.title} (branch)", source.system_prompt, json.dumps(source.libraries), now, now),
+            )
+            conv_id = int(cur.lastrowid or 0)
+            parent: int | None = None
+            for p in path[: upto + 1]:
+                cur = db.execute(
+                    "INSERT INTO messages(conversation_id, role, content, status, stats, sources, created,"
+                    " parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (conv_id, p.role, p.content, p.status, json.dumps(p.stats), json.dumps(p.sources),
+                     p.created, parent),
+                )  # fmt: skip
+                child = int(cur.lastrowid or 0)
+                _choose(db, conv_id, parent, child)
+                parent = child
+        return self.conversation(conv_id)
+
+
+def _choose(db: sqlite3.Connection, conversation_id: int, parent_id: int | None, child_id: int) -> None:
+    if parent_id is None:
+        db.execute("UPDATE conversations SET chosen_root=? WHERE id=?", (child_id, conversation_id))
+    else:
+        db.execute("UPDATE messages SET chosen_child=? WHERE id=?", (child_id, parent_id))
 
 
 def _conversation(row: sqlite3.Row) -> Conversation:
@@ -233,7 +328,7 @@ def _conversation(row: sqlite3.Row) -> Conversation:
     )
 
 
-def _message(row: sqlite3.Row) -> Message:
+def _message(row: sqlite3.Row, versions: tuple[int, ...] = ()) -> Message:
     return Message(
         id=row["id"],
         conversation_id=row["conversation_id"],
@@ -243,4 +338,6 @@ def _message(row: sqlite3.Row) -> Message:
         stats=dict(json.loads(row["stats"])),
         sources=list(json.loads(row["sources"])),
         created=row["created"],
+        parent_id=row["parent_id"],
+        versions=versions,
     )

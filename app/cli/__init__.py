@@ -2,8 +2,9 @@
 
 Each command module has ``register(subparsers)``, which adds its parser and sets ``func`` to a
 callable ``(args) -> int``. Heavy imports happen inside those callables only. Expected failures
-(:class:`HearthError`) print one plain line on stderr and exit 2. The GUI and the benchmarks live
-outside app/ (they need Qt), so main.py passes them in.
+(:class:`HearthError`) print one plain line on stderr and exit 2; so does a damaged data file kept
+aside (one line each). Warnings and errors go to the shared log file too (``app.logs``). The GUI
+and the benchmarks live outside app/ (they need Qt), so main.py passes them in.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import sys
 from collections.abc import Callable, Iterable
 from types import ModuleType
 
-from app import __version__
+from app import __version__, datafile, logs
 from app.errors import HearthError
 
 COMMANDS = ("app.cli.chat", "app.cli.models", "app.cli.docs")
+log = logging.getLogger(__name__)
 
 
 def build_parser(extra: Iterable[ModuleType] = ()) -> argparse.ArgumentParser:
@@ -35,15 +37,14 @@ def build_parser(extra: Iterable[ModuleType] = ()) -> argparse.ArgumentParser:
 
 def run(argv: list[str], gui: Callable[[], int], extra: Iterable[ModuleType] = ()) -> int:
     args = build_parser(extra).parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr)
-    if not args.verbose:  # llama.cpp's own lines (e.g. its errors after Stop aborts a decode): -v only
-        for handler in logging.getLogger().handlers:
-            handler.addFilter(lambda record: not record.name.startswith("llama.cpp"))
     if args.command is None:
         return gui()
+    logs.setup("cli", verbose=args.verbose)
+    datafile.set_reporter(lambda text: print(f"hearth: {text}", file=sys.stderr))
     try:
         return int(args.func(args))
     except HearthError as exc:
+        log.info("%s failed: %s", args.command, exc, extra=logs.SHOWN)
         print(f"hearth: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

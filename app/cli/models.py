@@ -100,7 +100,7 @@ def _list(args: argparse.Namespace) -> int:
         row["predicted_tokens_per_s"] = report.predicted_tokens_per_s if report else None
         row["fit"] = report.to_dict() if report else None
         rows.append(row)
-        verdict = (report.verdict + _tps(report)) if report else f"unreadable: {m.error}"
+        verdict = (report.verdict + _tps(report)) if report else m.problem
         lines.append(f"{m.name:<48} {m.quant:<8} {_gb(m.size):>9}  {verdict}  ({m.source})")
     from app.models import download
 

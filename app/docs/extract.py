@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import multiprocessing
 import os
 import queue
@@ -70,13 +71,18 @@ def _extract(path: str, send: Callable[[tuple[Any, ...]], None], delay: float, o
             send(("unit", unit.text, unit.label, unit.ocr))
         send(("done",))
     except ReadError as exc:
+        logging.getLogger(__name__).warning("cannot read %s: %s", path, exc)
         send(("error", str(exc)))
     except Exception as exc:
+        logging.getLogger(__name__).warning("cannot read %s", path, exc_info=True)
         send(("error", f"could not read this file ({type(exc).__name__}: {str(exc)[:200]})"))
 
 
 def serve(paths: Connection, out: Connection, delay: float = 0.0, ocr: bool = True) -> None:
     """Worker process loop: a path per message in, one message per unit out, until ``paths`` closes."""
+    from app import logs
+
+    logs.setup("extract-worker")
     while True:
         try:
             path = paths.recv()
@@ -128,6 +134,9 @@ class _Worker:
         self._paths.close()  # EOF: the loop ends
         self.proc.join(2)
         self.kill()
+
+
+WORKER_DIED = "the document reader crashed on this file"
 
 
 class Extractor:
@@ -204,7 +213,7 @@ class Extractor:
                     )
                     return
                 if msg is None:
-                    self._give_up(result, "the document reader crashed on this file")
+                    self._give_up(result, WORKER_DIED)
                     return
                 kind = msg[0]
                 if kind == "kind":

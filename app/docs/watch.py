@@ -11,13 +11,12 @@ kept in ``index_dir()/watched.json``: {folder: library}.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Generator
 from pathlib import Path
 
-from app import atomic, paths
+from app import datafile, paths
 from app.cancel import Cancelled, CancelToken
 from app.docs import readers
 from app.docs.embeddings import Embedder
@@ -32,30 +31,27 @@ def _watched_file() -> Path:
     return paths.index_dir() / "watched.json"
 
 
+WATCHED = "The list of watched folders"
+
+
 def watched() -> dict[str, str]:
-    """{folder: library} of the folders kept watched (empty when none or the file is unreadable)."""
-    try:
-        data = json.loads(_watched_file().read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (OSError, ValueError) as exc:
-        log.warning("watched folders: could not read %s (%s)", _watched_file(), exc)
-        return {}
-    if not isinstance(data, dict):
-        return {}
+    """{folder: library} of the folders kept watched (empty when none; a damaged file is kept aside)."""
+    data = datafile.read_json(_watched_file(), WATCHED, "no watched folders") or {}
     return {str(k): str(v) for k, v in data.items()}
 
 
 def set_watched(folder: str | Path, library: str | None) -> dict[str, str]:
     """Keep ``folder`` watched for ``library`` (``None``: stop watching it); returns the new list."""
-    current = watched()
     key = str(Path(folder).expanduser().resolve())
-    if library is None:
-        current.pop(key, None)
-    else:
-        current[key] = library
-    atomic.write_text(_watched_file(), json.dumps(current, indent=1, ensure_ascii=False))
-    return current
+
+    def change(data: dict[str, object]) -> dict[str, str]:
+        if library is None:
+            data.pop(key, None)
+        else:
+            data[key] = library
+        return {str(k): str(v) for k, v in data.items()}
+
+    return datafile.update(_watched_file(), WATCHED, "no watched folders", change)
 
 
 def scan(folder: Path) -> dict[str, Signature]:

@@ -106,7 +106,7 @@ def rank_key(pick: Pick) -> tuple[int, float, str, int, float]:
     """Comfortable fits first; among them, fast enough before slow; then most capable, better quant."""
     rep = pick.report
     tps = rep.predicted_tokens_per_s or 0.0
-    comfortable = rep.fits and rep.verdict != fit.VERDICT_TIGHT
+    comfortable = rep.fits and rep.kind != "tight"
     tier = 0 if comfortable and tps >= MIN_TOKENS_PER_S else 1 if comfortable else 2
     capability = -pick.entry.params_b if tier == 0 else -tps
     return tier, capability, pick.entry.name, names.quality_rank(pick.entry.quant), -tps

@@ -3,16 +3,21 @@
 Bytes go to ``downloads_dir()/<repo>__<file>.<sha>.part`` and are resumed with HTTP ``Range`` on
 the next run (the part's name carries the expected sha256, so a changed upstream file never
 resumes onto stale bytes). Transient failures (connection drops, timeouts, 429/5xx) are retried
-with exponential backoff; the retry budget resets whenever bytes arrive. When the file is complete
-its sha256 (hashed while downloading, plus the resumed prefix) is compared with the Hub's LFS
-sha256 (small files kept in git: their git blob id) BEFORE the file is moved, atomically, into
-``models_dir()``: a mismatch moves the bytes to ``downloads_dir()/quarantine`` and raises a plain
-error; a file the Hub gave no checksum for is not installed at all. Cancelling (the token) keeps the part
-file: that is "pause"; :func:`discard` deletes it: that is "cancel".
+with exponential backoff; the retry budget resets whenever bytes arrive. A signed CDN address that
+expires (401/403) is asked of the Hub again, at every expiry as long as bytes arrived since the
+last one. When a file is complete its sha256 (hashed while receiving, on a helper thread, plus the
+resumed prefix) is compared with the Hub's LFS sha256 (small files kept in git: their git blob id):
+a mismatch moves the bytes to ``downloads_dir()/quarantine`` and raises a plain error; a match
+keeps them as ``<part>.verified``. Only when EVERY part of a model is verified are they moved into
+``models_dir()`` (renames, the first part last, the folder fsynced), each with its checksum beside
+it: a split model is installed whole or not at all. A file the Hub gave no checksum for is not
+installed at all. Cancelling (the token) keeps the part files: that is "pause"; :func:`discard`
+deletes them: that is "cancel".
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import queue
@@ -22,19 +27,22 @@ import time
 from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from app import paths
+from app import atomic, paths
 from app.cancel import CancelToken
 from app.errors import HearthError
-from app.models import hub, partial
+from app.models import hub, library, partial
 from app.models.partial import discard, model_folder, part_path, pending
 
 __all__ = ["Progress", "discard", "download", "find_remote", "model_folder", "part_path", "pending"]
 
-CHUNK = 1 << 20  # local reads (hashing a resumed prefix)
+CHUNK = 1 << 20  # blocks written and hashed (received in 64 KiB reads, joined: few hand-offs)
+SYNC_EVERY = 32 * 2**20  # written bytes flushed to disk while still receiving
+_datasync = getattr(os, "fdatasync", os.fsync)  # (no fdatasync on macOS/Windows)
 DISK_MARGIN = 64 * 2**20
 TRANSIENT_STATUS = {408, 425, 429, 500, 502, 503, 504}
+State = Literal["resuming", "downloading", "retrying", "verifying", "installing", "done", "paused"]
 
 
 @dataclass(frozen=True)
@@ -44,7 +52,7 @@ class Progress:
     total_bytes: int
     speed_bps: float
     eta_s: float | None
-    state: str  # "resuming", "downloading", "retrying", "verifying", "done"
+    state: State
     message: str = ""
 
     @property
@@ -90,31 +98,53 @@ def download(
             f"The Hub gave no checksum for {remote.filename}; Hearth does not install unverified files."
         )
     folder = model_folder(remote.repo_id)
-    done_before = 0
-    speed = _Speed()
-    for name, size, sha in zip(remote.parts, remote.part_sizes, remote.part_sha256, strict=True):
-        target = folder / name
-        if (
-            target.is_file()
-            and target.stat().st_size == size
-            and _recorded_sha(target) == sha.removeprefix(hub.GIT_SHA1)
-        ):
+    first = part_path(remote.repo_id, remote.parts[0], remote.part_sha256[0])
+    with partial.exclusive(first, remote.filename):  # one downloader per model
+        done_before = 0
+        speed = _Speed()
+        staged: list[tuple[Path, Path, str]] = []  # (verified part, where it goes, its sha256)
+        for name, size, sha in zip(remote.parts, remote.part_sizes, remote.part_sha256, strict=True):
+            target, expected = folder / name, sha.removeprefix(hub.GIT_SHA1)
+            if _installed_sha(target, size) == expected:
+                done_before += size
+                continue
+            part = part_path(remote.repo_id, name, sha)
+            ready = partial.verified_path(part)
+            if not (ready.is_file() and ready.stat().st_size == size):  # else: verified in an earlier run
+                yield from _download_part(remote, name, size, sha, target, cancel, revision, retries, backoff,
+                                          chunk, done_before, speed)  # fmt: skip
+            staged.append((ready, target, expected))
             done_before += size
-            continue
-        with partial.exclusive(part_path(remote.repo_id, name, sha), name):  # one downloader per part
-            yield from _download_part(remote, name, size, sha, target, cancel, revision, retries, backoff,
-                                      chunk, done_before, speed)  # fmt: skip
-        done_before += size
-    first = folder / remote.parts[0]
+        if staged:
+            yield Progress(remote.filename, remote.size, remote.size, 0.0, 0.0, "installing")
+            _install(remote, staged)
     yield Progress(remote.filename, remote.size, remote.size, 0.0, 0.0, "done")
-    return first
+    return folder / remote.parts[0]
 
 
-def _recorded_sha(target: Path) -> str:
-    from app.models import library
+def _installed_sha(target: Path, size: int) -> str:
+    """The verified sha256 of an installed file of the right size ("" if none): kept beside it, or
+    (installed before checksums were kept there) recorded in the library list, then moved beside it."""
+    if not target.is_file() or target.stat().st_size != size:
+        return ""
+    verified = library.verified(target)
+    if verified:
+        return str(verified["sha256"])
+    entry = library.manifest().get(str(target), {})
+    sha = str(entry.get("sha256", ""))
+    if sha:
+        library.add_verified(target, sha, str(entry.get("source", "import")))
+    return sha
 
-    entry = library.manifest().get(str(target))
-    return str(entry.get("sha256", "")) if entry else ""
+
+def _install(remote: hub.RemoteFile, staged: list[tuple[Path, Path, str]]) -> None:
+    """Move verified parts into the library, the first part (the one that is listed and loaded) last,
+    so an interruption never leaves a loadable-looking partial set."""
+    for ready, target, sha in reversed(staged):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic.replace(ready, target)
+        library.add_verified(target, sha, f"hf://{remote.repo_id}/{target.name}")
+        partial.forget(ready.with_suffix(".part"))
 
 
 def _check_disk(part: Path, target: Path, remaining: int) -> None:
@@ -177,7 +207,7 @@ def _download_part(
         raise HearthError(f"{name}: the Hub reports {resolved.size} bytes but listed {size}; try again.")
     client = _client()
     failures = 0
-    refreshed = False
+    refreshed_at: int | None = None  # bytes we had when the address was last asked again
     last_emit = 0.0
     while have < size:
         cancel.raise_if_cancelled()
@@ -189,9 +219,10 @@ def _download_part(
                                timeout=httpx2.Timeout(30.0, read=60.0)) as resp:  # fmt: skip
                 if resp.status_code in TRANSIENT_STATUS:
                     raise _Transient(f"HTTP {resp.status_code}")
-                if resp.status_code in (401, 403) and not refreshed:
-                    # signed CDN addresses expire (a long or resumed download): ask the Hub again
-                    refreshed = True
+                if resp.status_code in (401, 403) and (refreshed_at is None or have > refreshed_at):
+                    # signed CDN addresses expire (a long or resumed download): ask the Hub again, at
+                    # each expiry as long as the last new address brought bytes
+                    refreshed_at = have
                     resolved = hub.resolve(remote.repo_id, name, revision)
                     raise _Transient(f"HTTP {resp.status_code} from the file server; asked the Hub again")
                 if resp.status_code == 416 and have >= size:
@@ -201,21 +232,20 @@ def _download_part(
                     part.unlink(missing_ok=True)
                 elif resp.status_code not in (200, 206):
                     raise HearthError(f"Downloading {name}: the server answered HTTP {resp.status_code}.")
-                with part.open("ab") as fh, _Hasher(hasher) as sink:
-                    for block in resp.iter_raw(chunk):
-                        fh.write(block)
-                        sink.put(block)
-                        have += len(block)
-                        failures = 0
-                        now = time.monotonic()
-                        if now - last_emit >= 0.1:
-                            last_emit = now
-                            bps = speed.add(done_before + have)
-                            eta = (total - done_before - have) / bps if bps > 0 else None
-                            yield Progress(name, done_before + have, total, bps, eta, "downloading")
-                        cancel.raise_if_cancelled()
-                    fh.flush()
-                    os.fsync(fh.fileno())
+                with part.open("ab") as fh:
+                    with _Sink(fh, hasher, chunk or CHUNK) as sink:
+                        for piece in resp.iter_raw():
+                            sink.put(piece)
+                            have += len(piece)
+                            failures = 0
+                            now = time.monotonic()
+                            if now - last_emit >= 0.1:
+                                last_emit = now
+                                bps = speed.add(done_before + have)
+                                eta = (total - done_before - have) / bps if bps > 0 else None
+                                yield Progress(name, done_before + have, total, bps, eta, "downloading")
+                            cancel.raise_if_cancelled()
+                    os.fsync(fh.fileno())  # little left to write: the sink synced as it went
                 if have < size:
                     raise _Transient("the connection closed early")
         except (httpx2.TransportError, _Transient) as exc:
@@ -233,42 +263,60 @@ def _download_part(
                 hasher = _hash_prefix(part, cancel, sha, size) if on_disk else _new_hasher(sha, size)
                 have = on_disk
     yield Progress(name, done_before + have, total, 0.0, None, "verifying", "checking sha256")
-    _verify_and_install(part, target, hasher.hexdigest(), sha.removeprefix(hub.GIT_SHA1), remote, size)
+    _verify(part, target, hasher.hexdigest(), sha.removeprefix(hub.GIT_SHA1), size)
 
 
 class _Transient(Exception):
     pass
 
 
-class _Hasher:
-    """Hashes written blocks on a helper thread (hashlib releases the GIL), so on a multi-core
-    machine sha256 overlaps receiving; on a saturated 2-core box it costs what inline hashing does."""
+class _Sink:
+    """Writes and hashes what arrives, in ``block``-sized pieces, on a helper thread (file writes
+    and hashlib release the GIL), so the receiving thread only receives: on a machine with a free
+    core, verification costs no wall time. It also flushes the file to disk every
+    :data:`SYNC_EVERY` bytes while receiving, so the fsync before the install has little left to
+    do. Leaving the block drains the queue: every byte handed over (also when the connection broke
+    off) is on disk and hashed."""
 
-    def __init__(self, hasher: Any) -> None:
-        self.hasher = hasher
+    def __init__(self, fh: Any, hasher: Any, block: int) -> None:
+        self.fh, self.hasher, self.block = fh, hasher, block
+        self.buf = bytearray()
         self.queue: queue.Queue[bytes | None] = queue.Queue(maxsize=32)
-        self.thread = threading.Thread(target=self._run, name="sha256", daemon=True)
+        self.thread = threading.Thread(target=self._run, name="download-sink", daemon=True)
         self.error: BaseException | None = None
 
-    def __enter__(self) -> _Hasher:
+    def __enter__(self) -> _Sink:
         self.thread.start()
         return self
 
-    def put(self, block: bytes) -> None:
+    def put(self, piece: bytes) -> None:
         if self.error is not None:
             raise self.error
-        self.queue.put(block)
+        self.buf += piece
+        if len(self.buf) >= self.block:
+            self.queue.put(bytes(self.buf))
+            self.buf.clear()
 
     def _run(self) -> None:
+        unsynced = 0
         try:
             while (block := self.queue.get()) is not None:
+                self.fh.write(block)
                 self.hasher.update(block)
+                unsynced += len(block)
+                if unsynced >= SYNC_EVERY:
+                    self.fh.flush()
+                    _datasync(self.fh.fileno())
+                    unsynced = 0
+            self.fh.flush()
         except BaseException as exc:  # reported to the downloading thread
             self.error = exc
             while self.queue.get() is not None:
                 pass
 
     def __exit__(self, *exc: object) -> None:
+        if self.buf and self.error is None:
+            self.queue.put(bytes(self.buf))
         self.queue.put(None)
         self.thread.join()
         if self.error is not None:
@@ -282,17 +330,18 @@ def _sleep(seconds: float, cancel: CancelToken) -> None:
         time.sleep(min(0.05, max(0.0, end - time.monotonic())))
 
 
+@functools.cache
 def _client() -> Any:
-    from huggingface_hub import get_session
+    """The downloads' own HTTP client, not huggingface_hub's shared one: huggingface_hub closes that
+    one whenever a request on it cannot connect (its retry loop does, e.g. for a Hub listing while
+    offline), which broke every download streaming through it. Nothing closes this one."""
+    import httpx2
 
-    return get_session()
+    return httpx2.Client(follow_redirects=True, timeout=None)
 
 
-def _verify_and_install(
-    part: Path, target: Path, got: str, expected: str, remote: hub.RemoteFile, size: int
-) -> None:
-    from app.models import library
-
+def _verify(part: Path, target: Path, got: str, expected: str, size: int) -> None:
+    """Keep a complete part as ``<part>.verified``, or quarantine it and raise if its checksum is wrong."""
     if part.stat().st_size != size or got != expected:
         quarantine = paths.downloads_dir() / "quarantine"
         quarantine.mkdir(exist_ok=True)
@@ -303,6 +352,4 @@ def _verify_and_install(
             f"{target.name} is corrupt: its SHA-256 does not match the Hub's, so it was not installed "
             f"(moved to {bad}). Download it again."
         )
-    os.replace(part, target)
-    library.record(target, source=f"hf://{remote.repo_id}/{target.name}", sha256=got)
-    partial.forget(part)
+    atomic.replace(part, partial.verified_path(part))

@@ -36,7 +36,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from app.models import gguf, speed
 from app.models.speed import MachineSpeed
@@ -58,6 +58,8 @@ VERDICT_RAM = "fits in RAM"
 VERDICT_TIGHT = "tight"
 VERDICT_TOO_LARGE = "too large"
 VERDICT_VRAM_UNKNOWN = "GPU memory unknown"
+# FitReport.kind (what to act on); .verdict is its text
+Verdict = Literal["gpu", "partial", "ram", "tight", "too large", "vram unknown"]
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ class FitReport:
     summary: str
     bytes_read: int = 0
     vram_known: bool = True
+    kind: Verdict = "ram"
     # generation speed on this machine: the mean over a conversation that fills n_ctx, and with the
     # context full (None when the machine's speed is unknown); see app.models.speed
     predicted_tokens_per_s: float | None = None
@@ -215,18 +218,19 @@ def plan(
     headroom = machine.available_ram - ram
     margin = max(ram // 10, 256 * MiB)
     full_offload = n_gpu_layers < 0 or n_gpu_layers > n_layers
+    kind: Verdict
     if headroom < 0:
-        verdict = VERDICT_TOO_LARGE
+        kind, verdict = "too large", VERDICT_TOO_LARGE
     elif vram and not vram_known:
-        verdict = VERDICT_VRAM_UNKNOWN
+        kind, verdict = "vram unknown", VERDICT_VRAM_UNKNOWN
     elif vram and full_offload:
-        verdict = VERDICT_GPU
+        kind, verdict = "gpu", VERDICT_GPU
     elif vram:
-        verdict = f"partial offload ({n_gpu_layers} of {n_layers} layers)"
+        kind, verdict = "partial", f"partial offload ({n_gpu_layers} of {n_layers} layers)"
     elif headroom < margin:
-        verdict = VERDICT_TIGHT
+        kind, verdict = "tight", VERDICT_TIGHT
     else:
-        verdict = VERDICT_RAM
+        kind, verdict = "ram", VERDICT_RAM
     fits = verdict != VERDICT_TOO_LARGE
     tps = tps_full = None
     if machine.speed is not None:
@@ -253,8 +257,8 @@ def plan(
             " (the load falls back to fewer layers if needed)."
         )
     return FitReport(n_ctx, weights, sum(kv), compute, overhead, ram, vram, best, n_layers, verdict, fits,
-                     summary, info.bytes_fetched or info.header_bytes_read, vram_known, tps,
-                     tps_full)  # fmt: skip
+                     summary, info.bytes_fetched or info.header_bytes_read, vram_known, kind,
+                     tps, tps_full)  # fmt: skip
 
 
 def predict_seconds(

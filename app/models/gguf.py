@@ -5,7 +5,9 @@ count and length read from the file is bounded before anything is allocated, so 
 hostile header gives a :class:`GgufError` with a plain message instead of a hang or a giant
 allocation (cf. llama.cpp GGUF CVEs). Large arrays that Hearth does not need (the tokenizer
 vocabulary, scores, merges) are skipped with ``seek`` when their elements have a fixed size, and
-read-and-dropped when they are strings, so a remote reader only fetches the header bytes.
+read-and-dropped when they are strings, so a remote reader only fetches the header bytes. The
+numbers Hearth computes with (layers, widths, heads, context, split count) must be plausible
+integers: a header claiming 4 billion layers is refused, not planned.
 """
 
 from __future__ import annotations
@@ -26,6 +28,12 @@ MAX_ARRAY = 16_000_000  # largest vocabularies are ~260k tokens
 MAX_DIMS = 8
 MAX_NAME = 1024  # tensor names (GGML_MAX_NAME is 64)
 KEEP_ARRAY = 64  # arrays longer than this are skipped, only their length is kept
+# upper bounds of the numbers the memory plan loops over or multiplies (real models: ~130 layers,
+# widths of a few 10k, contexts of a few million)
+LIMITS = {"block_count": 4096, "embedding_length": 2**20, "feed_forward_length": 2**22,
+          "context_length": 2**31, "attention.head_count": 2**16, "attention.head_count_kv": 2**16,
+          "attention.key_length": 2**16, "attention.value_length": 2**16,
+          "attention.sliding_window": 2**31, "vocab_size": 2**24}  # fmt: skip
 _STRING_BLOCK = 64 * 1024
 _U64 = struct.Struct("<Q")
 
@@ -237,10 +245,24 @@ class GgufInfo:
 
 
 def _first(value: Any) -> int:
-    """Per-layer arrays (some models vary head counts by layer): take the maximum."""
+    """Per-layer arrays (some models vary head counts by layer): take the maximum (0 when the
+    array was too long to keep)."""
     if isinstance(value, list):
         return max((int(v) for v in value), default=0)
-    return int(value or 0)
+    return value if isinstance(value, int) else 0
+
+
+def _check_numbers(metadata: dict[str, Any]) -> None:
+    """Refuse headers whose numbers are not plausible non-negative integers (see :data:`LIMITS`)."""
+    arch = metadata.get("general.architecture")
+    keys = [(f"{arch}.{k}", limit) for k, limit in LIMITS.items()] + [("split.count", 99_999)]
+    for key, limit in keys:
+        value = metadata.get(key)
+        if value is None or (isinstance(value, str) and value.startswith("<array of")):
+            continue
+        items = value if isinstance(value, list) else [value]
+        if not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= limit for v in items):
+            raise GgufError(f"The GGUF header has an impossible {key} ({str(value)[:40]}); it looks corrupt.")
 
 
 def tensor_nbytes(type_id: int, n_elements: int) -> int:
@@ -364,6 +386,7 @@ def read(src: Source) -> GgufInfo:
         ttype = int(r.unpack("<I"))
         offset = r.u64()
         raw_tensors.append((name, ttype, shape, offset))
+    _check_numbers(metadata)
     alignment = metadata.get("general.alignment", 32)
     if not isinstance(alignment, int) or alignment <= 0 or alignment & (alignment - 1):
         raise GgufError("The GGUF header has an invalid alignment.")

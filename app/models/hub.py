@@ -6,13 +6,17 @@ stops every request with a plain message. Gated and private repos work with ``HF
 ``huggingface-cli login`` token (``huggingface_hub``'s own token lookup). Telemetry is off.
 
 A remote GGUF header is read with HTTP range requests (:class:`RangedReader`), only the bytes the
-parser needs: fixed-size arrays are skipped, so even a 262k-token vocabulary costs a few MB.
+parser needs: fixed-size arrays are skipped, so even a 262k-token vocabulary costs a few MB. Reads
+are bounded: each response is read only as far as was asked, a server answering a range with the
+whole file (200) is stopped at once, and one header may fetch at most :data:`MAX_HEADER_FETCH`.
+Every GGUF of a repo is planned from its own header (a repo may mix models, drafts and adapters).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -23,6 +27,8 @@ from app.models import fit, gguf, names
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 DEFAULT_ENDPOINT = "https://huggingface.co"
 GIT_SHA1 = "git-sha1:"  # prefix of expected digests that are git blob ids, not sha256
+MAX_HEADER_FETCH = 64 * 2**20  # real headers take a few MB; a hostile one may claim 10,000 x 16 MiB strings
+HEADER_READERS = 4  # headers of one repo read at once
 T = TypeVar("T")
 
 
@@ -239,17 +245,30 @@ class RangedReader:
 
     def _fetch(self, n: int) -> None:
         end = min(self.size, self.pos + n) - 1
+        want = end + 1 - self.pos
+        if self.fetched + want > MAX_HEADER_FETCH:
+            raise gguf.GgufError(
+                f"The model header needs more than {MAX_HEADER_FETCH // 2**20} MiB; the file looks corrupt."
+            )
         headers = dict(self.res.headers, Range=f"bytes={self.pos}-{end}")
-        with plain_errors("Reading the model header"):
-            resp = self.client.get(self.res.url, headers=headers, follow_redirects=True, timeout=30)
+        stream = self.client.stream("GET", self.res.url, headers=headers, follow_redirects=True, timeout=30)
+        data = bytearray()
+        with plain_errors("Reading the model header"), stream as resp:
+            whole = resp.status_code == 200 and self.pos == 0 and end == self.size - 1
+            if resp.status_code == 200 and not whole:  # the range was ignored: stop before the body
+                raise HearthError(
+                    "Reading the model header: the server ignores byte ranges and started sending the "
+                    "whole file, so Hearth stopped (download the model to see whether it fits)."
+                )
             if resp.status_code not in (200, 206):
                 raise HearthError(f"Reading the model header: the server answered HTTP {resp.status_code}.")
-        data = resp.content
-        if resp.status_code == 200:  # server ignored the range: keep only what we asked for
-            data = data[self.pos : end + 1]
-        self.fetched += len(resp.content)
+            for block in resp.iter_raw():  # never more than was asked, whatever the server sends
+                self.fetched += len(block)
+                data += block[: want - len(data)]
+                if len(data) >= want:
+                    break
         self.requests += 1
-        self.buf_start, self.buf = self.pos, data
+        self.buf_start, self.buf = self.pos, bytes(data)
         self.block = min(self.block * 2, self.MAX_BLOCK)
         if not data:
             raise gguf.GgufError("The remote file ended early.")
@@ -265,10 +284,15 @@ def read_remote_header(repo_id: str, filename: str, revision: str | None = None)
 
 
 def fit_remote(
-    remote: RemoteFile, n_ctx: int, n_gpu_layers: int | None = 0, machine: fit.Machine | None = None
+    remote: RemoteFile,
+    n_ctx: int,
+    n_gpu_layers: int | None = 0,
+    machine: fit.Machine | None = None,
+    info: gguf.GgufInfo | None = None,
 ) -> tuple[fit.FitReport, gguf.GgufInfo]:
-    """Memory plan for a file on the Hub; split models count every part's size."""
-    info = read_remote_header(remote.repo_id, remote.filename)
+    """Memory plan for a file on the Hub (from its header ``info`` if already read); split models
+    count every part's size."""
+    info = info or read_remote_header(remote.repo_id, remote.filename)
     weights = remote.size - info.data_offset if len(remote.parts) > 1 else None
     return fit.plan(info, n_ctx, n_gpu_layers, machine, weights_bytes=weights), info
 
@@ -285,40 +309,48 @@ def plan_files(
 ) -> tuple[list[FilePlan], int]:
     """Every GGUF in a repo with its memory plan; returns (plans, header bytes fetched).
 
-    The quants of one model share their architecture and tensor layout, so one header (of the
-    smallest file) is read and each file's weights come from its exact size on the Hub.
+    Each file is planned from its own header (read a few at a time): a repo may hold other models
+    than its quants (a draft model, an adapter), with another architecture and another KV cache.
     """
-    plans, info = _plan_files(repo_id, n_ctx, machine, revision)
-    return plans, info.bytes_fetched if info else 0
-
-
-def _plan_files(
-    repo_id: str, n_ctx: int, machine: fit.Machine | None = None, revision: str | None = None
-) -> tuple[list[FilePlan], gguf.GgufInfo | None]:
     remotes = files(repo_id, revision)
     if not remotes:
-        return [], None
-    info = read_remote_header(repo_id, remotes[0].filename, revision)
+        return [], 0
     machine = machine or fit.Machine.current()
-    reports = [
-        fit.plan(info, n_ctx, None, machine, weights_bytes=max(0, r.size - info.data_offset)) for r in remotes
-    ]
-    good = [i for i, rep in enumerate(reports) if rep.fits and rep.verdict != fit.VERDICT_TIGHT]
+    with ThreadPoolExecutor(HEADER_READERS, thread_name_prefix="gguf-header") as pool:
+        infos = list(pool.map(lambda r: read_remote_header(repo_id, r.filename, revision), remotes))
+    reports = [fit_remote(r, n_ctx, None, machine, info)[0] for r, info in zip(remotes, infos, strict=True)]
+    good = [i for i, rep in enumerate(reports) if rep.fits and rep.kind != "tight"]
     good = good or [i for i, rep in enumerate(reports) if rep.fits]
     best = min(good, key=lambda i: (names.quality_rank(remotes[i].quant), -remotes[i].size), default=-1)
     plans = [FilePlan(r, rep, i == best) for i, (r, rep) in enumerate(zip(remotes, reports, strict=True))]
-    return plans, info
+    return plans, sum(info.bytes_fetched for info in infos)
+
+
+def check_reachable(timeout: float = 10.0) -> None:
+    """Raise HearthError at once unless the Hub answers one request, made on a client of its own. For
+    requests nobody asked for (the ranking of popular repos): through huggingface_hub an unreachable
+    Hub costs ~20 s of retries, and each closes its shared client under every request in flight on it."""
+    import httpx2
+
+    _check_online()
+    try:
+        with httpx2.Client(timeout=timeout) as client:
+            client.get(f"{endpoint()}/api/models", params={"limit": 1})
+    except httpx2.TransportError as exc:
+        raise HearthError(f"The Hub at {endpoint()} cannot be reached ({exc}).") from exc
 
 
 NOT_CHAT = ("sentence-similarity", "feature-extraction", "embeddings")
+POPULAR_TRIES = 2  # headers read per popular repo at most
 
 
 def popular(
     n_ctx: int, machine: fit.Machine, limit: int = 8, skip: set[str] | None = None
 ) -> list[tuple[FilePlan, gguf.GgufInfo]]:
     """The Hub's most downloaded GGUF chat models, each with its best file that fits (by the same
-    plan as everything else): one listing, then per repo its files and one header. Repos that cannot
-    be read (gated, gone) or have no chat template or nothing that fits are left out."""
+    plan as everything else) and that file's header. Repos that cannot be read (gated, gone), have no
+    chat template or nothing that fits are left out."""
+    check_reachable()
     out: list[tuple[FilePlan, gguf.GgufInfo]] = []
     for repo in search("", limit=limit * 2):
         if len(out) >= limit:
@@ -326,10 +358,27 @@ def popular(
         if repo.repo_id in (skip or set()) or repo.gated or any(t in NOT_CHAT for t in repo.tags):
             continue
         try:
-            plans, info = _plan_files(repo.repo_id, n_ctx, machine)
+            found = _best_fit(repo.repo_id, n_ctx, machine)
         except HearthError:
             continue
-        best = next((p for p in plans if p.best), None)
-        if best is not None and info is not None and info.has_chat_template:
-            out.append((best, info))
+        if found is not None:
+            out.append(found)
     return out
+
+
+def _best_fit(repo_id: str, n_ctx: int, machine: fit.Machine) -> tuple[FilePlan, gguf.GgufInfo] | None:
+    """The best-quality file of a repo that fits comfortably (else one that fits), reading the headers
+    of at most :data:`POPULAR_TRIES` files, best quality first among those smaller than the free RAM
+    (a ranking of many repos must not read every quant's header)."""
+    remotes = sorted((r for r in files(repo_id) if r.size < machine.available_ram),
+                     key=lambda r: (names.quality_rank(r.quant), -r.size))  # fmt: skip
+    fallback = None
+    for remote in remotes[:POPULAR_TRIES]:
+        report, info = fit_remote(remote, n_ctx, None, machine)
+        if not info.has_chat_template:
+            return None
+        if report.fits and report.kind != "tight":
+            return FilePlan(remote, report, True), info
+        if report.fits and fallback is None:
+            fallback = FilePlan(remote, report, True), info
+    return fallback

@@ -1,8 +1,12 @@
 """Installed models: downloads, imports (copied or used in place) and GGUFs in the Hugging Face cache.
 
-A small manifest (``models_dir()/library.json``, written atomically) records where each model came
-from, its sha256 when known, and imports kept in place. Header metadata is read on demand and
-cached by (size, mtime), so listing a large library stays cheap.
+A small manifest (``models_dir()/library.json``, written atomically under a cross-process lock, so
+the GUI and a CLI command never lose each other's entries) records where each model came from and
+the imports kept in place. A downloaded file's verified sha256 is also kept beside it
+(``<file>.gguf.json``: sha256, size, mtime, source), so the library can be rebuilt from the files on
+disk: a damaged ``library.json`` is kept aside (``.bad-<time>``), and downloads stay trusted.
+A split model whose parts are not all there is listed as incomplete and cannot be loaded.
+Header metadata is read on demand and cached by (size, mtime), so listing a large library stays cheap.
 """
 
 from __future__ import annotations
@@ -13,12 +17,12 @@ import shutil
 from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from app import atomic, paths
+from app import atomic, datafile, paths
 from app.cancel import CancelToken
 from app.errors import HearthError
-from app.models import bundled, fit, gguf, names
+from app.models import bundled, fit, gguf, names, preflight
 
 MANIFEST = "library.json"
 _header_cache: dict[tuple[str, int, int], gguf.GgufInfo] = {}
@@ -29,26 +33,61 @@ def folder() -> Path:
     return paths.models_dir()
 
 
+WHAT = "The model library list"
+FALLBACK = "the models found on disk"
+
+
 def _manifest_path() -> Path:
     return paths.models_dir() / MANIFEST
 
 
 def manifest() -> dict[str, dict[str, Any]]:
-    try:
-        data = json.loads(_manifest_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {str(k): v for k, v in data.items() if isinstance(v, dict)} if isinstance(data, dict) else {}
-
-
-def _save(data: dict[str, dict[str, Any]]) -> None:
-    atomic.write_text(_manifest_path(), json.dumps(data, indent=2, sort_keys=True))
+    """{path: {source, sha256, in_place}}: ``library.json`` plus the checksums kept beside downloads."""
+    data = datafile.read_json(_manifest_path(), WHAT, FALLBACK) or {}
+    out = {str(k): v for k, v in data.items() if isinstance(v, dict)}
+    for path in paths.models_dir().rglob("*.gguf"):
+        entry = verified(path)
+        if entry and str(path) not in out:  # rebuilt from the file's own record
+            out[str(path)] = {"source": entry["source"], "sha256": entry["sha256"], "in_place": False}
+    return out
 
 
 def record(path: Path, source: str, sha256: str = "", in_place: bool = False) -> None:
-    data = manifest()
-    data[str(path)] = {"source": source, "sha256": sha256, "in_place": in_place}
-    _save(data)
+    entry = {"source": source, "sha256": sha256, "in_place": in_place}
+    datafile.update(_manifest_path(), WHAT, FALLBACK, lambda data: data.__setitem__(str(path), entry))
+
+
+def _forget(*paths_: Path) -> None:
+    def drop(data: dict[str, Any]) -> None:
+        for p in paths_:
+            data.pop(str(p), None)
+
+    datafile.update(_manifest_path(), WHAT, FALLBACK, drop)
+
+
+def checksum_file(path: Path) -> Path:
+    """``<file>.gguf.json`` beside a downloaded model: its verified sha256, size, mtime and source."""
+    return path.with_name(path.name + ".json")
+
+
+def add_verified(path: Path, sha256: str, source: str) -> None:
+    """Record a just-installed, verified download: beside the file, then in the manifest."""
+    st = path.stat()
+    entry = {"sha256": sha256, "size": st.st_size, "mtime_ns": st.st_mtime_ns, "source": source}
+    datafile.write_json(checksum_file(path), entry)
+    record(path, source, sha256)
+
+
+def verified(path: Path) -> dict[str, Any] | None:
+    """The checksum record of ``path`` if it still describes the file (same size and mtime), else None."""
+    try:
+        entry = json.loads(checksum_file(path).read_text(encoding="utf-8"))
+        st = path.stat()
+        if entry["size"] == st.st_size and entry["mtime_ns"] == st.st_mtime_ns:
+            return {"sha256": str(entry["sha256"]), "source": str(entry.get("source", "import"))}
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None
 
 
 @dataclass(frozen=True)
@@ -60,10 +99,18 @@ class Installed:
     quant: str
     in_place: bool  # imported where it was (deleting only forgets it)
     info: gguf.GgufInfo | None
-    error: str = ""
+    error: str = ""  # why it cannot be loaded (plain words)
+    status: Literal["ok", "unreadable", "incomplete"] = "ok"
+
+    @property
+    def problem(self) -> str:
+        """Why it cannot be loaded, as a list shows it ("" when it can)."""
+        return f"unreadable: {self.error}" if self.status == "unreadable" else self.error
 
     def fit(self, n_ctx: int, machine: fit.Machine | None = None) -> fit.FitReport | None:
-        return fit.plan_file(self.path, n_ctx, None, machine, info=self.info) if self.info else None
+        if self.info is None or self.status != "ok":
+            return None
+        return fit.plan_file(self.path, n_ctx, None, machine, info=self.info)
 
 
 def header(path: Path) -> gguf.GgufInfo:
@@ -75,13 +122,18 @@ def header(path: Path) -> gguf.GgufInfo:
 
 
 def _installed(path: Path, source: str, in_place: bool) -> Installed:
+    status: Literal["ok", "unreadable", "incomplete"] = "ok"
     try:
         info: gguf.GgufInfo | None = header(path)
         error = ""
     except HearthError as exc:
-        info, error = None, str(exc)
+        info, error, status = None, str(exc), "unreadable"
+    missing = preflight.missing_parts(path)
+    if missing:
+        error, status = preflight.incomplete_message(path, missing), "incomplete"
     quant = names.quant_label(path.name) or (info.file_type if info else "")
-    return Installed(path, path.name, path.stat().st_size, source, quant, in_place, info, error)
+    size = sum(p.stat().st_size for p in names.split_parts(path, 1) if p.is_file())
+    return Installed(path, path.name, size, source, quant, in_place, info, error, status)
 
 
 def installed(include_hf_cache: bool = True) -> list[Installed]:
@@ -170,7 +222,7 @@ def import_file(
                 yield done, total
             dst.flush()
             os.fsync(dst.fileno())
-        os.replace(tmp, target)
+        atomic.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
     record(target, "import")
@@ -180,18 +232,17 @@ def import_file(
 def remove(name: str) -> Path:
     """Delete a model from the library (in-place imports and HF-cache files are only forgotten)."""
     model = find(name)
-    data = manifest()
     if model.source == "starter":
         raise HearthError("The starter model ships with Hearth and cannot be removed.")
     if model.source == "hf-cache":
         raise HearthError(
             f"{model.name} lives in the Hugging Face cache; remove it with 'huggingface-cli delete-cache'."
         )
+    gone = [model.path]
     if not model.in_place:
-        parts = names.split_parts(model.path, model.info.split_count if model.info else 1)
-        for part in parts:
+        for part in names.split_parts(model.path, 1):
             part.unlink(missing_ok=True)
-            data.pop(str(part), None)
-    data.pop(str(model.path), None)
-    _save(data)
+            checksum_file(part).unlink(missing_ok=True)
+            gone.append(part)
+    _forget(*gone)
     return model.path

@@ -2,7 +2,8 @@
 
 Each part file ``downloads_dir()/<repo>__<file>.<sha16>.part`` has a ``.json`` note (the
 listing entry it belongs to, so an unfinished download can be shown after a restart) and a
-``.lock`` file holding an advisory lock while a downloader writes to it.
+``.lock`` file holding an advisory lock while a downloader writes to it. A part whose checksum
+matched waits as ``<...>.verified`` until every part of its model is (then they are installed).
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from app import atomic, paths
-from app.errors import HearthError
+from app import atomic, datafile, paths
 from app.models import hub
 
 
@@ -39,7 +39,13 @@ def discard(remote: hub.RemoteFile) -> None:
     for name, sha in zip(remote.parts, remote.part_sha256, strict=True):
         part = part_path(remote.repo_id, name, sha)
         part.unlink(missing_ok=True)
+        verified_path(part).unlink(missing_ok=True)
         forget(part)
+
+
+def verified_path(part: Path) -> Path:
+    """Where a complete part whose checksum matched waits for the other parts of its model."""
+    return part.with_suffix(".verified")
 
 
 def forget(part: Path) -> None:
@@ -72,7 +78,9 @@ def pending() -> list[tuple[hub.RemoteFile, int]]:
         have, unfinished = 0, False
         for name, size, sha in zip(remote.parts, remote.part_sizes, remote.part_sha256, strict=True):
             part = part_path(remote.repo_id, name, sha)
-            if part.exists():
+            if verified_path(part).exists():
+                have, unfinished = have + size, True
+            elif part.exists():
                 have, unfinished = have + part.stat().st_size, True
             elif (model_folder(remote.repo_id) / name).exists():
                 have += size
@@ -88,19 +96,6 @@ def write_note(part: Path, remote: hub.RemoteFile) -> None:
 
 @contextmanager
 def exclusive(part: Path, label: str) -> Iterator[None]:
-    """One downloader per part file: a second Hearth window or command gets a plain error."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory locks here; the sha256 check still catches a mix-up
+    """One downloader per model: a second Hearth window or command gets a plain error."""
+    with datafile.locked(part, busy=f"{label} is already being downloaded by another Hearth window."):
         yield
-        return
-    part.parent.mkdir(parents=True, exist_ok=True)
-    with _lock_path(part).open("a") as fh:
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise HearthError(f"{label} is already being downloaded by another Hearth window.") from exc
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)

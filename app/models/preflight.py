@@ -3,7 +3,8 @@
 Loading a multi-GB file that cannot fit makes a laptop swap for minutes, so the engine refuses it
 with the numbers unless the user overrides. The header is read by the bounded parser
 (:func:`app.models.gguf.read_file`: truncated or hostile headers, tensors past the end of the file)
-and the estimate is the model library's (:func:`app.models.fit.plan_file`).
+and the estimate is the model library's (:func:`app.models.fit.plan_file`). A split model loads
+from its first part and only when every part is there.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.errors import HearthError
-from app.models import gguf
+from app.models import gguf, names
 
 
 def check_file(path: Path) -> gguf.GgufInfo:
@@ -27,4 +28,24 @@ def check_file(path: Path) -> gguf.GgufInfo:
         raise HearthError(f"Cannot read {path.name}: {exc.strerror or exc}") from exc
     if magic != gguf.MAGIC:
         raise HearthError(f"{path.name} is not a GGUF model file (it does not start with 'GGUF').")
+    split = names.split_info(path.name)
+    if split and split[1] != 1:
+        first = names.split_parts(path, 1)[0]  # llama.cpp reads the others from it
+        raise HearthError(
+            f"{path.name} is part {split[1]} of a split model: load its first part, {first.name}."
+        )
+    missing = missing_parts(path)
+    if missing:
+        raise HearthError(f"{path.name} cannot be loaded: it is {incomplete_message(path, missing)}.")
     return gguf.read_file(path)
+
+
+def missing_parts(path: Path) -> list[Path]:
+    """The parts of a split model (``-0000K-of-0000N.gguf``) that are not on disk."""
+    return [p for p in names.split_parts(path, 1) if not p.is_file()]
+
+
+def incomplete_message(path: Path, missing: list[Path]) -> str:
+    count = len(names.split_parts(path, 1))
+    listed = ", ".join(p.name for p in missing)
+    return f"incomplete: {len(missing)} of its {count} parts are missing ({listed}); download it again"

@@ -79,6 +79,16 @@ def test_ask_library_cites_file_and_page(tmp_path: Path, hearth_home: Path) -> N
     assert fact.page in pages
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """The child gets SIGINT as a shell's foreground job does: not ignored, not blocked (an ignored or
+    blocked SIGINT in the test process is inherited across exec; Python then never raises
+    KeyboardInterrupt)."""
+    import signal
+
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_while_the_prompt_is_read_exits_130(synthetic_small: Path) -> None:
     """Ctrl+C in the middle of reading a long prompt: the reply stops at once, the process exits 130
     with one plain line (no traceback)."""
@@ -86,13 +96,15 @@ def test_ctrl_c_while_the_prompt_is_read_exits_130(synthetic_small: Path) -> Non
     import time
 
     question = "Summarise the harbour master's log. " * 300  # ~2,700 tokens
-    flags = ["--model", str(synthetic_small), "--ctx", "4096", "--max-tokens", "400"]
+    # 1,300 tokens to write: still busy when Ctrl+C comes, even on a loaded machine
+    flags = ["--model", str(synthetic_small), "--ctx", "4096", "--max-tokens", "1300"]
     with subprocess.Popen(
         [sys.executable, str(ROOT / "main.py"), "ask", question, *flags],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_ctrl_c_as_in_a_terminal,
     ) as proc:
         assert proc.stderr is not None
         seen = []

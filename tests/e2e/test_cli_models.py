@@ -170,3 +170,18 @@ def test_fit_and_recommend_carry_predicted_speed(hub: FakeHub, starter_model: Pa
     assert hub_rows[0]["predicted_tokens_per_s"] > 0
     listed = ok_json(hearth("list", "--json"))
     assert all(m["predicted_tokens_per_s"] > 0 for m in listed)  # type: ignore[attr-defined]
+
+
+def test_damaged_library_list_is_one_line_on_stderr_and_logged(hearth_home: Path) -> None:
+    from app import paths
+
+    (paths.models_dir() / "library.json").write_text("{oops")
+    first = hearth("list", "--json")
+    assert first.returncode == 0, first.stderr
+    (line,) = first.stderr.splitlines()
+    assert line.startswith("hearth: The model library list (library.json) could not be read")
+    assert "library.json.bad-" in line
+    again = hearth("list", "--json")
+    assert again.returncode == 0 and again.stderr == ""  # told once: the damaged file is kept aside
+    log = (paths.logs_dir() / "hearth.log").read_text()
+    assert "WARNING cli[" in log and "library.json.bad-" in log

@@ -13,8 +13,9 @@ codes), serves REAL bytes (the starter GGUF, generated GGUFs), and injects fault
 * gated repos: resolve answers 401 ``X-Error-Code: GatedRepo`` without the right bearer token.
 
 Faults (see :class:`Faults`): drop the connection after N bytes, 5xx answers, corrupt bytes
-(hash mismatch), a bandwidth limit, expired CDN addresses (403). Counters record requests
-and bytes sent per file.
+(hash mismatch), a bandwidth limit, expired CDN addresses (403, now or after N bytes of each
+signed address), a CDN that ignores ``Range``. Counters record requests (with their
+``Authorization`` header) and bytes sent per file.
 """
 
 from __future__ import annotations
@@ -75,12 +76,16 @@ class Faults:
     corrupt_at: int | None = None  # flip the byte at this offset of every served body
     rate_bps: int | None = None  # bandwidth limit per response
     expired: int = 0  # answer the next N file requests with 403, like an expired signed CDN address
+    expire_after: int | None = None  # each signed address serves this many bytes, then answers 403
+    ignore_range: bool = False  # answer Range requests with the whole file (200), like some mirrors
 
 
 @dataclass
 class Stats:
     requests: list[tuple[str, str, str]] = field(default_factory=list)  # method, path, range
+    authorization: list[tuple[str, str]] = field(default_factory=list)  # ("hub" | "cdn", header or "")
     bytes_sent: dict[str, int] = field(default_factory=dict)
+    signed: dict[int, int] = field(default_factory=dict)  # bytes served per signed address
 
     def sent(self, filename: str) -> int:
         return self.bytes_sent.get(filename, 0)
@@ -192,6 +197,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _record(self) -> None:
         with self.hub.lock:
             self.hub.stats.requests.append((self.command, self.path, self.headers.get("Range", "")))
+            origin = "cdn" if self.is_cdn else "hub"
+            self.hub.stats.authorization.append((origin, self.headers.get("Authorization", "")))
 
     # -- routes ---------------------------------------------------------------------------------
     def do_HEAD(self) -> None:
@@ -277,9 +284,13 @@ class _Handler(BaseHTTPRequestHandler):
         f = repo.files.get(filename)
         if f is None:
             return self._error(404, "EntryNotFound", f"{filename} does not exist on main")
+        with self.hub.lock:  # a new signed address per resolve
+            signature = len(self.hub.stats.signed)
+            self.hub.stats.signed[signature] = 0
         self.send_response(302)
         self.send_header(
-            "Location", f"{self.hub.cdn_url}/cdn/{repo.repo_id}/{f.sha256}?file={quote(filename)}"
+            "Location",
+            f"{self.hub.cdn_url}/cdn/{repo.repo_id}/{f.sha256}?file={quote(filename)}&sig={signature}",
         )
         self.send_header("X-Repo-Commit", repo.sha)
         self.send_header("X-Linked-Etag", f'"{f.sha256}"')
@@ -295,6 +306,7 @@ class _Handler(BaseHTTPRequestHandler):
         if f is None or f.sha256 != m.group("sha"):
             return self._error(404, "", "Not found")
         faults = self.hub.faults
+        signature = int((query.get("sig") or ["-1"])[0])
         with self.hub.lock:
             fail = faults.errors_5xx > 0
             if fail:
@@ -302,12 +314,14 @@ class _Handler(BaseHTTPRequestHandler):
             expired = faults.expired > 0
             if expired:
                 faults.expired -= 1
+            served = self.hub.stats.signed.get(signature, 0)
+            expired = expired or (faults.expire_after is not None and served >= faults.expire_after)
         if fail:
             return self._error(503, "", "Service temporarily unavailable")
         if expired:
             return self._error(403, "", "Request has expired")
         start, end = 0, f.size - 1
-        rng = self.headers.get("Range")
+        rng = None if faults.ignore_range else self.headers.get("Range")
         if rng:
             mr = re.fullmatch(r"bytes=(\d*)-(\d*)", rng.strip())
             if not mr or (mr.group(1) and int(mr.group(1)) >= f.size):
@@ -332,14 +346,17 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command == "HEAD":
             return
-        self._send_body(f, name, start, length)
+        self._send_body(f, name, start, length, signature)
 
-    def _send_body(self, f: HubFile, name: str, start: int, length: int) -> None:
+    def _send_body(self, f: HubFile, name: str, start: int, length: int, signature: int) -> None:
         faults = self.hub.faults
         with self.hub.lock:
             drop = faults.drop_after if faults.drop_times > 0 and faults.drop_only in ("", name) else None
             if drop is not None:
                 faults.drop_times -= 1
+            if faults.expire_after is not None:  # the address expires mid-transfer: the connection ends
+                left = faults.expire_after - self.hub.stats.signed.get(signature, 0)
+                drop = left if drop is None else min(drop, left)
         sent = 0
         t0 = time.monotonic()
         with f.path.open("rb") as fh:
@@ -359,6 +376,8 @@ class _Handler(BaseHTTPRequestHandler):
                 sent += len(block)
                 with self.hub.lock:
                     self.hub.stats.bytes_sent[name] = self.hub.stats.bytes_sent.get(name, 0) + len(block)
+                    if signature in self.hub.stats.signed:
+                        self.hub.stats.signed[signature] += len(block)
                 if drop is not None and sent >= drop:
                     self.wfile.flush()
                     self.connection.shutdown(socket.SHUT_RDWR)

@@ -51,7 +51,9 @@ def test_answer_cites_the_page_and_opens_it(qtbot: QtBot, window: MainWindow, tm
 
     opened: list[dict[str, object]] = []
     window.view.source_requested.connect(opened.append)
-    window.view._on_anchor(QUrl("source:0"))  # the first card: the cited source
+    window.view.cards[-1].body.anchorClicked.emit(
+        QUrl("source:0")
+    )  # the reply's first card: the cited source
     assert opened and opened[0]["page"] == fact.page
     viewer = doc_viewer._open[-1]  # the in-app viewer the click opened, at the cited page
     assert isinstance(viewer, doc_viewer.PageViewer)

@@ -6,13 +6,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, QRectF, Qt, QThreadPool, QUrl
+from PySide6.QtCore import QMimeData, QPointF, QRectF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from app.docs.embeddings import get_embedder
 from tests.support import documents, pdfs
+from ui import jobs
 from ui.doc_viewer import PageViewer, TextViewer, highlight_html, open_source
 from ui.docs_models import DocRow, DocumentsModel
 from ui.docs_panel import DocsPanel
@@ -30,10 +31,10 @@ def panel(qtbot: QtBot) -> Iterator[DocsPanel]:
     p = DocsPanel()
     qtbot.addWidget(p)
     p.show()
-    qtbot.waitUntil(lambda: not p._jobs, timeout=WAIT)
+    qtbot.waitUntil(lambda: not jobs.running(p), timeout=WAIT)
     yield p
     p.shutdown()
-    QThreadPool.globalInstance().waitForDone(WAIT)
+    jobs.wait(WAIT)
 
 
 def test_model_is_valid(qtmodeltester: ModelTester) -> None:
@@ -97,7 +98,7 @@ def test_cancel_keeps_finished_files(panel: DocsPanel, qtbot: QtBot, tmp_path: P
     panel.cancel()
     qtbot.waitUntil(lambda: not panel.busy(), timeout=WAIT)
     assert done == [True]
-    qtbot.waitUntil(lambda: not panel._jobs, timeout=WAIT)
+    qtbot.waitUntil(lambda: not jobs.running(panel), timeout=WAIT)
     assert 1 <= sum(r.status == "complete" for r in panel.model.rows()) < 4
     assert all(r.status in ("complete", "failed") for r in panel.model.rows())
 
@@ -110,7 +111,7 @@ def test_watched_folder_follows_changes_and_is_resumed_after_restart(
     pdfs.fact_pdf(folder / "a.pdf", pages=1, facts=())
     panel.settings.watch_interval_s = 0.2
     panel.library_box.setCurrentText("inbox")
-    qtbot.waitUntil(lambda: not panel._jobs, timeout=WAIT)
+    qtbot.waitUntil(lambda: not jobs.running(panel), timeout=WAIT)
 
     def names() -> set[str]:
         return {Path(r.path).name for r in panel.model.rows() if r.status == "complete"}

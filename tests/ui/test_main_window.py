@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+import pytest
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
 from app.assistant.reply import Phase
@@ -19,7 +21,7 @@ def test_first_run_has_starter_model_and_a_chat(window: MainWindow) -> None:
     assert "SmolLM2" in window.model_label.text()
     info = window.controller.model_info
     assert info is not None and window.device_label.text() == info.device
-    assert info.device == "CPU only" if not info.offload_supported else "layers" in info.device
+    assert (info.device == "CPU only") if not info.offload_supported else ("layers" in info.device)
     assert window.conversation_id is not None
     assert window.send_button.isEnabled()
 
@@ -63,13 +65,38 @@ def test_stop_keeps_partial_reply(qtbot: QtBot, window: MainWindow) -> None:
     assert finished.stats.completion_tokens < 400
 
 
-def test_regenerate_replaces_last_reply(qtbot: QtBot, window: MainWindow) -> None:
+def test_regenerate_adds_a_version_shown_as_2_of_2(qtbot: QtBot, window: MainWindow) -> None:
+    window.settings.chat.temperature = 0.9  # another version, not the same words again
     send_and_wait(qtbot, window, "Say hi.")
     before = window.store.messages(window.conversation_id or 0)
     with qtbot.waitSignal(window.controller.reply_finished, timeout=REPLY_TIMEOUT_MS):
-        window.regen_button.click()
+        next(b for b in window.view.cards[-1].action_buttons if b.text() == "Regenerate").click()
+    qtbot.waitUntil(lambda: not window.controller.busy)
     after = window.store.messages(window.conversation_id or 0)
     assert len(after) == 2 and after[0].id == before[0].id and after[1].id != before[1].id
+    assert after[1].versions == (before[1].id, after[1].id)
+    card = window.view.cards[-1]
+    assert card.version_label.text() == "2/2" and "tok/s" in card.meta_label.text()
+    assert card.prev_button.isEnabled() and not card.next_button.isEnabled()
+    card.prev_button.click()  # back to the first version
+    assert window.store.messages(window.conversation_id or 0)[1].id == before[1].id
+    assert window.view.cards[-1].version_label.text() == "1/2"
+    assert before[1].content.strip()[:10] in window.view.cards[-1].plain_text()
+
+
+def test_delete_and_branch_from_a_message(qtbot: QtBot, window: MainWindow) -> None:
+    send_and_wait(qtbot, window, "Tell me about cats.")
+    send_and_wait(qtbot, window, "And dogs?")
+    conv = window.conversation_id or 0
+    first_reply = window.store.messages(conv)[1]
+    window.branch_from(first_reply.id)
+    assert window.conversation_id != conv
+    assert [c.message.content for c in window.view.cards] == ["Tell me about cats.", first_reply.content]
+    assert window.conv_model.rowCount() == 2
+    window.select_conversation(conv)
+    window.delete_message(window.store.messages(conv)[2].id, confirm=False)  # "And dogs?" and its reply
+    assert [m.id for m in window.store.messages(conv)] == [window.store.messages(conv)[0].id, first_reply.id]
+    assert len(window.view.cards) == 2
 
 
 def test_edit_past_message_and_resend(qtbot: QtBot, window: MainWindow) -> None:
@@ -82,7 +109,8 @@ def test_edit_past_message_and_resend(qtbot: QtBot, window: MainWindow) -> None:
         window.send("Tell me about birds.")
     msgs = window.store.messages(window.conversation_id or 0)
     assert [m.role for m in msgs] == ["user", "assistant"]
-    assert msgs[0].content == "Tell me about birds."
+    assert msgs[0].content == "Tell me about birds." and msgs[0].versions == (first.id, msgs[0].id)
+    assert window.view.cards[0].version_label.text() == "2/2"
 
 
 def test_switch_chats_new_rename_delete(qtbot: QtBot, window: MainWindow) -> None:
@@ -145,3 +173,28 @@ def test_conversation_model_is_consistent(qtmodeltester: object, tmp_path: Path)
     model = ConversationListModel(store)
     qtmodeltester.check(model)  # type: ignore[attr-defined]
     store.close()
+
+
+def test_damaged_settings_are_shown_once_and_the_log_folder_opens(
+    qtbot: QtBot, errors: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtGui import QDesktopServices
+
+    from app import datafile, paths
+
+    datafile.set_reporter(None)  # as in a fresh process: nothing shows notices before the window
+    paths.settings_file().write_text('{"chat": {"n_ctx": 2048,,}}')
+    window = MainWindow()
+    qtbot.addWidget(window)
+    try:
+        (bad,) = paths.home().glob("settings.json.bad-*")
+        assert len(errors) == 1 and bad.name in errors[0]
+        assert bad.name in window.statusBar().currentMessage()
+        opened: list[QUrl] = []
+        monkeypatch.setattr(QDesktopServices, "openUrl", opened.append)
+        menus = window.menuBar().findChildren(QMenu)
+        (action,) = [a for m in menus for a in m.actions() if a.text() == "Open &log folder"]
+        action.trigger()
+        assert [u.toLocalFile() for u in opened] == [str(paths.logs_dir())]
+    finally:
+        window.close()

@@ -1,86 +1,203 @@
-"""MessageView: Markdown rendering, code copy, edit links, append-only streaming."""
+"""MessageView and its cards: Markdown, code copy, actions, versions, thinking, incremental streaming."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QFont, QGuiApplication, QTextFormat
 from pytestqt.qtbot import QtBot
 
+from app.chat import render
 from app.chat.store import Message
+from ui import message_card
+from ui.message_card import MessageCard
 from ui.message_view import MessageView
+
+KILN = "The kiln is fired on Thursdays."
+STATS = {"model": "SmolLM2-135M", "completion_tokens": 120, "tokens_per_s": 95.14, "duration_ms": 1430.0}
 
 
 def msgs() -> list[Message]:
     return [
-        Message(1, 1, "user", "Show me *code*"),
-        Message(2, 1, "assistant", "Here:\n\n```python\nprint('hi')\n```\n", status="stopped"),
+        Message(1, 1, "user", "Show me *code*", created=1.0, versions=(1,)),
+        Message(
+            2,
+            1,
+            "assistant",
+            "Here:\n\n```python\nprint('hi')\n```\n",
+            status="stopped",
+            created=2.0,
+            stats=STATS,
+            parent_id=1,
+            versions=(2, 5, 7),
+        ),
     ]
 
 
-def test_markdown_and_copy_code(qtbot: QtBot) -> None:
+def make_view(qtbot: QtBot, messages: list[Message] | None = None) -> MessageView:
     view = MessageView()
     qtbot.addWidget(view)
-    view.set_messages(msgs())
+    view.resize(700, 600)
+    view.show()
+    view.set_messages(msgs() if messages is None else messages)
+    return view
+
+
+def test_cards_markdown_meta_and_copy(qtbot: QtBot) -> None:
+    view = make_view(qtbot)
     text = view.plain_text()
     assert "Show me code" in text and "print('hi')" in text and "(stopped)" in text
-    view._on_anchor(QUrl("copy:0"))
+    user, reply = view.cards
+    assert "SmolLM2-135M · 120 tokens · 95.1 tok/s · 1.4 s" in reply.meta_label.text()
+    assert "tokens" not in user.meta_label.text()
+    reply.body.anchorClicked.emit(QUrl("copy:0"))  # the code block's Copy link
     assert QGuiApplication.clipboard().text() == "print('hi')\n"
+    reply.copy_button.click()  # the whole message, as Markdown
+    assert QGuiApplication.clipboard().text() == msgs()[1].content
 
 
-def test_edit_link_emits_message_id(qtbot: QtBot) -> None:
-    view = MessageView()
-    qtbot.addWidget(view)
-    view.set_messages(msgs())
-    with qtbot.waitSignal(view.edit_requested) as blocker:
-        view._on_anchor(QUrl("edit:1"))
-    assert blocker.args == [1]
+def test_actions_and_versions_emit_message_ids(qtbot: QtBot) -> None:
+    view = make_view(qtbot)
+    user, reply = view.cards
+    seen: list[tuple[str, int]] = []
+    for name in ("edit", "regenerate", "delete", "branch", "version"):
+        getattr(view, f"{name}_requested").connect(lambda i, n=name: seen.append((n, i)))
+    user_buttons = {b.text(): b for b in user.action_buttons}
+    reply_buttons = {b.text(): b for b in reply.action_buttons}
+    assert "Regenerate" not in user_buttons and "Edit" not in reply_buttons
+    user_buttons["Edit"].click()
+    for name in ("Regenerate", "Delete", "Branch"):
+        reply_buttons[name].click()
+    assert reply.version_label.text() == "1/3" and not reply.version_label.isHidden()
+    assert not reply.prev_button.isEnabled() and user.version_label.isHidden()
+    reply.next_button.click()
+    assert seen == [("edit", 1), ("regenerate", 2), ("delete", 2), ("branch", 2), ("version", 5)]
+    view.set_actions_enabled(False)  # a reply is being written
+    assert not any(b.isEnabled() for b in reply.action_buttons) and reply.copy_button.isEnabled()
 
 
-def test_streaming_appends_without_rerender(qtbot: QtBot) -> None:
-    view = MessageView()
-    qtbot.addWidget(view)
-    view.set_messages(msgs())
-    text_before = view.plain_text()
-    rerenders: list[str] = []
-    view.setHtml = rerenders.append  # type: ignore[method-assign]  # a re-render would go through it
-    view.begin_reply()
-    for piece in ("Hel", "lo ", "world"):
+def test_unchanged_messages_keep_their_cards(qtbot: QtBot) -> None:
+    view = make_view(qtbot)
+    first, second = view.cards
+    changed = msgs()
+    changed[1].content = "Changed."
+    view.set_messages([*changed, Message(3, 1, "user", "More?")])
+    assert view.cards[0] is first and view.cards[1] is not second and len(view.cards) == 3
+
+
+def test_streaming_renders_only_the_open_block(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    view = make_view(qtbot)
+    rendered: list[str] = []
+    real = render.to_html
+
+    def spy(text: str, *args: Any, **kwargs: Any) -> render.Rendered:
+        rendered.append(text)
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(message_card.render, "to_html", spy)
+    view.begin_reply(Message(3, 1, "assistant", "", status="streaming", parent_id=2))
+    live = view.cards[-1]
+    paragraphs = [f"Paragraph {i} has a few words in it." for i in range(30)]
+    reply = "\n\n".join(paragraphs) + "\n"
+    for i in range(0, len(reply), 7):
+        view.append_text(reply[i : i + 7])
+    assert live.body.toPlainText().split() == reply.split()
+    assert max(len(t) for t in rendered) < 2 * len(paragraphs[0]) + 4  # never the whole reply again
+    assert len(view.cards) == 3
+
+
+def test_no_style_leaks_from_headings_or_rules_into_streamed_text(qtbot: QtBot) -> None:
+    view = make_view(qtbot, [])
+    view.begin_reply(Message(3, 1, "assistant", "", status="streaming"))
+    for piece in ("# Big", " title\nplain", " text after it\n\n---\nafter", " the rule, still", " plain"):
         view.append_text(piece)
-    assert view.plain_text().endswith("Hello world")
-    assert view.plain_text().startswith(text_before) and rerenders == []
+    doc = view.cards[-1].body.document()
+    blocks = {}
+    block = doc.begin()
+    while block.isValid():
+        blocks[block.text().strip()] = block
+        block = block.next()
+    assert blocks["Big title"].blockFormat().headingLevel() == 1
+    for text in ("plain text after it", "after the rule, still plain"):
+        b = blocks[text]
+        assert b.blockFormat().headingLevel() == 0
+        assert not b.blockFormat().hasProperty(QTextFormat.Property.BlockTrailingHorizontalRulerWidth)
+        it = b.begin()
+        while not it.atEnd():
+            assert it.fragment().charFormat().fontWeight() <= QFont.Weight.Normal
+            it += 1
+
+
+def test_thinking_streams_into_a_folded_block(qtbot: QtBot) -> None:
+    view = make_view(qtbot, [])
+    view.begin_reply(Message(3, 1, "assistant", "", status="streaming"))
+    card = view.cards[-1]
+    for piece in ("<thi", "nk>The user wants", " a greeting."):
+        view.append_text(piece)
+    assert not card.thinking_button.isHidden() and card.thinking_button.text().startswith("Thinking…")
+    assert card.thinking_view.toPlainText() == "The user wants a greeting." and card.thinking_view.isHidden()
+    assert card.body.toPlainText().strip() == ""
+    view.append_text("</think>\n\nHello **there**!")
+    assert card.thinking_button.text().startswith("Thought for")
+    assert card.body.toPlainText().strip() == "Hello there!"
+    card.thinking_button.click()
+    assert not card.thinking_view.isHidden()
+    done = MessageCard(Message(3, 1, "assistant", "<think>why</think>Hi", stats={"thinking_ms": 2500}))
+    qtbot.addWidget(done)
+    assert done.thinking_button.text() == "Thought for 2.5 s" and done.body.toPlainText().strip() == "Hi"
+    done.copy()
+    assert QGuiApplication.clipboard().text() == "Hi"
 
 
 def test_cited_sources_as_cards_unsupported_claims_marked_the_rest_folded(qtbot: QtBot) -> None:
     sources = [
-        {
-            "n": 1,
-            "file": "a.pdf",
-            "page": 14,
-            "label": "xii",
-            "kind": "pdf",
-            "text": "The kiln is fired on Thursdays.",
-        },
+        {"n": 1, "file": "a.pdf", "page": 14, "label": "xii", "kind": "pdf", "text": KILN},
         {
             "n": 2,
             "file": "b.md",
             "page": 2,
             "label": "Wool",
             "kind": "markdown",
-            "text": "Wash wool in cold water.",
+            "text": "Wash wool in cold.",
         },
         {"n": 3, "file": "c.pdf", "page": 1, "label": "", "kind": "pdf", "text": "Unrelated passage."},
     ]
     answer = "The kiln is fired on Thursdays [1]. Dogs may ride the ferry for free [2]."
-    view = MessageView()
-    qtbot.addWidget(view)
-    view.set_messages([Message(1, 1, "user", "When?"), Message(2, 1, "assistant", answer, sources=sources)])
+    view = make_view(
+        qtbot, [Message(1, 1, "user", "When?"), Message(2, 1, "assistant", answer, sources=sources)]
+    )
     text = view.plain_text()
     assert "[1] a.pdf, p. xii (page 14)" in text and "[2] b.md, Wool" in text
     assert "c.pdf" not in text and "+1 more retrieved" in text
     assert "Check this claim, [2] may not say it" in text and "Dogs may ride" in text
     assert "Check this claim, [1]" not in text
-    view._on_anchor(QUrl("more:2"))  # unfold
+    card = view.cards[1]
+    card.body.anchorClicked.emit(QUrl("more:"))  # unfold
     assert "[3] c.pdf, page 1" in view.plain_text() and "more retrieved" not in view.plain_text()
     with qtbot.waitSignal(view.source_requested) as blocker:
-        view._on_anchor(QUrl("source:0"))
+        card.body.anchorClicked.emit(QUrl("source:0"))
     assert blocker.args[0]["file"] == "a.pdf"
+
+
+def test_model_links_to_app_actions_do_nothing(qtbot: QtBot) -> None:
+    view = make_view(qtbot, [Message(1, 1, "assistant", '[edit](edit:1) <a href="copy:0">x</a>')])
+    html = view.cards[0].body.toHtml()
+    assert 'href="edit:1"' not in html and 'href="copy:0"' not in html
+
+
+def test_an_open_code_block_is_appended_to_then_highlighted_once_closed(qtbot: QtBot) -> None:
+    view = make_view(qtbot, [])
+    view.begin_reply(Message(3, 1, "assistant", "", status="streaming"))
+    card = view.cards[-1]
+    view.append_text("Code:\n\n```python\n")
+    lines = [f"x{i} = {i}\n" for i in range(40)]
+    for line in lines:
+        view.append_text(line)
+    assert card.body.toPlainText().count("x39 = 39") == 1 and "Copy" not in card.body.toPlainText()
+    assert 'style="color:' not in card.body.toHtml().split("x0")[1]  # plain while open
+    view.append_text("```\n\nDone.")
+    assert "Copy" in card.body.toPlainText() and card.body.toPlainText().strip().endswith("Done.")
+    card.body.anchorClicked.emit(QUrl("copy:0"))
+    assert QGuiApplication.clipboard().text() == "".join(lines)

@@ -7,13 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QThreadPool
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from app import paths
 from tests.support import gguf_write
 from tests.support.hub import FakeHub
+from ui import jobs
 from ui.models_models import DownloadRow
 from ui.models_page import ModelsPage
 
@@ -39,11 +39,20 @@ def hub(monkeypatch: pytest.MonkeyPatch, starter_model: Path, tmp_path: Path) ->
 def page(qtbot: QtBot) -> Iterator[ModelsPage]:
     p = ModelsPage()
     qtbot.addWidget(p)
-    with qtbot.waitSignals([p.installed_refreshed, p.recommended_refreshed], timeout=WAIT):
-        p.show()
+    p.show()  # fills the lists (the starter model is always installed)
+    qtbot.waitUntil(lambda: p.recommended.rowCount() > 0 and p.installed.rowCount() > 0, timeout=WAIT)
     yield p
     p.shutdown()
-    QThreadPool.globalInstance().waitForDone(WAIT)
+    jobs.wait(WAIT)
+
+
+def finish(qtbot: QtBot, job: jobs.Job | None) -> None:
+    assert job is not None
+    qtbot.waitUntil(lambda: job.done, timeout=WAIT)
+
+
+def sources(page: ModelsPage) -> list[str]:
+    return [r.model.source for r in page.installed.rows]
 
 
 def wait_state(qtbot: QtBot, page: ModelsPage, row: DownloadRow, state: str) -> None:
@@ -52,7 +61,8 @@ def wait_state(qtbot: QtBot, page: ModelsPage, row: DownloadRow, state: str) -> 
 
 def test_recommended_and_models_are_valid(page: ModelsPage, qtmodeltester: ModelTester, qtbot: QtBot) -> None:
     assert page.recommended.rowCount() > 0
-    qtbot.waitUntil(lambda: page.hub_note.text().startswith("Curated models only"), timeout=WAIT)
+    qtbot.waitUntil(lambda: page.hub_job is not None and page.hub_job.done, timeout=WAIT)
+    assert page.hub_note.text().startswith("Curated models only")  # no Hub answers at HF_ENDPOINT
     speed = page.recommended.headers.index("Speed")
     first = page.recommended.index(0, speed).data()
     assert first.startswith("≈") and first.endswith("tok/s")  # approximate until the header is read
@@ -70,13 +80,12 @@ def test_recommended_and_models_are_valid(page: ModelsPage, qtmodeltester: Model
 def test_search_files_download_load(
     page: ModelsPage, hub: FakeHub, qtbot: QtBot, qtmodeltester: ModelTester, starter_model: Path
 ) -> None:
-    with qtbot.waitSignal(page.search_done, timeout=WAIT):
-        page.search("smollm2")
+    finish(qtbot, page.search("smollm2"))
     assert [r.repo_id for r in page.results.rows] == [REPO]
     qtmodeltester.check(page.results)
 
-    with qtbot.waitSignal(page.files_shown, timeout=WAIT):
-        page.results_view.selectRow(0)
+    page.results_view.selectRow(0)  # shows that repo's files
+    qtbot.waitUntil(lambda: page.files.rowCount() == 2, timeout=WAIT)
     qtmodeltester.check(page.files)
     best = [p for p in page.files.rows if p.best]
     assert [p.remote.filename for p in best] == [FILE]
@@ -87,10 +96,9 @@ def test_search_files_download_load(
     page.download_selected_file()
     row = page.downloads.rows[0]
     qtmodeltester.check(page.downloads)
-    with qtbot.waitSignal(page.installed_refreshed, timeout=WAIT):
-        wait_state(qtbot, page, row, "done")
+    wait_state(qtbot, page, row, "done")
     assert Path(row.path).read_bytes() == starter_model.read_bytes()
-    assert [r.model.source for r in page.installed.rows] == ["starter", f"hf://{REPO}/{FILE}"]
+    qtbot.waitUntil(lambda: sources(page) == ["starter", f"hf://{REPO}/{FILE}"], timeout=WAIT)
     qtmodeltester.check(page.installed)
 
     page.installed_view.selectRow(1)
@@ -148,9 +156,10 @@ def test_gated_download_error_reaches_the_user(
 
 def test_import_delete_and_open_folder(page: ModelsPage, qtbot: QtBot, tmp_path: Path) -> None:
     tiny = gguf_write.tiny_llama(tmp_path / "mine-Q4_0.gguf")
-    with qtbot.waitSignal(page.installed_refreshed, timeout=WAIT):
-        page.import_path(tiny, copy=True)
-    assert [r.model.name for r in page.installed.rows][1:] == ["mine-Q4_0.gguf"]
+    page.import_path(tiny, copy=True)
+    qtbot.waitUntil(
+        lambda: [r.model.name for r in page.installed.rows][1:] == ["mine-Q4_0.gguf"], timeout=WAIT
+    )
     opened = []
     page.open_url = opened.append
     page.open_folder()
@@ -158,12 +167,11 @@ def test_import_delete_and_open_folder(page: ModelsPage, qtbot: QtBot, tmp_path:
 
     page.installed_view.selectRow(1)
     page.confirm = lambda text: False
-    page.delete_selected()
+    assert page.delete_selected() is None
     assert len(page.installed.rows) == 2
     page.confirm = lambda text: True
-    with qtbot.waitSignal(page.installed_refreshed, timeout=WAIT):
-        page.delete_selected()
-    assert [r.model.source for r in page.installed.rows] == ["starter"]
+    finish(qtbot, page.delete_selected())
+    qtbot.waitUntil(lambda: sources(page) == ["starter"], timeout=WAIT)
     assert tiny.exists()
 
 
@@ -190,19 +198,19 @@ def test_unfinished_download_from_last_run_resumes(hub: FakeHub, qtbot: QtBot, s
         assert Path(row.path).read_bytes() == starter_model.read_bytes()
     finally:
         p.shutdown()
-        QThreadPool.globalInstance().waitForDone(WAIT)
+        jobs.wait(WAIT)
 
 
 def test_hub_popular_repos_are_ranked_in(hub: FakeHub, qtbot: QtBot) -> None:
     p = ModelsPage()
     qtbot.addWidget(p)
-    with qtbot.waitSignal(p.recommended_refreshed, timeout=WAIT):
-        p.show()
-    qtbot.waitUntil(lambda: p.hub_note.text().startswith("Including"), timeout=WAIT)
+    p.show()
+    qtbot.waitUntil(lambda: p.hub_job is not None and p.hub_job.done, timeout=WAIT)
+    assert p.hub_note.text().startswith("Including")
     rows = {r.entry.repo: r for r in p.recommended.rows}
     assert REPO in rows and rows[REPO].entry.source == "hub" and "someone/gated-GGUF" not in rows
     i = p.recommended.rows.index(rows[REPO])
     assert p.recommended.index(i, p.recommended.headers.index("Source")).data() == "Hub: most downloaded"
     assert p.recommended.index(i, p.recommended.headers.index("Speed")).data().startswith("~")
     p.shutdown()
-    QThreadPool.globalInstance().waitForDone(WAIT)
+    jobs.wait(WAIT)

@@ -59,6 +59,17 @@ def test_phases_in_order_and_the_reply_stored(session: ChatSession, engine: Loca
     stored = session.store.message(reply.request.message_id or 0)
     assert stored.status == "complete" and stored.content == text == finished.text
     assert stored.stats["prompt_tokens"] == finished.stats.prompt_tokens
+    assert stored.stats["model"] == engine.info.name if engine.info else False
+    assert stored.stats["duration_ms"] >= finished.stats.ttft_ms and "thinking_ms" not in stored.stats
+
+
+def test_thinking_time_runs_from_the_first_marker_to_the_closing_one(session: ChatSession) -> None:
+    reply = start(session, "Think first.")
+    for piece, thinking in (("<thi", True), ("nk>Let me", True), (" see.</think>", False), ("Yes.", False)):
+        reply.text += piece
+        reply._time_thinking()
+        assert len(reply._thinking) == (1 if thinking else 2)
+    assert reply._details()["thinking_ms"] >= 0
 
 
 def test_stop_while_reading_keeps_a_stopped_reply(session: ChatSession, engine: LocalEngine) -> None:

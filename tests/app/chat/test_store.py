@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -14,10 +15,11 @@ import pytest
 
 from app.chat import export
 from app.chat.session import ChatSession
-from app.chat.store import ChatStore
+from app.chat.store import SCHEMA_VERSION, ChatStore
 from app.chat.types import Stats
 
 ROOT = Path(__file__).resolve().parents[3]
+DATA = Path(__file__).parent / "data"
 STATS = Stats(10.0, 50.0, 12, 5, 0, 17, 1024, "stop")
 
 
@@ -44,7 +46,11 @@ def test_send_finish_and_reload(tmp_path: Path, store: ChatStore) -> None:
     assert again._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_regenerate_and_edit(store: ChatStore) -> None:
+def contents(store: ChatStore, conversation_id: int) -> list[str]:
+    return [m.content for m in store.messages(conversation_id)]
+
+
+def test_regenerate_and_edit_add_versions_and_keep_the_old_ones(store: ChatStore) -> None:
     session = ChatSession(store)
     conv = store.create_conversation()
     p1 = session.send(conv.id, "first")
@@ -54,10 +60,102 @@ def test_regenerate_and_edit(store: ChatStore) -> None:
     p3 = session.regenerate(conv.id)
     assert [m.content for m in p3.prompt] == ["first", "answer one", "second"]
     session.finish(p3.message_id, "answer two again", STATS)
-    first_user = store.messages(conv.id)[0]
-    p4 = session.edit(conv.id, first_user.id, "first, edited")
+    shown = store.messages(conv.id)
+    assert [m.content for m in shown] == ["first", "answer one", "second", "answer two again"]
+    assert shown[-1].versions == (p2.message_id, p3.message_id) and shown[-1].version == 2
+
+    p4 = session.edit(conv.id, shown[0].id, "first, edited")
     assert [m.content for m in p4.prompt] == ["first, edited"]
-    assert [m.content for m in store.messages(conv.id)] == ["first, edited", ""]
+    session.finish(p4.message_id, "answer to the edit", STATS)
+    edited = store.messages(conv.id)
+    assert [m.content for m in edited] == ["first, edited", "answer to the edit"]
+    assert edited[0].versions == (shown[0].id, edited[0].id)
+
+    store.choose(shown[0].id)  # back to the first version: its own branch, as it was left
+    assert contents(store, conv.id) == ["first", "answer one", "second", "answer two again"]
+    store.choose(p2.message_id)
+    assert contents(store, conv.id)[-1] == "answer two"
+    p5 = session.send(conv.id, "third")  # goes on from the chosen version
+    assert [m.content for m in p5.prompt][-2:] == ["answer two", "third"]
+    assert store.message(p5.message_id).parent_id == store.messages(conv.id)[-2].id
+
+
+def test_regenerate_a_middle_reply_continues_from_it(store: ChatStore) -> None:
+    session = ChatSession(store)
+    conv = store.create_conversation()
+    for text in ("one", "two"):
+        p = session.send(conv.id, text)
+        session.finish(p.message_id, f"answer {text}", STATS)
+    first_reply = store.messages(conv.id)[1]
+    p = session.regenerate(conv.id, first_reply.id)
+    assert [m.content for m in p.prompt] == ["one"]
+    session.finish(p.message_id, "answer one, again", STATS)
+    assert contents(store, conv.id) == ["one", "answer one, again"]
+    with pytest.raises(ValueError):
+        session.regenerate(conv.id, store.messages(conv.id)[0].id + 10_000)
+
+
+def test_delete_takes_what_follows_and_shows_the_other_version(store: ChatStore) -> None:
+    session = ChatSession(store)
+    conv = store.create_conversation()
+    p = session.send(conv.id, "q")
+    session.finish(p.message_id, "a1", STATS)
+    p2 = session.regenerate(conv.id)
+    session.finish(p2.message_id, "a2", STATS)
+    p3 = session.send(conv.id, "follow-up")
+    session.finish(p3.message_id, "a3", STATS)
+    store.delete_message(p2.message_id)  # a2 and the turn after it
+    assert contents(store, conv.id) == ["q", "a1"]
+    assert store.messages(conv.id)[1].versions == (p.message_id,)
+    store.delete_message(store.messages(conv.id)[0].id)
+    assert store.messages(conv.id) == []
+    assert store._db.execute("SELECT COUNT(*) FROM messages").fetchone()[0] == 0
+
+
+def test_branch_copies_the_conversation_up_to_a_message(store: ChatStore) -> None:
+    session = ChatSession(store)
+    conv = store.create_conversation("Kilns", system_prompt="Be brief.")
+    store.update_conversation(conv.id, libraries=["pottery"])
+    for text in ("one", "two"):
+        p = session.send(conv.id, text)
+        session.finish(p.message_id, f"answer {text}", STATS, details={"model": "m"})
+    cut = store.messages(conv.id)[1]
+    branch = store.branch(cut.id)
+    assert branch.id != conv.id and branch.title == "Kilns (branch)"
+    assert (branch.system_prompt, branch.libraries) == ("Be brief.", ["pottery"])
+    copied = store.messages(branch.id)
+    assert [m.content for m in copied] == ["one", "answer one"]
+    assert copied[1].stats["model"] == "m" and copied[1].created == cut.created
+    assert contents(store, conv.id) == ["one", "answer one", "two", "answer two"]  # untouched
+    p = session.send(branch.id, "three")
+    assert [m.content for m in p.prompt] == ["Be brief.", "one", "answer one", "three"]
+
+
+def test_a_version_1_database_migrates_without_losing_chats(tmp_path: Path) -> None:
+    """chat-v1.sqlite3 was written by the schema-1 store (two chats, one reply left streaming)."""
+    path = tmp_path / "chat.sqlite3"
+    shutil.copy(DATA / "chat-v1.sqlite3", path)
+    store = ChatStore(path)
+    assert store._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    kiln, hi = sorted(store.conversations(), key=lambda c: c.id)
+    shown = store.messages(kiln.id)
+    assert [(m.role, m.content) for m in shown] == [
+        ("user", "What is a kiln?"),
+        ("assistant", "An oven for pottery."),
+        ("user", "How hot?"),
+        ("assistant", "About 1200 °C."),
+    ]
+    assert [m.parent_id for m in shown] == [None, shown[0].id, shown[1].id, shown[2].id]
+    assert shown[3].stats["tokens_per_s"] == 48.0 and kiln.system_prompt == "Be brief."
+    assert [(m.content, m.status) for m in store.messages(hi.id)] == [
+        ("Hi", "complete"),
+        ("Hel", "interrupted"),
+    ]
+    session = ChatSession(store)
+    p = session.regenerate(kiln.id)
+    assert [m.content for m in p.prompt][-1] == "How hot?"
+    assert store.messages(kiln.id)[-1].versions == (shown[3].id, p.message_id)
+    assert store._db.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
 def test_search_rename_delete(store: ChatStore) -> None:
@@ -98,7 +196,7 @@ WRITER = """
 import sys, time
 from pathlib import Path
 from app.chat.session import ChatSession
-from app.chat.store import ChatStore
+from app.chat.store import SCHEMA_VERSION, ChatStore
 store = ChatStore(Path(sys.argv[1]))
 session = ChatSession(store)
 conv = store.create_conversation()

@@ -105,11 +105,18 @@ def test_a_watch_start_costs_a_stat_per_unchanged_file(
     assert _once(folder, index, embedder) == {"0.pdf": "unchanged"}
 
 
-def test_watched_folders_persist_and_survive_a_corrupt_file(hearth_home: Path, tmp_path: Path) -> None:
+def test_watched_folders_persist_and_survive_a_corrupt_file(
+    hearth_home: Path, tmp_path: Path, notices: list[str]
+) -> None:
     assert watched() == {}
     set_watched(tmp_path / "a", "papers")
     set_watched(tmp_path / "b", "default")
     set_watched(tmp_path / "b", None)
     assert watched() == {str((tmp_path / "a").resolve()): "papers"}
-    (hearth_home / "index" / "watched.json").write_text("{not json", encoding="utf-8")
+    listing = hearth_home / "index" / "watched.json"
+    listing.write_text("{not json", encoding="utf-8")
     assert watched() == {}
+    (bad,) = listing.parent.glob("watched.json.bad-*")  # kept, never overwritten, reported once
+    assert bad.read_text() == "{not json" and len(notices) == 1 and "watched folders" in notices[0]
+    assert set_watched(tmp_path / "c", "notes") == {str((tmp_path / "c").resolve()): "notes"}
+    assert bad.read_text() == "{not json" and len(notices) == 1

@@ -65,7 +65,7 @@ def test_recommend_ranks_what_fits(ram_gb: float) -> None:
     assert tiers == sorted(tiers)  # comfortable and fast enough, then comfortable, then tight
     tier0 = [p for p in picks if catalog.rank_key(p)[0] == 0]
     assert all((p.report.predicted_tokens_per_s or 0) >= catalog.MIN_TOKENS_PER_S for p in tier0)
-    assert all(p.report.verdict != fit.VERDICT_TIGHT for p in tier0)
+    assert all(p.report.kind != "tight" for p in tier0)
     assert [p.entry.params_b for p in tier0] == sorted((p.entry.params_b for p in tier0), reverse=True)
 
 

@@ -48,6 +48,10 @@ def test_download_verifies_and_installs(fake_hub: FakeHub, starter_model: Path) 
     before = fake_hub.stats.sent(STARTER_FILE)
     drain(download.download(starter_remote()))
     assert fake_hub.stats.sent(STARTER_FILE) == before
+    # installed before checksums were kept beside files: trusted from the list, the checksum moved
+    library.checksum_file(path).unlink()
+    drain(download.download(starter_remote()))
+    assert fake_hub.stats.sent(STARTER_FILE) == before and library.verified(path) is not None
 
 
 def test_resume_across_runs_refetches_little(fake_hub: FakeHub, starter_model: Path) -> None:
@@ -106,8 +110,10 @@ def test_gated_download(fake_hub: FakeHub, monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("HF_TOKEN", fake_hub.token)
     _, path = drain(download.download(remote))
     assert path.is_file()
-    # the token went to the Hub, never to the CDN origin
-    assert all(q.startswith("/cdn/") for _, q, _ in fake_hub.stats.requests if "cdn" in q)
+    # the token went to the Hub, never to the CDN origin (another host: signed addresses need none)
+    auth = fake_hub.stats.authorization
+    assert ("hub", f"Bearer {fake_hub.token}") in auth
+    assert [a for origin, a in auth if origin == "cdn"] == ["" for origin, _ in auth if origin == "cdn"] != []
 
 
 class _Usage(NamedTuple):
@@ -144,15 +150,21 @@ def test_one_downloader_per_file(fake_hub: FakeHub) -> None:
     assert path.is_file()
 
 
-def test_split_model_downloads_every_part(fake_hub: FakeHub, tmp_path: Path) -> None:
-    from app.models import fit
+def split_remote(fake_hub: FakeHub, tmp_path: Path, parts: int = 2) -> hub.RemoteFile:
     from tests.support import gguf_write
 
-    for i in (1, 2):
-        name = f"big-Q4_0-0000{i}-of-00002.gguf"
-        src = gguf_write.tiny_llama(tmp_path / name, extra={"split.count": 2})
+    for i in range(1, parts + 1):
+        name = f"big-Q4_0-{i:05d}-of-{parts:05d}.gguf"
+        src = gguf_write.tiny_llama(tmp_path / name, n_embd=256, extra={"split.count": parts})
         fake_hub.add_file("me/split-GGUF", name, src)
     (remote,) = hub.files("me/split-GGUF")
+    return remote
+
+
+def test_split_model_downloads_every_part(fake_hub: FakeHub, tmp_path: Path) -> None:
+    from app.models import fit
+
+    remote = split_remote(fake_hub, tmp_path)
     seen, first = drain(download.download(remote))
     assert first.name == "big-Q4_0-00001-of-00002.gguf"
     assert (first.parent / "big-Q4_0-00002-of-00002.gguf").is_file()
@@ -163,6 +175,43 @@ def test_split_model_downloads_every_part(fake_hub: FakeHub, tmp_path: Path) -> 
     assert report.weights_bytes == 2 * model.info.weights_bytes  # type: ignore[union-attr]
     library.remove(model.name)
     assert not list(first.parent.glob("*.gguf"))
+
+
+def test_split_model_is_installed_whole_or_not_at_all(fake_hub: FakeHub, tmp_path: Path) -> None:
+    remote = split_remote(fake_hub, tmp_path, parts=3)
+    first, second, third = remote.parts
+    fake_hub.faults.drop_after, fake_hub.faults.drop_times, fake_hub.faults.drop_only = 1000, 1, second
+    with pytest.raises(HearthError, match="run it again to resume"):
+        drain(download.download(remote, retries=0))  # part 1 arrived and was verified; part 2 broke off
+    assert (
+        fake_hub.stats.sent(first) == remote.part_sizes[0]
+        and fake_hub.stats.sent(second) < remote.part_sizes[1]
+    )
+    assert not list(download.model_folder(remote.repo_id).glob("*.gguf"))  # nothing installed...
+    assert not [m for m in library.installed() if m.source != "starter"]  # ...nor listed
+    ((pending, have),) = download.pending()
+    assert pending == remote and have > remote.part_sizes[0]
+    _, path = drain(download.download(remote))
+    assert fake_hub.stats.sent(first) == remote.part_sizes[0]  # the verified part was not fetched again
+    assert sorted(p.name for p in path.parent.glob("*.gguf")) == [first, second, third]
+    (model,) = [m for m in library.installed() if m.source != "starter"]
+    assert model.status == "ok" and model.path == path
+    assert download.pending() == [] and not list(paths.downloads_dir().glob("*.*"))
+
+
+def test_address_expiring_again_and_again(fake_hub: FakeHub, starter_model: Path) -> None:
+    fake_hub.faults.expire_after = 30 * MiB  # a 98 MiB file: the signed address expires 3 times
+    seen, path = drain(download.download(starter_remote(), backoff=0.01, retries=2))
+    assert path.read_bytes() == starter_model.read_bytes()
+    assert sum("asked the Hub again" in p.message for p in seen) == 3
+    heads = [q for m, q, _ in fake_hub.stats.requests if m == "HEAD" and "/resolve/" in q]
+    assert len(heads) == 4 and len(fake_hub.stats.signed) == 4
+
+
+def test_expired_address_that_stays_expired_is_a_plain_error(fake_hub: FakeHub) -> None:
+    fake_hub.faults.expired = 10
+    with pytest.raises(HearthError, match="HTTP 403"):
+        drain(download.download(starter_remote(), backoff=0.01))
 
 
 def test_expired_cdn_address_is_resolved_again(fake_hub: FakeHub, starter_model: Path) -> None:
@@ -214,3 +263,32 @@ def test_no_checksum_no_install(fake_hub: FakeHub) -> None:
         drain(download.download(remote))
     assert fake_hub.stats.sent(STARTER_FILE) == 0
     assert not paths.downloads_dir().exists() or not list(paths.downloads_dir().iterdir())
+
+
+def test_a_failing_hub_ranking_leaves_a_download_alone(
+    fake_hub: FakeHub, starter_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Models page ranks the Hub's popular repos in the background, also while a download runs.
+    An unreachable Hub fails that ranking without huggingface_hub's retry loop; and huggingface_hub
+    closing its shared client (what that loop does at every connection error) leaves the download's
+    open stream alone (the download once streamed through that client and broke)."""
+    from huggingface_hub import close_session
+
+    from app.models import catalog, fit
+    from app.models.speed import MachineSpeed
+
+    fake_hub.faults.rate_bps = 32 * MiB
+    gen = download.download(starter_remote())
+    seen = [next(gen)]
+    while seen[-1].state != "downloading" or seen[-1].done_bytes < 4 * MiB:
+        seen.append(next(gen))
+    with monkeypatch.context() as m:  # the ranking meets a closed port while the stream is open
+        m.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
+        machine = fit.Machine(16 * 10**9, 16 * 10**9, speed=MachineSpeed(20e9))
+        with pytest.raises(HearthError, match="cannot be reached"):
+            catalog.hub_picks(4096, machine)
+    close_session()
+    more, path = drain(gen)
+    assert "retrying" not in [p.state for p in seen + more]
+    assert path.read_bytes() == starter_model.read_bytes()
+    assert fake_hub.stats.sent(STARTER_FILE) == starter_model.stat().st_size

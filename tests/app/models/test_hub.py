@@ -98,3 +98,34 @@ def test_plan_files_marks_the_best_quant_that_fits(fake_hub: FakeHub, tmp_path: 
     assert not by_quant["F16"].report.fits  # 0.25 GB available, F16 file needs more
     assert [p.remote.quant for p in plans if p.best] == ["Q4_1"]
     assert 0 < fetched < 3 * 2**20
+
+
+def test_a_server_ignoring_ranges_is_stopped_at_once(fake_hub: FakeHub, starter_model: Path) -> None:
+    fake_hub.faults.ignore_range = True  # every range answered with the whole 98 MB file (200)
+    with pytest.raises(HearthError, match="ignores byte ranges"):
+        hub.read_remote_header(STARTER_REPO, STARTER_FILE)
+    # the body was never read: what the server managed to push fits in the socket buffers
+    assert fake_hub.stats.sent(STARTER_FILE) < 16 * 2**20 < starter_model.stat().st_size
+
+
+def test_a_header_asking_for_too_many_bytes_is_cut_off(fake_hub: FakeHub, tmp_path: Path) -> None:
+    huge = {f"junk.{i}": "x" * (15 * 2**20) for i in range(5)}  # 75 MiB of legal 15 MiB strings
+    path = gguf_write.write(tmp_path / "hostile.gguf", huge, [("w", 0, (8,))])
+    fake_hub.add_file("evil/huge-GGUF", path.name, path)
+    with pytest.raises(gguf.GgufError, match="more than 64 MiB"):
+        hub.read_remote_header("evil/huge-GGUF", path.name)
+    assert fake_hub.stats.sent(path.name) <= hub.MAX_HEADER_FETCH
+
+
+def test_each_gguf_of_a_repo_is_planned_from_its_own_header(fake_hub: FakeHub, tmp_path: Path) -> None:
+    machine = fit.Machine(available_ram=8 * fit.GiB, total_ram=8 * fit.GiB)
+    draft = gguf_write.tiny_llama(tmp_path / "draft-Q4_0.gguf", n_layers=2, n_embd=64)  # the smallest
+    main = gguf_write.tiny_llama(tmp_path / "main-Q4_0.gguf", n_layers=24, n_embd=512, n_head=8, n_head_kv=8)
+    for f in (draft, main):
+        fake_hub.add_file("me/mixed-GGUF", f.name, f)
+    plans, fetched = hub.plan_files("me/mixed-GGUF", 2048, machine)
+    for p in plans:
+        own = fit.plan(gguf.read_file(tmp_path / p.remote.filename), 2048, None, machine)
+        assert (p.report.kv_cache_bytes, p.report.weights_bytes) == (own.kv_cache_bytes, own.weights_bytes)
+    assert plans[0].report.kv_cache_bytes * 10 < plans[1].report.kv_cache_bytes
+    assert fetched == fake_hub.stats.sent(draft.name) + fake_hub.stats.sent(main.name)

@@ -120,3 +120,90 @@ def test_starter_is_listed_and_kept(starter_model: Path) -> None:
     assert starter.path == starter_model and starter.info is not None
     with pytest.raises(HearthError, match="ships with Hearth"):
         library.remove(starter.name)
+
+
+def test_damaged_list_is_kept_and_the_library_rebuilt_from_disk(
+    fake_hub: FakeHub, tiny_gguf: Path, notices: list[str]
+) -> None:
+    from app.models import download
+
+    (remote,) = hub.files(STARTER_REPO)
+    for _ in download.download(remote):
+        pass
+    run_import(tiny_gguf)
+    manifest = paths.models_dir() / library.MANIFEST
+    manifest.write_text('{"truncated": ')
+    models = {m.name: m for m in mine()}
+    assert models[STARTER_FILE].source == f"hf://{STARTER_REPO}/{STARTER_FILE}"  # from its checksum file
+    assert models[tiny_gguf.name].source == "import"  # a copy in the library folder is still found
+    (bad,) = paths.models_dir().glob("library.json.bad-*")
+    assert bad.read_text() == '{"truncated": ' and len(notices) == 1 and "library.json" in notices[0]
+    sent = fake_hub.stats.sent(STARTER_FILE)
+    for _ in download.download(remote):  # still trusted: nothing is fetched again
+        pass
+    assert fake_hub.stats.sent(STARTER_FILE) == sent
+    assert len(notices) == 1
+
+
+def test_a_changed_file_loses_its_checksum(fake_hub: FakeHub) -> None:
+    from app.models import download
+
+    (remote,) = hub.files(STARTER_REPO)
+    for _ in download.download(remote):
+        pass
+    path = download.model_folder(STARTER_REPO) / STARTER_FILE
+    assert library.verified(path) == {
+        "sha256": remote.sha256,
+        "source": f"hf://{STARTER_REPO}/{STARTER_FILE}",
+    }
+    with path.open("r+b") as fh:
+        fh.seek(1000)
+        fh.write(b"x")
+    assert library.verified(path) is None
+
+
+RECORDER = r"""
+import sys, time
+from pathlib import Path
+from app.models import library
+name, go = sys.argv[1], Path(sys.argv[2])
+while not go.exists():
+    time.sleep(0.005)
+for i in range(50):
+    library.record(Path(f"/models/{name}{i}.gguf"), "import", in_place=True)
+"""
+
+
+def test_two_processes_recording_models_lose_nothing(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from app import atomic
+
+    go = tmp_path / "go"
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[3]))
+    procs = [
+        subprocess.Popen([sys.executable, "-c", RECORDER, name, str(go)], env=env) for name in ("gui", "cli")
+    ]
+    atomic.write_text(go, "")  # both write at once, like the GUI and a `hearth models` command
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    assert len(library.manifest()) == 100
+
+
+def test_incomplete_split_model_is_listed_as_such_and_refused_at_load(tmp_path: Path) -> None:
+    from app.chat.engine import LocalEngine
+    from app.settings import LoadParams
+
+    folder = paths.models_dir() / "me__split"
+    for i in (1, 3):
+        gguf_write.tiny_llama(folder / f"m-0000{i}-of-00003.gguf", extra={"split.count": 3})
+    (model,) = mine()
+    assert (
+        model.status == "incomplete" and "1 of its 3 parts are missing (m-00002-of-00003.gguf)" in model.error
+    )
+    assert model.fit(512) is None
+    with pytest.raises(HearthError, match="cannot be loaded: it is incomplete"):
+        LocalEngine().load(model.path, LoadParams())
+    with pytest.raises(HearthError, match="part 3 of a split model: load its first part, m-00001-of-00003"):
+        LocalEngine().load(folder / "m-00003-of-00003.gguf", LoadParams())

@@ -1,0 +1,372 @@
+"""One message as a card: role, time, a reply's model and speed, its actions, versions, thinking, body.
+
+The body is a read-only rich-text view sized to its text (the conversation scrolls, not the card),
+filled from ``app.chat.render`` (Markdown, highlighted code with a "Copy" link per block). While a
+reply streams, only its last, still-open block is rendered again per batch: the blocks before it are
+closed for good and stay in the document; an open code block is plain text each batch appends to,
+highlighted once it closes. Links the app made act (``copy:N``, ``source:N``, ``more:``);
+web links open in the browser when clicked; anything else the model wrote is plain text.
+Under a reply: a card per source it cites, a warning per cited sentence its passage may not
+support, the uncited ones folded as "+N more retrieved".
+"""
+
+from __future__ import annotations
+
+import html
+import time
+
+from PySide6.QtCore import QSize, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import (
+    QDesktopServices,
+    QGuiApplication,
+    QPalette,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+)
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QSizePolicy,
+    QTextBrowser,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.chat import reasoning, render
+from app.chat.export import ROLE_TITLES
+from app.chat.store import Message
+from app.docs import citations
+
+STATUS_NOTES = {
+    "interrupted": "interrupted: the app closed before this reply finished",
+    "stopped": "stopped",
+    "failed": "failed",
+}
+
+
+def theme_of(widget: QWidget) -> render.Theme:
+    return render.Theme(dark=widget.palette().color(QPalette.ColorRole.Base).lightness() < 128)
+
+
+def meta_text(m: Message) -> str:
+    """ "14:02 · SmolLM2-135M · 120 tokens · 95.1 tok/s · 1.4 s" (what is known of it)."""
+    parts = [_when(m.created)] if m.created else []
+    s = m.stats
+    if m.role == "assistant":
+        if s.get("model"):
+            parts.append(str(s["model"]))
+        if s.get("completion_tokens"):
+            parts.append(f"{s['completion_tokens']} tokens")
+        if s.get("tokens_per_s"):
+            parts.append(f"{s['tokens_per_s']:.1f} tok/s")
+        if s.get("duration_ms"):
+            parts.append(_seconds(s["duration_ms"] / 1000))
+    return " · ".join(parts)
+
+
+def _when(t: float) -> str:
+    same_day = time.localtime(t)[:3] == time.localtime()[:3]
+    return time.strftime("%H:%M" if same_day else "%d %b %Y, %H:%M", time.localtime(t))
+
+
+def _seconds(s: float) -> str:
+    return f"{s:.1f} s" if s < 60 else f"{int(s // 60)} min {int(s % 60)} s"
+
+
+class MessageBody(QTextBrowser):
+    """Rich text sized to its content; the app's own links become signals."""
+
+    anchor = Signal(str, str)  # kind, argument: ("copy", "0"), ("source", "1"), ("more", "")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.viewport().setAutoFillBackground(False)
+        self.document().setDocumentMargin(2)
+        self.document().documentLayout().documentSizeChanged.connect(self._fit)
+        self.anchorClicked.connect(self._on_anchor)
+
+    def _fit(self, *_: object) -> None:
+        height = int(self.document().size().height() + 0.99) + 2 * self.frameWidth()
+        if height != self.height():
+            self.setFixedHeight(height)
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self.height())
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self._fit()
+
+    @Slot(QUrl)
+    def _on_anchor(self, url: QUrl) -> None:
+        if url.scheme() in ("http", "https", "mailto"):
+            QDesktopServices.openUrl(url)  # the user clicked it: the one request that leaves
+            return
+        kind, _, arg = url.toString().partition(":")
+        self.anchor.emit(kind, arg)
+
+
+class MessageCard(QFrame):
+    """A message and its actions. A ``live`` card (a reply being written) starts empty and takes
+    the streamed text with :meth:`append`; the stored partial text is not used."""
+
+    action = Signal(str, int)  # "edit" | "regenerate" | "delete" | "branch" | "version", message id
+    source_requested = Signal(dict)
+
+    def __init__(self, message: Message, live: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.message = message
+        self.live = live
+        self.setObjectName("messageCard")
+        self.setProperty("role", message.role)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self._theme = theme_of(self)
+        self._code: list[str] = []  # code blocks of the closed part, then of the open block
+        self._sources: list[dict[str, object]] = []
+        self._expanded = False
+        self.text = message.content if not live else ""  # all of it, reasoning included
+        self._frozen = 0  # characters of the answer rendered for good (live cards)
+        self._live_start = 0  # where the open block begins in the document
+        self._closed_code = 0  # how many of self._code belong to the closed part
+        self._code_shown: str | None = None  # the open code block's text as drawn (plain, appended to)
+        self._thinking_since: float | None = None
+        self._reasoning_shown = ""
+        self._build()
+        if not live:  # a live card starts empty: the window passes it the text received so far
+            self._render_final()
+
+    # layout ----------------------------------------------------------------------------------
+
+    def _button(self, text: str, tip: str, slot: object) -> QToolButton:
+        b = QToolButton()
+        b.setText(text)
+        b.setToolTip(tip)
+        b.setAutoRaise(True)
+        b.setAccessibleName(tip)
+        b.clicked.connect(slot)
+        self._head.addWidget(b)
+        return b
+
+    def _build(self) -> None:
+        m = self.message
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 8)
+        layout.setSpacing(4)
+        self._head = QHBoxLayout()
+        self.role_label = QLabel(f"<b>{ROLE_TITLES.get(m.role, m.role)}</b>")
+        self.meta_label = QLabel(meta_text(m))
+        self.meta_label.setObjectName("messageMeta")
+        self.meta_label.setStyleSheet(f"color: {self._theme.muted}")
+        self._head.addWidget(self.role_label)
+        self._head.addWidget(self.meta_label)
+        self._head.addStretch(1)
+        self.prev_button = self._button("‹", "Previous version", lambda: self._version(-1))
+        self.version_label = QLabel(f"{m.version}/{len(m.versions)}")
+        self.version_label.setObjectName("versionLabel")
+        self._head.addWidget(self.version_label)
+        self.next_button = self._button("›", "Next version", lambda: self._version(+1))
+        several = len(m.versions) > 1
+        for w in (self.prev_button, self.version_label, self.next_button):
+            w.setVisible(several)
+        self.prev_button.setEnabled(m.version > 1)
+        self.next_button.setEnabled(m.version < len(m.versions))
+        self.action_buttons: list[QToolButton] = [self.prev_button, self.next_button]
+        self.copy_button = self._button("Copy", "Copy this message", self.copy)
+        if m.role == "user":
+            self.action_buttons.append(
+                self._button("Edit", "Edit: send a new version", lambda: self._emit("edit"))
+            )
+        if m.role == "assistant":
+            self.action_buttons.append(
+                self._button(
+                    "Regenerate", "Regenerate: write another version", lambda: self._emit("regenerate")
+                )
+            )
+        self.action_buttons.append(
+            self._button(
+                "Branch", "Branch from here: a new chat up to this message", lambda: self._emit("branch")
+            )
+        )
+        self.action_buttons.append(
+            self._button("Delete", "Delete this message and what follows it", lambda: self._emit("delete"))
+        )
+        layout.addLayout(self._head)
+
+        self.thinking_button = QToolButton()
+        self.thinking_button.setCheckable(True)
+        self.thinking_button.setAutoRaise(True)
+        self.thinking_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.thinking_button.setArrowType(Qt.ArrowType.RightArrow)
+        self.thinking_button.toggled.connect(self._fold)
+        self.thinking_view = QPlainTextEdit(readOnly=True)
+        self.thinking_view.setObjectName("thinking")
+        self.thinking_view.setMaximumHeight(220)
+        self.thinking_view.setStyleSheet(f"color: {self._theme.muted}")
+        self.thinking_button.hide()
+        self.thinking_view.hide()
+        layout.addWidget(self.thinking_button)
+        layout.addWidget(self.thinking_view)
+
+        self.body = MessageBody()
+        self.body.document().setDefaultStyleSheet(self._css())
+        self.body.anchor.connect(self._on_anchor)
+        layout.addWidget(self.body)
+
+    def _css(self) -> str:
+        t = self._theme
+        link = self.palette().color(QPalette.ColorRole.Link).name()
+        return (
+            "h1 { font-size: x-large; } h2 { font-size: large; } h3, h4, h5, h6 { font-size: medium; }"
+            f" pre {{ white-space: pre-wrap; margin: 0; }} .note {{ color: {t.muted}; font-style: italic; }}"
+            f" a {{ color: {link}; }} th {{ font-weight: bold; }}"
+        )
+
+    def set_actions_enabled(self, enabled: bool) -> None:
+        m = self.message
+        for b in self.action_buttons:
+            b.setEnabled(enabled and not self.live)
+        if enabled and not self.live:
+            self.prev_button.setEnabled(m.version > 1)
+            self.next_button.setEnabled(m.version < len(m.versions))
+
+    # rendering -------------------------------------------------------------------------------
+
+    def _render_final(self) -> None:
+        m = self.message
+        parts = reasoning.split(m.content)
+        if parts.has_reasoning:
+            ms = m.stats.get("thinking_ms")
+            self._show_reasoning(parts.reasoning, "Thought" + (f" for {_seconds(ms / 1000)}" if ms else ""))
+        rendered = render.to_html(parts.answer, self._theme)
+        self._code = rendered.code
+        note = STATUS_NOTES.get(m.status)
+        tail = f'<p class="note">({note})</p>' if note else ""
+        self._sources = []
+        self.body.setHtml(rendered.html + tail + self._sources_html())
+
+    def _show_reasoning(self, text: str, title: str) -> None:
+        self.thinking_button.setText(title)
+        self.thinking_button.show()
+        if text.startswith(self._reasoning_shown) and self._reasoning_shown:
+            cursor = self.thinking_view.textCursor()
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor.insertText(text[len(self._reasoning_shown) :])
+        elif text != self._reasoning_shown:
+            self.thinking_view.setPlainText(text)
+        self._reasoning_shown = text
+
+    def append(self, text: str) -> None:
+        """More of the reply: the reasoning grows in its fold, the answer's open block is redrawn."""
+        if not text:
+            return
+        self.text += text
+        parts = reasoning.split(self.text)
+        if parts.has_reasoning:
+            if self._thinking_since is None:
+                self._thinking_since = time.monotonic()
+            took = _seconds(time.monotonic() - self._thinking_since)
+            self._show_reasoning(
+                parts.reasoning, f"Thinking… {took}" if parts.thinking else f"Thought for {took}"
+            )
+            if parts.thinking:
+                return
+        closed, open_ = render.split_open(parts.answer[self._frozen :])
+        cursor = QTextCursor(self.body.document())
+        if closed:
+            done = render.to_html(closed, self._theme, code_base=self._closed_code)
+            self._replace_open(cursor, done.html)
+            self._code = self._code[: self._closed_code] + done.code
+            self._closed_code = len(self._code)
+            self._frozen += len(closed)
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())  # a fresh block: no style carried over
+            self._live_start = cursor.position()
+            self._code_shown = None
+        fence = render.open_fence(open_)
+        if fence is not None:  # an open code block: append its new text, no re-render
+            lang, code = fence
+            self._code = [*self._code[: self._closed_code], code]
+            if self._code_shown is not None and code.startswith(self._code_shown):
+                cursor.movePosition(QTextCursor.MoveOperation.End)
+                cursor.insertText(code[len(self._code_shown) :])
+            else:
+                self._replace_open(cursor, render.code_live_html(lang, code, self._theme))
+            self._code_shown = code
+            return
+        self._code_shown = None
+        live = render.to_html(open_, self._theme, code_base=self._closed_code)
+        self._code = self._code[: self._closed_code] + live.code
+        self._replace_open(cursor, live.html)
+
+    def _replace_open(self, cursor: QTextCursor, html_text: str) -> None:
+        cursor.setPosition(self._live_start)
+        cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+        cursor.removeSelectedText()
+        cursor.setBlockFormat(QTextBlockFormat())
+        cursor.setCharFormat(QTextCharFormat())
+        cursor.insertHtml(html_text)
+
+    def _source_card(self, src: dict[str, object]) -> str:
+        self._sources.append(src)
+        excerpt = html.escape(str(src.get("excerpt", ""))[:160])
+        title = html.escape(citations.where(src))
+        return (
+            f'<p class="note"><a href="source:{len(self._sources) - 1}">[{src.get("n", "?")}] {title}</a>'
+            f" — {excerpt}</p>"
+        )
+
+    def _sources_html(self) -> str:
+        m = self.message
+        cited, others = citations.split_sources(m.content, m.sources)
+        out = "".join(self._source_card(dict(s)) for s in cited)
+        for claim in citations.check_claims(m.content, m.sources):
+            if not claim.supported:
+                refs = "".join(f"[{n}]" for n in claim.cited)
+                said = html.escape(claim.sentence)
+                out += f'<p class="note">⚠ Check this claim, {refs} may not say it: “{said}”</p>'
+        if others and self._expanded:
+            out += "".join(self._source_card(dict(s)) for s in others)
+        elif others:
+            out += f'<p class="note"><a href="more:">+{len(others)} more retrieved</a></p>'
+        return out
+
+    # actions ---------------------------------------------------------------------------------
+
+    def plain_text(self) -> str:
+        return f"{self.role_label.text()}\n{self.body.toPlainText()}".replace("<b>", "").replace("</b>", "")
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(reasoning.answer_only(self.text))
+
+    def _emit(self, kind: str) -> None:
+        self.action.emit(kind, self.message.id)
+
+    def _version(self, step: int) -> None:
+        m = self.message
+        i = m.version - 1 + step
+        if 0 <= i < len(m.versions):
+            self.action.emit("version", m.versions[i])
+
+    def _fold(self, open_: bool) -> None:
+        self.thinking_view.setVisible(open_)
+        self.thinking_button.setArrowType(Qt.ArrowType.DownArrow if open_ else Qt.ArrowType.RightArrow)
+
+    @Slot(str, str)
+    def _on_anchor(self, kind: str, arg: str) -> None:
+        if kind == "copy" and arg.isdigit() and int(arg) < len(self._code):
+            QGuiApplication.clipboard().setText(self._code[int(arg)])
+        elif kind == "source" and arg.isdigit() and int(arg) < len(self._sources):
+            self.source_requested.emit(self._sources[int(arg)])
+        elif kind == "more" and not self.live:
+            self._expanded = True
+            self._render_final()
