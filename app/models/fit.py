@@ -271,7 +271,8 @@ def predict_seconds(
 ) -> float:
     """Seconds to generate one token with ``n_tokens`` in the context (see app.models.speed)."""
     layer_read, other_read = speed.weights_read(info, weights_bytes)
-    kv_read = kv_per_layer(info, n_tokens, kv_type, swa_full=False)
+    group = max(1, info.n_head // max(1, info.n_head_kv))  # query heads per KV head
+    kv_read = [b * group for b in kv_per_layer(info, n_tokens, kv_type, swa_full=False)]
     return speed.seconds_per_token(layer_read, other_read, kv_read, n_gpu_layers, machine)
 
 

@@ -11,15 +11,19 @@ laptop), plus the KV cache of the tokens already in the context, so the time per
   model has a separate ``output.weight`` (tied embeddings are read whole by the output layer), and
   mixture-of-experts tensors (``*_exps``) count ``expert_used_count / expert_count`` of their bytes.
 * KV read: what :func:`app.models.fit.kv_per_layer` gives for the tokens in the context (sliding
-  window layers read their window only).
+  window layers read their window only), once per query head of each KV head's group: llama.cpp's
+  attention reads a KV head for each query head that shares it (without this the starter, 3 query
+  heads per KV head, was predicted 36 tok/s at 1,536 tokens; it measured 27).
 * ``bandwidth``: measured once per machine (:func:`app.hardware.memory_bandwidth`);
   ``gpu_bandwidth``: NVIDIA's bus width × memory clock through NVML; unknown elsewhere, where the
   GPU layers are counted at the CPU's bandwidth (no speed-up claimed that was not measured).
-* ``EFFICIENCY`` (the share of the measured bandwidth llama.cpp's kernels reach) and ``LAYER_S``
-  (per-layer cost that does not scale with bytes: thread barriers, graph set-up) are calibrated on
-  the starter and the synthetic 0.8B model at a short context on an AVX2 machine; held out: other
-  models, long contexts and KV types (``python main.py bench library``, ``speed_prediction``).
-  The GPU terms are not measured (no GPU on the bench machines).
+* ``EFFICIENCY`` (the share of the measured bandwidth llama.cpp's kernels reach: on a laptop core
+  decoding Q4 blocks costs as much as reading them) and ``LAYER_S`` (per-layer cost that does not
+  scale with bytes: graph set-up, thread barriers) were fitted (least squares on the relative
+  error, ``TOKEN_S`` fixed) on the starter and the synthetic 0.8B model at 64 tokens of context;
+  held out: 512–1,536 tokens, q8_0 KV with flash attention, gemma-3-270m and the small synthetic
+  model (``python main.py bench speed``; figures and machine in the README). The GPU terms are not
+  measured (no GPU on the bench machines).
 
 The figure shown is the mean speed over a conversation that fills the chosen context (time per
 token grows linearly with the tokens in the context, so the mean is the speed at half of it); the
@@ -32,9 +36,9 @@ from dataclasses import dataclass
 
 from app.models import gguf
 
-EFFICIENCY = 0.8  # calibrated: see the module docstring
-LAYER_S = 100e-6  # calibrated: per layer run on the CPU, per token
-TOKEN_S = 300e-6  # sampling and the Python binding, per token (calibrated with the above)
+EFFICIENCY = 0.61  # fitted: see the module docstring
+LAYER_S = 67e-6  # fitted: per layer run on the CPU, per token
+TOKEN_S = 300e-6  # sampling and the Python binding, per token (not fitted)
 GPU_LAYER_S = 20e-6  # kernel launches per layer on a GPU (not measured)
 
 

@@ -30,3 +30,9 @@ def test_another_cpu_or_a_damaged_cache_is_measured_again() -> None:
     _cache().write_text("{not json")
     assert hardware.memory_bandwidth().bytes_per_s > 1e8
     assert hardware.memory_bandwidth(remeasure=True).measured_at >= first.measured_at
+
+
+def test_one_thread_can_be_timed_by_its_cpu_time() -> None:
+    import time
+
+    assert hardware.measure_bandwidth(1, size=64 * 2**20, passes=2, clock=time.thread_time) > 1e8
