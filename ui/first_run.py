@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.cancel import CancelToken
+from app.errors import HearthError
 from app.models import bundled, catalog, fit
 from app.models.hub import RemoteFile
 from ui import jobs
@@ -65,7 +66,7 @@ class WelcomePanel(QFrame):
         if not starter:
             try:
                 starter = Path(model) == bundled.starter_model_path()
-            except Exception:
+            except HearthError:  # no starter installed: the loaded model is not it
                 starter = False
         self.model_note.setVisible(starter)
 

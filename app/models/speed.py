@@ -13,7 +13,7 @@ laptop), plus the KV cache of the tokens already in the context, so the time per
 * KV read: what :func:`app.models.fit.kv_per_layer` gives for the tokens in the context (sliding
   window layers read their window only), once per query head of each KV head's group: llama.cpp's
   attention reads a KV head for each query head that shares it (without this the starter, 3 query
-  heads per KV head, was predicted 36 tok/s at 1,536 tokens; it measured 27).
+  heads per KV head, was predicted 37 tok/s at 1,536 tokens; it measured 29).
 * ``bandwidth``: measured once per machine (:func:`app.hardware.memory_bandwidth`);
   ``gpu_bandwidth``: NVIDIA's bus width × memory clock through NVML; unknown elsewhere, where the
   GPU layers are counted at the CPU's bandwidth (no speed-up claimed that was not measured).
