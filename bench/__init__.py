@@ -1,4 +1,4 @@
-"""Benchmarks behind ``python main.py bench {chat,library,docs,bundle,fuzz,serve}``: ours vs a
+"""Benchmarks behind ``python main.py bench {chat,library,speed,docs,bundle,fuzz,serve}``: ours vs a
 reference, one run; ``fuzz`` feeds hostile files to the app's readers."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import argparse
 import importlib
 from typing import Any
 
-SUITES = ("chat", "library", "docs", "bundle", "fuzz", "serve")
+SUITES = ("chat", "library", "speed", "docs", "bundle", "fuzz", "serve")
 
 
 def register(sub: Any) -> None:

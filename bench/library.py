@@ -20,6 +20,8 @@
   (goal <= 1 MiB).
 * ``remote_header_bytes``: bytes fetched to classify a remote GGUF (gemma-3's 262k-token vocabulary
   is the worst case here; goal <= 5 MB).
+* ``speed_prediction[…]``, ``speed_error_pct_in_sample`` / ``speed_error_pct_heldout``: predicted
+  vs measured generation speed (bench/speed.py; goal <= 25).
 
 The Hub is the loopback fake from tests/support/hub.py (real HTTP, real GGUF bytes).
 """
@@ -233,6 +235,10 @@ def main(args: Any) -> int:
                 )
                 results["remote_header_bytes"] = max(header_bytes)
             results.update(fit_errors(models))
+            from bench.speed import speed_prediction
+
+            results.update(speed_prediction({**models, "starter": models["smollm2"],
+                                             "synthetic-small": synthetic_model.build("small")}))  # fmt: skip
         finally:
             for k, v in saved.items():
                 if v is None:
@@ -246,6 +252,8 @@ def main(args: Any) -> int:
         "download_ratio",
         "resume_refetched_bytes",
         "remote_header_bytes",
+        "speed_error_pct_heldout",
+        "speed_error_pct_in_sample",
     ]
     emit({k: results[k] for k in order} | {k: v for k, v in results.items() if k not in order}, args.json)
     return 0

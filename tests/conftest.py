@@ -34,10 +34,27 @@ def network_guard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[N
         pytest.fail("the test reached outside loopback:\n" + log.read_text(), pytrace=False)
 
 
+@pytest.fixture(scope="session")
+def bandwidth_file(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """This machine's memory bandwidth cache file, measured once per session (the app measures it once
+    per machine; every test home starts with it, as a home after the first run does)."""
+    from app import hardware
+
+    home = tmp_path_factory.mktemp("bandwidth-home")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HEARTH_HOME", str(home))
+        hardware.memory_bandwidth()
+        return (home / "cache" / hardware.BANDWIDTH_FILE).read_text(encoding="utf-8")
+
+
 @pytest.fixture(autouse=True)
-def hearth_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def hearth_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bandwidth_file: str) -> Iterator[Path]:
     """Redirect every file the app writes to a fresh tmp dir."""
+    from app import hardware
+
     home = tmp_path / "hearth-home"
+    (home / "cache").mkdir(parents=True)
+    (home / "cache" / hardware.BANDWIDTH_FILE).write_text(bandwidth_file, encoding="utf-8")
     monkeypatch.setenv("HEARTH_HOME", str(home))
     monkeypatch.setenv("HF_HUB_DISABLE_TELEMETRY", "1")
     monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
@@ -46,6 +63,7 @@ def hearth_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):  # loopback servers, directly
         monkeypatch.delenv(proxy, raising=False)
         monkeypatch.delenv(proxy.lower(), raising=False)
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # no Hub unless a test starts the loopback one
     yield home
 
 

@@ -51,6 +51,7 @@ from ui.api_switch import ApiSwitch
 from ui.chat_input import ChatInput
 from ui.conversations import ConversationListModel
 from ui.docs_panel import DocsPanel
+from ui.first_run import WelcomePanel
 from ui.inference import InferenceController
 from ui.message_view import MessageView
 from ui.models_page import ModelsPage
@@ -157,6 +158,9 @@ class MainWindow(QMainWindow):
         self.models_page = ModelsPage(self.settings.models)
         self.remote_panel = RemoteServersPanel(self.settings)
         self.models_page.tabs.addTab(self.remote_panel, "Remote servers")
+        self.welcome = WelcomePanel(self.models_page)  # the first screen, while a chat is empty
+        chat_layout.insertWidget(1, self.welcome)
+        self.welcome.set_model(self.settings.chat.model_path)
         self.docs_panel = DocsPanel(self.settings.docs)
         self.tabs = QTabWidget()
         self.tabs.addTab(splitter, "Chat")
@@ -229,6 +233,7 @@ class MainWindow(QMainWindow):
         self.models_page.load_requested.connect(self._load_from_library)
         self.remote_panel.changed.connect(self._remote_servers_changed)
         self.engine_picker.picked.connect(self.choose_engine)
+        self.welcome.download_requested.connect(lambda _pick: self.tabs.setCurrentWidget(self.models_page))
         self.docs_panel.libraries_changed.connect(self.set_libraries)
         c = self.controller
         c.model_loading.connect(lambda name: self.model_label.setText(f"Loading {name}…"))
@@ -272,6 +277,7 @@ class MainWindow(QMainWindow):
         self.settings.chat.model_path = getattr(self, "_requested_model", info.path)
         settings_mod.save(self.settings)
         name = bundled.STARTER_NAME if self.settings.chat.model_path == bundled.STARTER else info.name
+        self.welcome.set_model(self.settings.chat.model_path)
         self.model_label.setText(name)
         self.device_label.setText(info.device)
         self.context_label.setText(f"0 / {info.n_ctx} tokens")
@@ -323,6 +329,7 @@ class MainWindow(QMainWindow):
 
     def _show_conversation(self, conversation_id: int) -> None:
         msgs = self.store.messages(conversation_id)
+        self.welcome.setVisible(not msgs)
         reply = self.controller.reply
         if reply is None or reply.conversation_id != conversation_id:
             self.view.set_messages(msgs)
@@ -407,6 +414,7 @@ class MainWindow(QMainWindow):
             pending = self.session.send(self.conversation_id, text)
         self.input.clear()
         self.conv_model.reload()
+        self.welcome.hide()
         self._start(pending)
 
     def regenerate(self, message_id: int | None = None) -> None:
@@ -687,6 +695,7 @@ class MainWindow(QMainWindow):
         self.exit_without_waiting = not self.controller.shutdown()
         self.models_page.shutdown()
         self.remote_panel.shutdown()
+        self.welcome.shutdown()
         self.docs_panel.shutdown()
         self.store.close()
         super().closeEvent(event)

@@ -13,7 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from app.models import fit
-from app.models.catalog import Entry
+from app.models.catalog import Pick
 from app.models.download import Progress
 from app.models.hub import FilePlan, RemoteFile, RepoResult
 from app.models.library import Installed
@@ -29,6 +29,12 @@ GREEN, AMBER, RED = QColor("#1b7f3b"), QColor("#9a6700"), QColor("#b42318")
 
 def gb(n: float) -> str:
     return f"{n / 1e9:.2f} GB"
+
+
+def speed(report: fit.FitReport | None, approximate: bool = False) -> str:
+    """Predicted generation speed for a table cell ("≈" when planned from approximate figures)."""
+    tps = report.predicted_tokens_per_s if report else None
+    return "" if tps is None else f"{'≈' if approximate else '~'}{tps:.0f} tok/s"
 
 
 def verdict_color(report: fit.FitReport | None) -> QColor | None:
@@ -89,13 +95,14 @@ class InstalledRow:
 
 
 class InstalledModel(RowsModel[InstalledRow]):
-    headers = ("Model", "Quant", "Size", "Memory fit", "Source")
+    headers = ("Model", "Quant", "Size", "Memory fit", "Speed", "Source")
 
     def cell(self, row: InstalledRow, column: int, role: int) -> Any:
         m, rep = row.model, row.report
         if role == Qt.ItemDataRole.DisplayRole:
             fit_text = rep.verdict if rep else m.problem
-            return (m.name, m.quant, gb(m.size), fit_text, m.source)[column]
+            source = "tiny demo model (starter)" if m.source == "starter" else m.source
+            return (m.name, m.quant, gb(m.size), fit_text, speed(rep), source)[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return rep.summary if rep else m.error or str(m.path)
         if role == Qt.ItemDataRole.ForegroundRole and column == 3:
@@ -104,14 +111,22 @@ class InstalledModel(RowsModel[InstalledRow]):
         return None
 
 
-class RecommendedModel(RowsModel[Entry]):
-    headers = ("Model", "Size", "RAM tier", "Repo")
+class RecommendedModel(RowsModel[Pick]):
+    headers = ("Model", "Quant", "Download", "Needs", "Speed", "Source", "Repo")
 
-    def cell(self, row: Entry, column: int, role: int) -> Any:
+    def cell(self, row: Pick, column: int, role: int) -> Any:
+        e, rep = row.entry, row.report
+        approx = "≈" if row.approximate else ""
         if role == Qt.ItemDataRole.DisplayRole:
-            return (row.name, f"{row.size_gb:.2f} GB", f"{row.ram_tier_gb} GB", row.repo)[column]
+            source = "curated" if e.source == "curated" else "Hub: most downloaded"
+            return (e.name, e.quant, f"{approx}{gb(e.size_gb * 1e9)}", f"{approx}{gb(rep.ram_bytes)}",
+                    speed(rep, row.approximate), source, e.repo)[column]  # fmt: skip
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row.repo} / {row.file}"
+            note = " Sizes are approximate until Hearth reads the file's header." if row.approximate else ""
+            return f"{e.repo} / {e.file}\n{rep.summary}{note}"
+        if role == Qt.ItemDataRole.ForegroundRole and column == 3:
+            color = verdict_color(rep)
+            return QBrush(color) if color else None
         return None
 
 
@@ -126,7 +141,7 @@ class SearchModel(RowsModel[RepoResult]):
 
 
 class FilesModel(RowsModel[FilePlan]):
-    headers = ("File", "Quant", "Size", "Needs", "Fit")
+    headers = ("File", "Quant", "Size", "Needs", "Fit", "Speed")
 
     def cell(self, row: FilePlan, column: int, role: int) -> Any:
         rep = row.report
@@ -139,6 +154,7 @@ class FilesModel(RowsModel[FilePlan]):
                 gb(row.remote.size),
                 gb(rep.ram_bytes),
                 badge,
+                speed(rep),
             )[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return rep.summary

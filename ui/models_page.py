@@ -33,7 +33,9 @@ from PySide6.QtWidgets import (
 
 from app import settings
 from app.cancel import CancelToken
-from app.models.catalog import Entry
+from app.errors import HearthError
+from app.models import fit
+from app.models.catalog import Pick
 from app.models.hub import FilePlan, RemoteFile
 from ui import jobs, messages
 from ui.models_downloads import DownloadsPanel
@@ -64,6 +66,7 @@ class ModelsPage(QWidget):
         self.downloads = self.downloads_panel.model
         self.confirm: Callable[[str], bool] = self._ask
         self.open_url: Callable[[QUrl], Any] = QDesktopServices.openUrl
+        self.hub_job: jobs.Job | None = None  # the Hub's popular repos being ranked into Recommended
         self._build()
         self._filled = False
 
@@ -112,11 +115,15 @@ class ModelsPage(QWidget):
     def _recommended_tab(self) -> QWidget:
         w = QWidget()
         self.ram_label = QLabel("")
+        self.ram_label.setWordWrap(True)
+        self.hub_note = QLabel("")
         self.recommended_view = table(self.recommended)
+        self.recommended_view.doubleClicked.connect(lambda _i: self.download_recommended())
         row = buttons(("Download", self.download_recommended), ("Show all files", self.files_of_recommended))
         lay = QVBoxLayout(w)
         lay.addWidget(self.ram_label)
         lay.addWidget(self.recommended_view)
+        lay.addWidget(self.hub_note)
         lay.addLayout(row)
         return w
 
@@ -162,6 +169,7 @@ class ModelsPage(QWidget):
         if self.ctx_box.value() != self.n_ctx:
             self.n_ctx = self.ctx_box.value()
             self.refresh_installed()
+            self.refresh_recommended()
             if self.files.rows:
                 self.show_files(self.files.rows[0].remote.repo_id)
 
@@ -232,39 +240,73 @@ class ModelsPage(QWidget):
 
     # -- recommended ----------------------------------------------------------------------------
     def refresh_recommended(self) -> jobs.Job:
-        def work(cancel: CancelToken) -> tuple[float, list[Entry]]:
-            from app import hardware
+        """The curated catalog planned for this machine (no network); then, in a second job, the Hub's
+        most downloaded GGUF chat repos ranked in by the same plan and speed when the Hub answers
+        (``hub_job``). The user did not ask for that request: a Hub that does not answer is said on
+        the page, not in an error message."""
+        n_ctx = self.n_ctx
+
+        def work(cancel: CancelToken) -> tuple[fit.Machine, list[Pick]]:
             from app.models import catalog
 
-            ram_gb = hardware.memory().total_bytes / 1e9
-            return ram_gb, catalog.recommend(ram_gb)
+            machine = fit.Machine.current()
+            return machine, catalog.recommend(machine, n_ctx)
 
-        done = self._recommended_ready
+        def done(result: tuple[fit.Machine, list[Pick]]) -> None:
+            machine, picks = result
+            ram = machine.available_ram / 1e9
+            self.ram_label.setText(
+                f"Best first for this machine ({ram:.0f} GB of RAM available, {n_ctx} tokens of context); "
+                "speeds are predicted from this machine's measured memory bandwidth:"
+            )
+            self.tabs.setTabText(0, f"Recommended for your {machine.total_ram / 1e9:.0f} GB")
+            self.recommended.set_rows(picks)
+            if self.config.hub_recommendations:
+                self.hub_note.setText("Asking the Hub for its most downloaded GGUF models…")
+                self.hub_job = self._rank_hub(machine, n_ctx)
+
         return self._run(work, "loading the model catalog", key="recommended", on_result=done)
 
-    def _recommended_ready(self, result: tuple[float, list[Entry]]) -> None:
-        ram_gb, entries = result
-        self.ram_label.setText(f"Good choices for this machine's {ram_gb:.0f} GB of RAM, most capable first:")
-        self.tabs.setTabText(0, f"Recommended for your {ram_gb:.0f} GB")
-        self.recommended.set_rows(entries)
+    def _rank_hub(self, machine: fit.Machine, n_ctx: int) -> jobs.Job:
+        def work(cancel: CancelToken) -> tuple[list[Pick], str]:
+            from app.models import catalog
+
+            try:  # every pick fits (hub.popular leaves out what does not)
+                return catalog.hub_picks(n_ctx, machine), ""
+            except HearthError as exc:
+                return [], str(exc)
+
+        def done(result: tuple[list[Pick], str]) -> None:
+            from app.models import catalog
+
+            extra, problem = result
+            if problem:
+                self.hub_note.setText(f"Curated models only: {problem}")
+                return
+            curated = [p for p in self.recommended.rows if p.entry.source == "curated"]
+            self.recommended.set_rows(sorted([*curated, *extra], key=catalog.rank_key))
+            self.hub_note.setText(f"Including {len(extra)} of the Hub's most downloaded GGUF models.")
+
+        return self._run(work, "ranking the Hub's popular models", key="hub-recommended", on_result=done)
 
     def download_recommended(self) -> None:
-        entry = selected(self.recommended_view)
-        if entry is None:
+        pick = selected(self.recommended_view)
+        if pick is None:
             return
+        repo, file = pick.entry.repo, pick.entry.file
 
         def work(cancel: CancelToken) -> RemoteFile:
             from app.models import download
 
-            return download.find_remote(entry.repo, entry.file)
+            return download.find_remote(repo, file)
 
         self._run(work, "looking up a model", on_result=self.download)
 
     def files_of_recommended(self) -> None:
-        entry = selected(self.recommended_view)
-        if entry is not None:
+        pick = selected(self.recommended_view)
+        if pick is not None:
             self.tabs.setCurrentIndex(2)
-            self.show_files(entry.repo)
+            self.show_files(pick.entry.repo)
 
     # -- search and files -----------------------------------------------------------------------
     def search(self, query: str) -> jobs.Job:

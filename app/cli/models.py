@@ -48,8 +48,10 @@ def register(sub: Any) -> None:
     a = add("remove", "delete a model from the library")
     a.add_argument("name")
     a.set_defaults(func=_remove)
-    a = add("recommend", "curated models for this machine's RAM")
-    a.add_argument("--ram", type=float, default=0.0, help="RAM in GB (default: this machine)")
+    a = add("recommend", "models for this machine: the curated catalog and the Hub's most downloaded")
+    a.add_argument("--ram", type=float, default=0.0, help="available RAM in GB (default: this machine)")
+    a.add_argument("--ctx", type=int, default=0)
+    a.add_argument("--no-hub", action="store_true", help="curated catalog only (no Hub request)")
     a.set_defaults(func=_recommend)
     a = add("fit", "will a model fit in memory? (local PATH, or REPO FILE on the Hub)")
     a.add_argument("target", nargs="+", metavar="PATH | REPO FILE")
@@ -80,18 +82,25 @@ def _gb(n: float) -> str:
     return f"{n / 1e9:.2f} GB"
 
 
+def _tps(report: Any) -> str:
+    tps = report.predicted_tokens_per_s if report else None
+    return f", ~{tps:.0f} tok/s" if tps else ""
+
+
 def _list(args: argparse.Namespace) -> int:
-    from app.models import library
+    from app.models import fit, library
 
     n_ctx = _ctx(args)
+    machine = fit.Machine.current()
     rows, lines = [], []
     for m in library.installed():
-        report = m.fit(n_ctx)
+        report = m.fit(n_ctx, machine)
         row: dict[str, Any] = {"name": m.name, "path": str(m.path), "size": m.size, "quant": m.quant}
         row.update(source=m.source, architecture=m.info.architecture if m.info else None, error=m.error)
+        row["predicted_tokens_per_s"] = report.predicted_tokens_per_s if report else None
         row["fit"] = report.to_dict() if report else None
         rows.append(row)
-        verdict = report.verdict if report else m.problem
+        verdict = (report.verdict + _tps(report)) if report else m.problem
         lines.append(f"{m.name:<48} {m.quant:<8} {_gb(m.size):>9}  {verdict}  ({m.source})")
     from app.models import download
 
@@ -117,10 +126,12 @@ def _files(args: argparse.Namespace) -> int:
 
     plans, fetched = hub.plan_files(args.repo, _ctx(args))
     rows = [{"file": p.remote.filename, "parts": list(p.remote.parts), "size": p.remote.size,
-             "sha256": p.remote.sha256, "quant": p.remote.quant, "best": p.best, "fit": p.report.to_dict()}
+             "sha256": p.remote.sha256, "quant": p.remote.quant, "best": p.best,
+             "predicted_tokens_per_s": p.report.predicted_tokens_per_s, "fit": p.report.to_dict()}
             for p in plans]  # fmt: skip
     lines = [f"{'*' if p.best else ' '} {p.remote.filename:<56} {p.remote.quant:<8} {_gb(p.remote.size):>9}  "
-             f"needs {_gb(p.report.ram_bytes)}: {p.report.verdict}" for p in plans]  # fmt: skip
+             f"needs {_gb(p.report.ram_bytes)}: {p.report.verdict}{_tps(p.report)}"
+             for p in plans]  # fmt: skip
     if plans:
         lines.append(f"(* = best quality that fits; header bytes read: {fetched})")
     data = {"repo": args.repo, "files": rows, "header_bytes_read": fetched}
@@ -190,20 +201,38 @@ def _remove(args: argparse.Namespace) -> int:
 
 
 def _recommend(args: argparse.Namespace) -> int:
-    from app import hardware
-    from app.models import catalog
+    from dataclasses import replace
 
-    ram_gb = args.ram if args.ram > 0 else hardware.memory().total_bytes / 1e9
-    picks = catalog.recommend(ram_gb)
+    from app.models import catalog, fit
+
+    n_ctx = _ctx(args)
+    machine = fit.Machine.current()
+    if args.ram > 0:
+        machine = replace(machine, available_ram=int(args.ram * 1e9), total_ram=int(args.ram * 1e9))
+    extra, hub_note = [], ""
+    if not args.no_hub:
+        try:
+            extra = catalog.hub_picks(n_ctx, machine)
+        except HearthError as exc:
+            hub_note = f"Hub not included: {exc}"
+            print(hub_note, file=sys.stderr)
+    picks = catalog.recommend(machine, n_ctx, extra=extra)
     rows = [
-        {"name": e.name, "repo": e.repo, "file": e.file, "size_gb": e.size_gb, "tier": e.ram_tier_gb}
-        for e in picks
+        {"name": p.entry.name, "repo": p.entry.repo, "file": p.entry.file, "quant": p.entry.quant,
+         "size": int(p.entry.size_gb * 1e9), "source": p.entry.source, "approximate": p.approximate,
+         "predicted_tokens_per_s": p.report.predicted_tokens_per_s, "fit": p.report.to_dict()}
+        for p in picks
+    ]  # fmt: skip
+    lines = [
+        f"{p.entry.name:<36} {p.entry.quant:<7} {p.entry.size_gb:>6.2f} GB  needs {_gb(p.report.ram_bytes)}  "
+        f"~{p.report.predicted_tokens_per_s or 0:.0f} tok/s  {p.entry.source} {p.entry.repo} {p.entry.file}"
+        for p in picks
     ]
-    lines = [f"{e.name:<34} {e.size_gb:>6.2f} GB  {e.repo}  {e.file}" for e in picks]
-    text = f"For {ram_gb:.0f} GB of RAM:\n" + (
-        "\n".join(lines) or "nothing in the catalog fits; try the starter model"
+    text = f"For {machine.available_ram / 1e9:.0f} GB of available RAM at {n_ctx} tokens, best first:\n" + (
+        "\n".join(lines) or "nothing fits; try the starter model"
     )
-    return _out(args, {"ram_gb": ram_gb, "models": rows}, text)
+    data = {"available_ram": machine.available_ram, "n_ctx": n_ctx, "hub_note": hub_note, "models": rows}
+    return _out(args, data, text)
 
 
 def _fit(args: argparse.Namespace) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 from app.errors import HearthError
 
 STARTER = "starter"
-STARTER_NAME = "SmolLM2-135M-Instruct (starter)"
+STARTER_NAME = "SmolLM2-135M (tiny demo model)"
 
 
 def _package_dir(package: str) -> Path | None:

@@ -17,6 +17,7 @@ deletes them: that is "cancel".
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import queue
@@ -329,10 +330,14 @@ def _sleep(seconds: float, cancel: CancelToken) -> None:
         time.sleep(min(0.05, max(0.0, end - time.monotonic())))
 
 
+@functools.cache
 def _client() -> Any:
-    from huggingface_hub import get_session
+    """The downloads' own HTTP client, not huggingface_hub's shared one: huggingface_hub closes that
+    one whenever a request on it cannot connect (its retry loop does, e.g. for a Hub listing while
+    offline), which broke every download streaming through it. Nothing closes this one."""
+    import httpx2
 
-    return get_session()
+    return httpx2.Client(follow_redirects=True, timeout=None)
 
 
 def _verify(part: Path, target: Path, got: str, expected: str, size: int) -> None:

@@ -38,7 +38,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from app.models import gguf
+from app.models import gguf, speed
+from app.models.speed import MachineSpeed
 
 MiB = 2**20
 GiB = 2**30
@@ -69,18 +70,22 @@ class Machine:
     total_ram: int
     free_vram: int | None = None  # None: unknown (never read as zero)
     offload_supported: bool = False
+    speed: MachineSpeed | None = None  # None: no speed prediction
 
     @staticmethod
     def current() -> Machine:
+        """This machine now (imports llama_cpp, and measures memory bandwidth on the first run: call
+        off the GUI thread)."""
         from app import hardware
 
         mem = hardware.memory()
         try:
             g = hardware.gpu()
-            offload, vram = g.offload_supported, g.vram_free_bytes
+            offload, vram, gpu_bw = g.offload_supported, g.vram_free_bytes, g.bandwidth_bytes_per_s
         except ImportError:  # llama_cpp missing: plan for CPU
-            offload, vram = False, None
-        return Machine(mem.available_bytes, mem.total_bytes, vram, offload)
+            offload, vram, gpu_bw = False, None, None
+        bandwidth = hardware.memory_bandwidth().bytes_per_s
+        return Machine(mem.available_bytes, mem.total_bytes, vram, offload, MachineSpeed(bandwidth, gpu_bw))
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,10 @@ class FitReport:
     bytes_read: int = 0
     vram_known: bool = True
     kind: Verdict = "ram"
+    # generation speed on this machine: the mean over a conversation that fills n_ctx, and with the
+    # context full (None when the machine's speed is unknown); see app.models.speed
+    predicted_tokens_per_s: float | None = None
+    predicted_tokens_per_s_full: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -223,11 +232,20 @@ def plan(
     else:
         kind, verdict = "ram", VERDICT_RAM
     fits = verdict != VERDICT_TOO_LARGE
+    tps = tps_full = None
+    if machine.speed is not None:
+        ngl = n_gpu_layers if offload else 0
+        tps, tps_full = (
+            round(1 / predict_seconds(info, fill, ngl, machine.speed, kv_type, weights), 1)
+            for fill in (max(1, n_ctx // 2), n_ctx)
+        )
     where = f"{_gb(ram)} of RAM" + (f" and {_gb(vram)} of VRAM" if vram else "")
     summary = (
         f"Needs about {where} at {n_ctx} tokens of context (weights {_gb(weights)}, "
         f"KV cache {_gb(sum(kv))}); {_gb(machine.available_ram)} of RAM is available: {verdict}."
     )
+    if tps is not None:
+        summary += f" Predicted speed here: about {tps:.0f} tokens/s ({tps_full:.0f} with the context full)."
     if vram and not vram_known:
         summary += (
             " Free GPU memory cannot be read on this system: the load tries this offload and falls back"
@@ -239,7 +257,23 @@ def plan(
             " (the load falls back to fewer layers if needed)."
         )
     return FitReport(n_ctx, weights, sum(kv), compute, overhead, ram, vram, best, n_layers, verdict, fits,
-                     summary, info.bytes_fetched or info.header_bytes_read, vram_known, kind)  # fmt: skip
+                     summary, info.bytes_fetched or info.header_bytes_read, vram_known, kind,
+                     tps, tps_full)  # fmt: skip
+
+
+def predict_seconds(
+    info: gguf.GgufInfo,
+    n_tokens: int,
+    n_gpu_layers: int,
+    machine: MachineSpeed,
+    kv_type: str = "f16",
+    weights_bytes: int | None = None,
+) -> float:
+    """Seconds to generate one token with ``n_tokens`` in the context (see app.models.speed)."""
+    layer_read, other_read = speed.weights_read(info, weights_bytes)
+    group = max(1, info.n_head // max(1, info.n_head_kv))  # query heads per KV head
+    kv_read = [b * group for b in kv_per_layer(info, n_tokens, kv_type, swa_full=False)]
+    return speed.seconds_per_token(layer_read, other_read, kv_read, n_gpu_layers, machine)
 
 
 def plan_file(

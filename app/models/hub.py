@@ -324,3 +324,61 @@ def plan_files(
     best = min(good, key=lambda i: (names.quality_rank(remotes[i].quant), -remotes[i].size), default=-1)
     plans = [FilePlan(r, rep, i == best) for i, (r, rep) in enumerate(zip(remotes, reports, strict=True))]
     return plans, sum(info.bytes_fetched for info in infos)
+
+
+def check_reachable(timeout: float = 10.0) -> None:
+    """Raise HearthError at once unless the Hub answers one request, made on a client of its own. For
+    requests nobody asked for (the ranking of popular repos): through huggingface_hub an unreachable
+    Hub costs ~20 s of retries, and each closes its shared client under every request in flight on it."""
+    import httpx2
+
+    _check_online()
+    try:
+        with httpx2.Client(timeout=timeout) as client:
+            client.get(f"{endpoint()}/api/models", params={"limit": 1})
+    except httpx2.TransportError as exc:
+        raise HearthError(f"The Hub at {endpoint()} cannot be reached ({exc}).") from exc
+
+
+NOT_CHAT = ("sentence-similarity", "feature-extraction", "embeddings")
+POPULAR_TRIES = 2  # headers read per popular repo at most
+
+
+def popular(
+    n_ctx: int, machine: fit.Machine, limit: int = 8, skip: set[str] | None = None
+) -> list[tuple[FilePlan, gguf.GgufInfo]]:
+    """The Hub's most downloaded GGUF chat models, each with its best file that fits (by the same
+    plan as everything else) and that file's header. Repos that cannot be read (gated, gone), have no
+    chat template or nothing that fits are left out."""
+    check_reachable()
+    out: list[tuple[FilePlan, gguf.GgufInfo]] = []
+    for repo in search("", limit=limit * 2):
+        if len(out) >= limit:
+            break
+        if repo.repo_id in (skip or set()) or repo.gated or any(t in NOT_CHAT for t in repo.tags):
+            continue
+        try:
+            found = _best_fit(repo.repo_id, n_ctx, machine)
+        except HearthError:
+            continue
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def _best_fit(repo_id: str, n_ctx: int, machine: fit.Machine) -> tuple[FilePlan, gguf.GgufInfo] | None:
+    """The best-quality file of a repo that fits comfortably (else one that fits), reading the headers
+    of at most :data:`POPULAR_TRIES` files, best quality first among those smaller than the free RAM
+    (a ranking of many repos must not read every quant's header)."""
+    remotes = sorted((r for r in files(repo_id) if r.size < machine.available_ram),
+                     key=lambda r: (names.quality_rank(r.quant), -r.size))  # fmt: skip
+    fallback = None
+    for remote in remotes[:POPULAR_TRIES]:
+        report, info = fit_remote(remote, n_ctx, None, machine)
+        if not info.has_chat_template:
+            return None
+        if report.fits and report.kind != "tight":
+            return FilePlan(remote, report, True), info
+        if report.fits and fallback is None:
+            fallback = FilePlan(remote, report, True), info
+    return fallback

@@ -49,6 +49,7 @@ def test_search_files_download_list_remove(hub: FakeHub, starter_model: Path) ->
     files = ok_json(hearth("files", REPO, "--ctx", "2048", "--json", hub_url=hub.url))
     assert isinstance(files, dict)
     by_name = {f["file"]: f for f in files["files"]}
+    assert all(f["predicted_tokens_per_s"] > 0 for f in files["files"])
     assert by_name[FILE]["size"] == starter_model.stat().st_size
     assert by_name[FILE]["best"]  # Q4_1 beats Q2_K when both fit
     assert files["header_bytes_read"] < 5 * 2**20
@@ -94,9 +95,11 @@ def test_fit_local_and_remote(hub: FakeHub, starter_model: Path) -> None:
 
 
 def test_recommend_and_import(tmp_path: Path) -> None:
-    rec = ok_json(hearth("recommend", "--ram", "8", "--json"))
+    rec = ok_json(hearth("recommend", "--ram", "8", "--json"))  # no Hub answers at HF_ENDPOINT
     assert isinstance(rec, dict)
-    assert rec["models"] and all(m["size_gb"] < 6 for m in rec["models"])
+    assert rec["models"] and all(m["fit"]["ram_bytes"] < 8e9 for m in rec["models"])
+    assert all(m["predicted_tokens_per_s"] > 0 and m["source"] == "curated" for m in rec["models"])
+    assert "Hub not included" in rec["hub_note"]
     tiny = gguf_write.tiny_llama(tmp_path / "mine-Q4_0.gguf")
     ok_json(hearth("import", str(tiny), "--in-place", "--json"))
     listed = ok_json(hearth("list", "--json"))
@@ -152,6 +155,21 @@ def test_download_draws_a_progress_bar_on_a_terminal(hub: FakeHub) -> None:
     assert proc.returncode == 0
     assert b"[#" in drawn and b"100%" in drawn and b"MB" in drawn
     assert proc.stdout.startswith("Installed ")
+
+
+def test_fit_and_recommend_carry_predicted_speed(hub: FakeHub, starter_model: Path) -> None:
+    local = ok_json(hearth("fit", str(starter_model), "--ctx", "2048", "--json"))
+    remote = ok_json(hearth("fit", REPO, FILE, "--ctx", "2048", "--json", hub_url=hub.url))
+    assert isinstance(local, dict) and isinstance(remote, dict)
+    assert local["predicted_tokens_per_s"] > local["predicted_tokens_per_s_full"] > 0
+    assert remote["predicted_tokens_per_s"] == local["predicted_tokens_per_s"]  # same header, same machine
+    rec = ok_json(hearth("recommend", "--ctx", "2048", "--json", hub_url=hub.url))
+    assert isinstance(rec, dict) and rec["hub_note"] == ""
+    hub_rows = [m for m in rec["models"] if m["source"] == "hub"]
+    assert [m["repo"] for m in hub_rows] == [REPO] and not hub_rows[0]["approximate"]
+    assert hub_rows[0]["predicted_tokens_per_s"] > 0
+    listed = ok_json(hearth("list", "--json"))
+    assert all(m["predicted_tokens_per_s"] > 0 for m in listed)  # type: ignore[attr-defined]
 
 
 def test_damaged_library_list_is_one_line_on_stderr_and_logged(hearth_home: Path) -> None:

@@ -59,8 +59,18 @@ def wait_state(qtbot: QtBot, page: ModelsPage, row: DownloadRow, state: str) -> 
     qtbot.waitUntil(lambda: row.state == state, timeout=WAIT)
 
 
-def test_recommended_and_models_are_valid(page: ModelsPage, qtmodeltester: ModelTester) -> None:
+def test_recommended_and_models_are_valid(page: ModelsPage, qtmodeltester: ModelTester, qtbot: QtBot) -> None:
     assert page.recommended.rowCount() > 0
+    qtbot.waitUntil(lambda: page.hub_job is not None and page.hub_job.done, timeout=WAIT)
+    assert page.hub_note.text().startswith("Curated models only")  # no Hub answers at HF_ENDPOINT
+    speed = page.recommended.headers.index("Speed")
+    first = page.recommended.index(0, speed).data()
+    assert first.startswith("≈") and first.endswith("tok/s")  # approximate until the header is read
+    assert {page.recommended.index(r, page.recommended.headers.index("Source")).data()
+            for r in range(page.recommended.rowCount())} == {"curated"}  # fmt: skip
+    installed_speed = page.installed.index(0, page.installed.headers.index("Speed")).data()
+    assert installed_speed.endswith("tok/s")
+    assert "demo" in page.installed.index(0, page.installed.headers.index("Source")).data()
     assert "GB of RAM" in page.ram_label.text()
     assert page.tabs.currentIndex() == 0 and page.tabs.tabText(0).startswith("Recommended for your ")
     qtmodeltester.check(page.recommended)
@@ -80,6 +90,7 @@ def test_search_files_download_load(
     best = [p for p in page.files.rows if p.best]
     assert [p.remote.filename for p in best] == [FILE]
     assert "★ best" in page.files.index(page.files.rows.index(best[0]), 4).data()
+    assert page.files.index(0, page.files.headers.index("Speed")).data().endswith("tok/s")
 
     page.files_view.selectRow(page.files.rows.index(best[0]))
     page.download_selected_file()
@@ -188,3 +199,18 @@ def test_unfinished_download_from_last_run_resumes(hub: FakeHub, qtbot: QtBot, s
     finally:
         p.shutdown()
         jobs.wait(WAIT)
+
+
+def test_hub_popular_repos_are_ranked_in(hub: FakeHub, qtbot: QtBot) -> None:
+    p = ModelsPage()
+    qtbot.addWidget(p)
+    p.show()
+    qtbot.waitUntil(lambda: p.hub_job is not None and p.hub_job.done, timeout=WAIT)
+    assert p.hub_note.text().startswith("Including")
+    rows = {r.entry.repo: r for r in p.recommended.rows}
+    assert REPO in rows and rows[REPO].entry.source == "hub" and "someone/gated-GGUF" not in rows
+    i = p.recommended.rows.index(rows[REPO])
+    assert p.recommended.index(i, p.recommended.headers.index("Source")).data() == "Hub: most downloaded"
+    assert p.recommended.index(i, p.recommended.headers.index("Speed")).data().startswith("~")
+    p.shutdown()
+    jobs.wait(WAIT)

@@ -263,3 +263,32 @@ def test_no_checksum_no_install(fake_hub: FakeHub) -> None:
         drain(download.download(remote))
     assert fake_hub.stats.sent(STARTER_FILE) == 0
     assert not paths.downloads_dir().exists() or not list(paths.downloads_dir().iterdir())
+
+
+def test_a_failing_hub_ranking_leaves_a_download_alone(
+    fake_hub: FakeHub, starter_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Models page ranks the Hub's popular repos in the background, also while a download runs.
+    An unreachable Hub fails that ranking without huggingface_hub's retry loop; and huggingface_hub
+    closing its shared client (what that loop does at every connection error) leaves the download's
+    open stream alone (the download once streamed through that client and broke)."""
+    from huggingface_hub import close_session
+
+    from app.models import catalog, fit
+    from app.models.speed import MachineSpeed
+
+    fake_hub.faults.rate_bps = 32 * MiB
+    gen = download.download(starter_remote())
+    seen = [next(gen)]
+    while seen[-1].state != "downloading" or seen[-1].done_bytes < 4 * MiB:
+        seen.append(next(gen))
+    with monkeypatch.context() as m:  # the ranking meets a closed port while the stream is open
+        m.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
+        machine = fit.Machine(16 * 10**9, 16 * 10**9, speed=MachineSpeed(20e9))
+        with pytest.raises(HearthError, match="cannot be reached"):
+            catalog.hub_picks(4096, machine)
+    close_session()
+    more, path = drain(gen)
+    assert "retrying" not in [p.state for p in seen + more]
+    assert path.read_bytes() == starter_model.read_bytes()
+    assert fake_hub.stats.sent(STARTER_FILE) == starter_model.stat().st_size
