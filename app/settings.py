@@ -93,7 +93,7 @@ class ModelSettings:
     fit_ctx: int = 4096
     download_retries: int = 6  # transient failures in a row before a download stops (it resumes later)
     search_limit: int = 30
-    hub_recommendations: bool = True  # rank the Hub's most downloaded GGUF repos into Recommended
+    hub_recommendations: bool = False  # rank the Hub's most downloaded GGUF repos into Recommended on opening
 
 
 @dataclass

@@ -119,7 +119,11 @@ class ModelsPage(QWidget):
         self.hub_note = QLabel("")
         self.recommended_view = table(self.recommended)
         self.recommended_view.doubleClicked.connect(lambda _i: self.download_recommended())
-        row = buttons(("Download", self.download_recommended), ("Show all files", self.files_of_recommended))
+        row = buttons(
+            ("Download", self.download_recommended),
+            ("Show all files", self.files_of_recommended),
+            ("Add the Hub's most downloaded", self.rank_hub),
+        )
         lay = QVBoxLayout(w)
         lay.addWidget(self.ram_label)
         lay.addWidget(self.recommended_view)
@@ -241,9 +245,8 @@ class ModelsPage(QWidget):
     # -- recommended ----------------------------------------------------------------------------
     def refresh_recommended(self) -> jobs.Job:
         """The curated catalog planned for this machine (no network); then, in a second job, the Hub's
-        most downloaded GGUF chat repos ranked in by the same plan and speed when the Hub answers
-        (``hub_job``). The user did not ask for that request: a Hub that does not answer is said on
-        the page, not in an error message."""
+        most downloaded GGUF chat repos ranked in by the same plan and speed, if the user turned
+        ``models.hub_recommendations`` on (off by default: opening a tab is not asking the Hub)."""
         n_ctx = self.n_ctx
 
         def work(cancel: CancelToken) -> tuple[fit.Machine, list[Pick]]:
@@ -262,17 +265,21 @@ class ModelsPage(QWidget):
             self.tabs.setTabText(0, f"Recommended for your {machine.total_ram / 1e9:.0f} GB")
             self.recommended.set_rows(picks)
             if self.config.hub_recommendations:
-                self.hub_note.setText("Asking the Hub for its most downloaded GGUF models…")
-                self.hub_job = self._rank_hub(machine, n_ctx)
+                self.rank_hub()
 
         return self._run(work, "loading the model catalog", key="recommended", on_result=done)
 
-    def _rank_hub(self, machine: fit.Machine, n_ctx: int) -> jobs.Job:
+    def rank_hub(self) -> jobs.Job:
+        """Rank the Hub's most downloaded GGUF chat repos in (``hub_job``); a Hub that does not
+        answer is said on the page, not in an error message."""
+        n_ctx = self.n_ctx
+        self.hub_note.setText("Asking the Hub for its most downloaded GGUF models…")
+
         def work(cancel: CancelToken) -> tuple[list[Pick], str]:
             from app.models import catalog
 
             try:  # every pick fits (hub.popular leaves out what does not)
-                return catalog.hub_picks(n_ctx, machine), ""
+                return catalog.hub_picks(n_ctx, fit.Machine.current()), ""
             except HearthError as exc:
                 return [], str(exc)
 
@@ -287,7 +294,10 @@ class ModelsPage(QWidget):
             self.recommended.set_rows(sorted([*curated, *extra], key=catalog.rank_key))
             self.hub_note.setText(f"Including {len(extra)} of the Hub's most downloaded GGUF models.")
 
-        return self._run(work, "ranking the Hub's popular models", key="hub-recommended", on_result=done)
+        self.hub_job = self._run(
+            work, "ranking the Hub's popular models", key="hub-recommended", on_result=done
+        )
+        return self.hub_job
 
     def download_recommended(self) -> None:
         pick = selected(self.recommended_view)

@@ -61,7 +61,9 @@ def wait_state(qtbot: QtBot, page: ModelsPage, row: DownloadRow, state: str) -> 
 
 def test_recommended_and_models_are_valid(page: ModelsPage, qtmodeltester: ModelTester, qtbot: QtBot) -> None:
     assert page.recommended.rowCount() > 0
-    qtbot.waitUntil(lambda: page.hub_job is not None and page.hub_job.done, timeout=WAIT)
+    assert page.hub_job is None  # the Hub is asked only when the user says so
+    job = page.rank_hub()
+    qtbot.waitUntil(lambda: job.done, timeout=WAIT)
     assert page.hub_note.text().startswith("Curated models only")  # no Hub answers at HF_ENDPOINT
     speed = page.recommended.headers.index("Speed")
     first = page.recommended.index(0, speed).data()
@@ -205,7 +207,8 @@ def test_hub_popular_repos_are_ranked_in(hub: FakeHub, qtbot: QtBot) -> None:
     p = ModelsPage()
     qtbot.addWidget(p)
     p.show()
-    qtbot.waitUntil(lambda: p.hub_job is not None and p.hub_job.done, timeout=WAIT)
+    job = p.rank_hub()
+    qtbot.waitUntil(lambda: job.done, timeout=WAIT)
     assert p.hub_note.text().startswith("Including")
     rows = {r.entry.repo: r for r in p.recommended.rows}
     assert REPO in rows and rows[REPO].entry.source == "hub" and "someone/gated-GGUF" not in rows
