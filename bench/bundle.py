@@ -68,6 +68,12 @@ def main(args: argparse.Namespace) -> int:
             a, b = _ask(dev, model, env), _ask(bundle, model, env)
             decode.append(b["tokens_per_s"] / a["tokens_per_s"])
             prompt.append(a["ttft_ms"] / b["ttft_ms"])
+            print(
+                f"bench bundle: {name} round {len(decode)}/{ROUNDS}: dev {a['tokens_per_s']:.1f} tok/s, "
+                f"bundle {b['tokens_per_s']:.1f} tok/s ({decode[-1]:.3f})",
+                file=sys.stderr,
+                flush=True,
+            )
         results[f"{name}_decode_ratio"] = _spread(decode)
         results[f"{name}_prompt_ratio"] = _spread(prompt)
         results[f"{name}_bundle_tok_s"] = b["tokens_per_s"]

@@ -11,7 +11,8 @@ generator in ``tests/support``); the bundle itself never sees that Python. Steps
 3. every ELF file's libraries must resolve inside the bundle or to the system; only Qt plugins
    and GPU backend modules (loaded on demand) may miss a system library, which is listed;
 4. ``--version`` matches ``app.__version__``; ``ask --json`` answers with the starter model; ``docs
-   add`` indexes a generated PDF and ``ask --library`` cites its page; the GUI shows its window;
+   add`` indexes a generated PDF and ``ask --library`` cites its page; an image-only PDF page is
+   read by OCR and found by ``docs search``; the GUI shows its window;
    the verbose log names the llama.cpp backends picked;
 5. the ``.deb``'s control fields and layout, and its extracted copy runs.
 
@@ -257,6 +258,8 @@ def check_runs(checks: Checks, runner: Runner, exe: Path) -> None:
         cited.returncode == 0 and fact.page in pages, f"ask --library cites handbook.pdf page {fact.page}"
     )
 
+    check_ocr(checks, runner, exe, docs)
+
     starts = []
     for _ in range(3):
         t0 = time.time()
@@ -288,6 +291,31 @@ def check_runs(checks: Checks, runner: Runner, exe: Path) -> None:
     print(
         f"  window shown {statistics.median(starts):.2f} s after launch "
         f"(median of 3, {min(starts):.2f}–{max(starts):.2f})"
+    )
+
+
+def check_ocr(checks: Checks, runner: Runner, exe: Path, docs: Path) -> None:
+    """A scanned page (an image-only PDF) is read by OCR (onnxruntime, opencv, the PP-OCR models)."""
+    scan = pdfs.image_only_pdf(docs / "scan.pdf", runner.scratch)
+    added = runner.run([str(exe), "docs", "add", str(scan), "--library", "scans", "--json"])
+    try:
+        rows = json.loads(added.stdout)
+    except ValueError:
+        rows = []
+    checks.check(
+        added.returncode == 0 and [(r.get("status"), r.get("ocr_pages")) for r in rows] == [("indexed", 1)],
+        "docs add reads an image-only PDF page by OCR",
+    )
+    if added.returncode != 0 or not rows or rows[0].get("status") != "indexed":
+        print(added.stdout[-2000:], added.stderr[-3000:])
+    found = runner.run([str(exe), "docs", "search", "night ferry tickets", "--library", "scans", "--json"])
+    try:
+        text = " ".join(str(h.get("text", "")) for h in json.loads(found.stdout))
+    except ValueError:
+        text = ""
+    checks.check(
+        found.returncode == 0 and "23:40" in text and "ferry" in text.lower(),
+        "docs search finds the scanned page's text",
     )
 
 

@@ -18,6 +18,13 @@ rm -rf build/bundle build/pyinstaller
 "$PY" -m PyInstaller --noconfirm --log-level WARN --distpath build/bundle --workpath build/pyinstaller \
     packaging/hearth.spec
 
+# symbol tables are not needed to run (exported symbols stay): 177 MB, 115 of them libtorch and
+# libpython. Not the executable (its archive is appended to it), nor the libraries auditwheel
+# grafted into *.libs/ folders (patchelf-rewritten files, which strip can break).
+step "strip libraries"
+find build/bundle/hearth/_internal -type f -name '*.so*' -not -path '*.libs/*' -print0 |
+    xargs -0 strip --strip-unneeded
+
 # desktop integration, laid out as under /usr: share/{applications,icons,metainfo}
 share() {  # share ROOT EXEC: the .desktop entry (Exec=EXEC), icons and metainfo under ROOT
     local root=$1 exec=$2
