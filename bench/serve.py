@@ -2,7 +2,7 @@
 
 - ``api_throughput_ratio``: tokens/s streamed through Hearth's ``/v1/chat/completions`` (a plain
   httpx SSE reader as the client) / tokens/s of a reply run in-process on the same engine, same
-  prompt, alternating (ABAB…, ``PAIRS`` pairs); ``api_ttft_overhead_ms``: the API's time to the first
+  prompt, alternating (AB BA AB…, ``PAIRS`` pairs); ``api_ttft_overhead_ms``: the API's time to the first
   token minus the in-process one, per pair (p50).
 - ``remote_throughput_ratio``: Hearth's remote engine against ``llama_cpp.server`` / a plain SSE
   read of the same server with the same request body, alternating.
@@ -90,13 +90,15 @@ Tokens = Callable[[str], Iterator[object]]
 
 
 def pairs(a: Tokens, b: Tokens) -> dict[str, list[float]]:
-    """ABAB… on tagged copies of the prompt: B's rate / A's, and B's TTFT − A's, per pair."""
+    """ABBA… on tagged copies of the prompt: B's rate / A's, and B's TTFT − A's, per pair."""
     out: dict[str, list[float]] = {"ratio": [], "ttft_diff_ms": [], "a_tps": [], "b_tps": [], "counts": []}
     timed_tokens(a("Warm-up. " + PROMPT))
     timed_tokens(b("Warm-up again. " + PROMPT))
-    for i in range(PAIRS):
-        ta, ra, na = timed_tokens(a(f"Run {2 * i + 1}. {PROMPT}"))
-        tb, rb, nb = timed_tokens(b(f"Run {2 * i + 2}. {PROMPT}"))
+    for i in range(PAIRS):  # ABBA…: a side that runs second is not always the same one
+        first, second = (a, b) if i % 2 == 0 else (b, a)
+        one = timed_tokens(first(f"Run {2 * i + 1}. {PROMPT}"))
+        two = timed_tokens(second(f"Run {2 * i + 2}. {PROMPT}"))
+        (ta, ra, na), (tb, rb, nb) = (one, two) if i % 2 == 0 else (two, one)
         out["ratio"].append(rb / ra)
         out["ttft_diff_ms"].append(tb - ta)
         out["a_tps"].append(ra)
