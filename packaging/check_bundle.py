@@ -33,6 +33,7 @@ import tarfile
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -149,6 +150,14 @@ def elf_files(folder: Path) -> list[Path]:
     return out
 
 
+def parsed(out: str, empty: Any) -> Any:
+    """The JSON a command printed, or ``empty`` when it printed none (the check then fails)."""
+    try:
+        return json.loads(out)
+    except ValueError:
+        return empty
+
+
 def check_libraries(checks: Checks, runner: Runner, bundle: Path) -> set[str]:
     """Every ELF file's dependencies resolve (inside the namespaces too); the optional ones missing."""
     files = elf_files(bundle)
@@ -198,10 +207,7 @@ def check_runs(checks: Checks, runner: Runner, exe: Path) -> None:
     ask = runner.run(
         [str(exe), "-v", "ask", "What is 2 + 2?", "--json", "--max-tokens", "16", "--temperature", "0"]
     )
-    try:
-        answer = json.loads(ask.stdout)
-    except ValueError:
-        answer = {}
+    answer = parsed(ask.stdout, {})
     ok = ask.returncode == 0 and bool(answer.get("answer", "").strip()) and answer.get("tokens_per_s", 0) > 0
     checks.check(
         ok and answer.get("model", "").startswith("SmolLM2"), "ask --json answers with the starter model"
@@ -222,10 +228,7 @@ def check_runs(checks: Checks, runner: Runner, exe: Path) -> None:
     docs.mkdir()
     pdf = pdfs.fact_pdf(docs / "handbook.pdf", pages=6)
     added = runner.run([str(exe), "docs", "add", str(pdf), "--library", "check", "--json"])
-    try:
-        rows = json.loads(added.stdout)
-    except ValueError:
-        rows = []
+    rows = parsed(added.stdout, [])
     checks.check(
         added.returncode == 0
         and [r.get("status") for r in rows] == ["indexed"]
@@ -249,10 +252,7 @@ def check_runs(checks: Checks, runner: Runner, exe: Path) -> None:
             "0",
         ]
     )
-    try:
-        sources = json.loads(cited.stdout).get("sources", [])
-    except ValueError:
-        sources = []
+    sources = parsed(cited.stdout, {}).get("sources", [])
     pages = [s.get("page") for s in sources if s.get("file") == "handbook.pdf"]
     checks.check(
         cited.returncode == 0 and fact.page in pages, f"ask --library cites handbook.pdf page {fact.page}"
@@ -298,10 +298,7 @@ def check_ocr(checks: Checks, runner: Runner, exe: Path, docs: Path) -> None:
     """A scanned page (an image-only PDF) is read by OCR (onnxruntime, opencv, the PP-OCR models)."""
     scan = pdfs.image_only_pdf(docs / "scan.pdf", runner.scratch)
     added = runner.run([str(exe), "docs", "add", str(scan), "--library", "scans", "--json"])
-    try:
-        rows = json.loads(added.stdout)
-    except ValueError:
-        rows = []
+    rows = parsed(added.stdout, [])
     checks.check(
         added.returncode == 0 and [(r.get("status"), r.get("ocr_pages")) for r in rows] == [("indexed", 1)],
         "docs add reads an image-only PDF page by OCR",
@@ -309,10 +306,7 @@ def check_ocr(checks: Checks, runner: Runner, exe: Path, docs: Path) -> None:
     if added.returncode != 0 or not rows or rows[0].get("status") != "indexed":
         print(added.stdout[-2000:], added.stderr[-3000:])
     found = runner.run([str(exe), "docs", "search", "night ferry tickets", "--library", "scans", "--json"])
-    try:
-        text = " ".join(str(h.get("text", "")) for h in json.loads(found.stdout))
-    except ValueError:
-        text = ""
+    text = " ".join(str(h.get("text", "")) for h in parsed(found.stdout, []))
     checks.check(
         found.returncode == 0 and "23:40" in text and "ferry" in text.lower(),
         "docs search finds the scanned page's text",
