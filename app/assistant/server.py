@@ -307,6 +307,9 @@ def _handler(api: ApiServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "Hearth"
+        # TCP_NODELAY: each SSE frame leaves at once; with Nagle's algorithm a frame written right
+        # after another (the role chunk, then the first token) waits for the client's delayed ACK
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:
             log.debug("%s %s", self.address_string(), format % args)
