@@ -453,7 +453,11 @@ def _handler(api: ApiServer) -> type[BaseHTTPRequestHandler]:
                 "completion_tokens": stats.completion_tokens if stats else 0,
                 "total_tokens": (stats.prompt_tokens + stats.completion_tokens) if stats else 0,
             }
-            extra = {"sources": done.sources} if done.sources else {}
+            extra: dict[str, Any] = {"sources": done.sources} if done.sources else {}
+            if stats is not None:  # as llama.cpp's server reports them
+                extra["timings"] = {"prompt_n": stats.prompt_tokens, "prompt_ms": round(stats.ttft_ms, 2),
+                                    "predicted_n": stats.completion_tokens,
+                                    "predicted_per_second": round(stats.tokens_per_s, 2)}  # fmt: skip
             failed = done.phase is Phase.FAILED
             if failed and (out is None or not out.started):
                 raise ApiError(500, done.error, "server_error")

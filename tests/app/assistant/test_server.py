@@ -100,6 +100,8 @@ def test_models_chat_and_streaming(api: ApiServer, runner: Recorder) -> None:
     assert text and runner.generated("Name three colours.") == [text]
     assert done.choices[0].finish_reason == "length" and done.usage is not None
     assert done.usage.completion_tokens == 24 and done.usage.prompt_tokens > 0
+    timings = (done.model_extra or {})["timings"]  # llama.cpp's names: the engine's own figures
+    assert timings["predicted_n"] == 24 and timings["prompt_ms"] > 0 and timings["predicted_per_second"] > 0
 
     parts, usage, reasons = [], None, []
     for chunk in c.chat.completions.create(model="hearth", messages=ask("Name three colours."), stream=True,
