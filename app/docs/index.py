@@ -303,7 +303,10 @@ class DocIndex:
             )
             self._replace_others(db, library, path, keep=doc_id)
         self._tidy()
-        self.publish(doc_id)
+        try:  # committed either way; the next pull publishes what is still unpublished
+            self.publish(doc_id)
+        except Exception as exc:
+            log.warning("document index: could not publish a document to the Chroma server yet (%s)", exc)
 
     def fail(
         self, library: str, path: str, sha256: str, error: str, signature: Signature | None = None
