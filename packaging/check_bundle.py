@@ -398,6 +398,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
         check_runs(checks, runner, exe)
         if archive is not None:
+            shutil.rmtree(bundle)  # the .deb's copy goes in next: one unpacked bundle on disk at a time
             if args.deb.is_file():
                 check_deb(checks, runner, args.deb, scratch)
             else:

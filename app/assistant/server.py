@@ -407,15 +407,16 @@ def _handler(api: ApiServer) -> type[BaseHTTPRequestHandler]:
             opts = body.get("stream_options")
             usage_chunk = stream and isinstance(opts, dict) and bool(opts.get("include_usage"))
             events: queue.Queue[ReplyEvent | None] = queue.Queue()
+            cid, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
+            out = _Stream(self, cid, created, model, reply) if stream else None
+            deliver = events.put if out is None else out.deliver(events.put)
             try:
-                job = api.runner.submit_reply(reply, events.put, priority=API, prepare=prepare,
+                job = api.runner.submit_reply(reply, deliver, priority=API, prepare=prepare,
                                               on_drop=lambda: events.put(None))  # fmt: skip
             except QueueFull as exc:
                 raise ApiError(503, str(exc), "server_busy", Retry_After=str(exc.retry_after_s)) from None
             except HearthError as exc:
                 raise ApiError(503, str(exc), "server_busy") from None
-            cid, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
-            out = _Stream(self, cid, created, model) if stream else None
             try:
                 finished = self._wait(events, reply, job, out)
             except (BrokenPipeError, ConnectionResetError, OSError):
@@ -438,10 +439,10 @@ def _handler(api: ApiServer) -> type[BaseHTTPRequestHandler]:
                     if _client_gone(self.connection):
                         raise ConnectionResetError from None
                     continue
+                if out is not None and out.broken:
+                    raise ConnectionResetError
                 if event is None or isinstance(event, Finished):
                     return event
-                if out is not None and isinstance(event, Token):
-                    out.token(event.text)
 
         def _answer(
             self, done: Finished, out: _Stream | None, cid: str, created: int, model: str, usage_chunk: bool
@@ -481,11 +482,34 @@ def _handler(api: ApiServer) -> type[BaseHTTPRequestHandler]:
 
 class _Stream:
     """A chat completion as server-sent events in HTTP/1.1 chunks; the headers and the role chunk go
-    out with the first token (so a request that fails before it can still answer with a status)."""
+    out with the first token (so a request that fails before it can still answer with a status).
 
-    def __init__(self, handler: BaseHTTPRequestHandler, cid: str, created: int, model: str) -> None:
-        self.h, self.cid, self.created, self.model = handler, cid, created, model
+    Tokens are written by the engine thread as it makes them (:meth:`deliver`), not handed to the
+    request's thread first: one thread wake-up less before the client sees each token. The request's
+    thread writes only once the reply has finished. A write that fails stops the reply."""
+
+    def __init__(
+        self, handler: BaseHTTPRequestHandler, cid: str, created: int, model: str, reply: Reply
+    ) -> None:
+        self.h, self.cid, self.created, self.model, self.reply = handler, cid, created, model, reply
         self.started = False
+        self.broken = False  # a token's write failed: the client is gone
+
+    def deliver(self, other: Callable[[ReplyEvent], None]) -> Callable[[ReplyEvent], None]:
+        """The reply's event sink: tokens are written out here, the other events go to ``other``."""
+
+        def sink(event: ReplyEvent) -> None:
+            if not isinstance(event, Token):
+                other(event)
+            elif not self.broken:
+                try:
+                    self.token(event.text)
+                except OSError:
+                    self.broken = True
+                    self.reply.stop()
+                    other(event)  # wakes the request's thread, which closes the connection
+
+        return sink
 
     def _frame(self, payload: dict[str, Any] | str) -> None:
         text = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)

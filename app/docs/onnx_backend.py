@@ -4,8 +4,10 @@
 (dynamic int8 quantization of its matrix weights) into a folder of :func:`app.paths.cache_dir` named
 after the model's weights, once; a failed export leaves nothing half-written. :class:`OnnxEncoder`
 runs one of them and pools like the sentence-transformers model it came from (mean over the tokens,
-then L2 norm). Int8 is an opt-in speed-up, not the default: on CPUs without VNNI its vectors stray
-from float32's (``bench docs`` reports ``int8_cosine_min``/``_mean`` and its held-out recall).
+then L2 norm). :func:`export` alone writes the float32 model that the app bundle, which has no
+PyTorch, runs (``packaging/export_embedder.py``). Int8 is an opt-in speed-up, not the default: on
+CPUs without VNNI its vectors stray from float32's (``bench docs`` reports ``int8_cosine_min``/``_mean``
+and its held-out recall).
 """
 
 from __future__ import annotations
@@ -47,40 +49,12 @@ def exported(model_dir: Path, transformer: Any) -> Path:
     target = paths.cache_dir() / "embedders" / f"{model_dir.name}-{_key(model_dir)}"
     if (target / "model-int8.onnx").exists():
         return target
-    import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".export-", dir=target.parent))
     try:
-
-        class Positional(torch.nn.Module):  # the exporter traces positional inputs
-            def __init__(self) -> None:
-                super().__init__()
-                self.inner = transformer
-
-            def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-                out = self.inner(
-                    input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-                )
-                return out[0]
-
-        dummy = tuple(torch.ones((2, 8), dtype=torch.long) for _ in _INPUTS)
-        axes = {k: {0: "batch", 1: "tokens"} for k in (*_INPUTS, "last_hidden_state")}
-        with torch.no_grad(), warnings.catch_warnings():
-            # a one-off export: the TorchScript exporter (the one that handles this model without
-            # onnxscript) warns that it is no longer the default, and its tracer about constants
-            warnings.simplefilter("ignore")
-            torch.onnx.export(
-                Positional().eval(),
-                dummy,
-                str(work / "model.onnx"),
-                input_names=list(_INPUTS),
-                output_names=["last_hidden_state"],
-                dynamic_axes=axes,
-                opset_version=17,
-                dynamo=False,
-            )
+        export(transformer, work / "model.onnx")
         quantize_dynamic(  # the linear layers only, per output channel: the least loss measured here
             work / "model.onnx",
             work / "model-int8.onnx",
@@ -96,6 +70,37 @@ def exported(model_dir: Path, transformer: Any) -> Path:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return target
+
+
+def export(transformer: Any, out: Path) -> None:
+    """Write ``transformer`` (float32, the transformer only: pooling is :class:`OnnxEncoder`'s) to ``out``."""
+    import torch
+
+    class Positional(torch.nn.Module):  # the exporter traces positional inputs
+        def __init__(self) -> None:
+            super().__init__()
+            self.inner = transformer
+
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
+            ids = {"input_ids": input_ids, "attention_mask": attention_mask, "token_type_ids": token_type_ids}
+            return self.inner(**ids)[0]
+
+    dummy = tuple(torch.ones((2, 8), dtype=torch.long) for _ in _INPUTS)
+    axes = {k: {0: "batch", 1: "tokens"} for k in (*_INPUTS, "last_hidden_state")}
+    with torch.no_grad(), warnings.catch_warnings():
+        # a one-off export: the TorchScript exporter (the one that handles this model without
+        # onnxscript) warns that it is no longer the default, and its tracer about constants
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            Positional().eval(),
+            dummy,
+            str(out),
+            input_names=list(_INPUTS),
+            output_names=["last_hidden_state"],
+            dynamic_axes=axes,
+            opset_version=17,
+            dynamo=False,
+        )
 
 
 def _weight_matmuls(model: Path) -> list[str]:

@@ -42,7 +42,7 @@ share() {  # share ROOT EXEC: the .desktop entry (Exec=EXEC), icons and metainfo
 
 step "portable .tar.gz"
 rm -rf build/stage && mkdir -p build/stage dist
-cp -a build/bundle/hearth "build/stage/$NAME"
+cp -al build/bundle/hearth "build/stage/$NAME"  # hard links: 1.4 GB less disk
 share "build/stage/$NAME/share" hearth
 install -m755 packaging/linux/install.sh "build/stage/$NAME/install.sh"
 tar -C build/stage -cf - "$NAME" | gzip -6 > "dist/$NAME-linux-x86_64.tar.gz"
@@ -50,7 +50,7 @@ tar -C build/stage -cf - "$NAME" | gzip -6 > "dist/$NAME-linux-x86_64.tar.gz"
 step ".deb"
 DEB=build/deb
 rm -rf $DEB && mkdir -p $DEB/opt $DEB/usr/bin $DEB/DEBIAN
-cp -a build/bundle/hearth $DEB/opt/hearth
+cp -al build/bundle/hearth $DEB/opt/hearth
 ln -s /opt/hearth/hearth $DEB/usr/bin/hearth
 share $DEB/usr/share hearth
 # what the bundle takes from the system: libc, the graphics stack, fonts, D-Bus, and the X11 (xcb)
@@ -71,5 +71,6 @@ Description: Chat with local language models and your PDFs, offline
  fit the machine's memory. A small starter model is included.
 CONTROL
 dpkg-deb --root-owner-group -Zgzip -z6 --build $DEB "dist/hearth_${VERSION}_amd64.deb" >/dev/null
+rm -rf build/stage $DEB
 step "done"
 ls -l "dist/$NAME-linux-x86_64.tar.gz" "dist/hearth_${VERSION}_amd64.deb"

@@ -26,14 +26,14 @@ def test_eight_clients_while_the_window_chats(qtbot: QtBot, window: MainWindow) 
     barrier = threading.Barrier(9)
 
     def one(i: int) -> None:
-        c = openai.OpenAI(base_url=url, api_key="none", max_retries=0, timeout=240)
-        barrier.wait(30)
-        try:
-            ask = [{"role": "user", "content": f"Say {i}."}]
-            done = c.chat.completions.create(model="hearth", messages=ask, max_tokens=16, temperature=0.0)  # type: ignore[arg-type]
-            outcome[i] = done.choices[0].message.content
-        except openai.APIStatusError as exc:
-            outcome[i] = exc
+        with openai.OpenAI(base_url=url, api_key="none", max_retries=0, timeout=240) as c:
+            barrier.wait(30)
+            try:
+                ask = [{"role": "user", "content": f"Say {i}."}]
+                done = c.chat.completions.create(model="hearth", messages=ask, max_tokens=16, temperature=0.0)  # type: ignore[arg-type]
+                outcome[i] = done.choices[0].message.content
+            except openai.APIStatusError as exc:
+                outcome[i] = exc
 
     threads = [threading.Thread(target=one, args=(i,)) for i in range(8)]
     for t in threads:

@@ -83,9 +83,22 @@ def api(serve: Callable[..., ApiServer]) -> ApiServer:
     return serve()
 
 
+_clients: list[openai.OpenAI] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_clients() -> Iterator[None]:
+    """Each test's clients close with it: a pooled socket left to the garbage collector is a warning
+    (an error here) in whichever test happens to be running then."""
+    yield
+    while _clients:
+        _clients.pop().close()
+
+
 def client(api: ApiServer, key: str = "none") -> openai.OpenAI:
     url = f"http://127.0.0.1:{api.port}/v1"  # also for a server on all interfaces
-    return openai.OpenAI(base_url=url, api_key=key, max_retries=0, timeout=280)
+    _clients.append(openai.OpenAI(base_url=url, api_key=key, max_retries=0, timeout=280))
+    return _clients[-1]
 
 
 def ask(text: str) -> list[dict[str, str]]:
