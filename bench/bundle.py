@@ -22,7 +22,7 @@ from typing import Any
 from bench.report import emit, painted_s
 
 ROOT = Path(__file__).resolve().parents[1]
-ROUNDS = 5
+ROUNDS = int(os.environ.get("HEARTH_BENCH_ROUNDS", "5"))
 PROMPT = "Write a long, detailed story about a lighthouse keeper and a storm."
 
 

@@ -4,8 +4,9 @@ The body is a read-only rich-text view sized to its text (the conversation scrol
 filled from ``app.chat.render`` (Markdown, highlighted code with a "Copy" link per block). While a
 reply streams, only its last, still-open block is rendered again per batch: the blocks before it are
 closed for good and stay in the document; an open code block is plain text each batch appends to,
-highlighted once it closes. Links the app made act (``copy:N``, ``source:N``, ``more:``);
-web links open in the browser when clicked; anything else the model wrote is plain text.
+highlighted once it closes; a batch of plain prose is appended as it is, not rendered at all. Links
+the app made act (``copy:N``, ``source:N``, ``more:``); web links open in the browser when clicked;
+anything else the model wrote is plain text.
 Under a reply: a card per source it cites, a warning per cited sentence its passage may not
 support, the uncited ones folded as "+N more retrieved".
 """
@@ -139,6 +140,7 @@ class MessageCard(QFrame):
         self._live_start = 0  # where the open block begins in the document
         self._closed_code = 0  # how many of self._code belong to the closed part
         self._code_shown: str | None = None  # the open code block's text as drawn (plain, appended to)
+        self._open_drawn: str | None = None  # the open block's text as drawn now (not code)
         self._thinking_since: float | None = None
         self._reasoning_shown = ""
         self._build()
@@ -242,6 +244,7 @@ class MessageCard(QFrame):
     # rendering -------------------------------------------------------------------------------
 
     def _render_final(self) -> None:
+        self._open_drawn = None
         m = self.message
         parts = reasoning.split(m.content)
         if parts.has_reasoning:
@@ -280,8 +283,20 @@ class MessageCard(QFrame):
             )
             if parts.thinking:
                 return
-        closed, open_ = render.split_open(parts.answer[self._frozen :])
+        answer = parts.answer[self._frozen :]
         cursor = QTextCursor(self.body.document())
+        drawn = self._open_drawn
+        if (
+            drawn is not None
+            and answer.startswith(drawn)
+            and render.adds_plain_text(drawn, answer[len(drawn) :])
+        ):
+            cursor.movePosition(QTextCursor.MoveOperation.End)  # in the format of the text before it
+            cursor.insertText(answer[len(drawn) :])
+            self._open_drawn = answer
+            return
+        self._open_drawn = None
+        closed, open_ = render.split_open(answer)
         if closed:
             done = render.to_html(closed, self._theme, code_base=self._closed_code)
             self._replace_open(cursor, done.html)
@@ -307,6 +322,7 @@ class MessageCard(QFrame):
         live = render.to_html(open_, self._theme, code_base=self._closed_code)
         self._code = self._code[: self._closed_code] + live.code
         self._replace_open(cursor, live.html)
+        self._open_drawn = open_.rstrip(" ")  # a paragraph's trailing spaces are not drawn
 
     def _replace_open(self, cursor: QTextCursor, html_text: str) -> None:
         cursor.setPosition(self._live_start)
@@ -314,7 +330,7 @@ class MessageCard(QFrame):
         cursor.removeSelectedText()
         cursor.setBlockFormat(QTextBlockFormat())
         cursor.setCharFormat(QTextCharFormat())
-        cursor.insertHtml(html_text)
+        cursor.insertHtml(html_text.rstrip())  # no trailing space after the block: text may follow
 
     def _source_card(self, src: dict[str, object]) -> str:
         self._sources.append(src)

@@ -6,7 +6,8 @@ code block gets a "Copy" link ``copy:N`` (N counts from ``code_base``) and its t
 :attr:`Rendered.code`. The HTML is the subset Qt's rich text draws (tables, ``pre``, inline styles).
 
 While a reply streams, :func:`split_open` cuts the text into the blocks that can no longer change
-and the last, still open one: only that one needs rendering again as text arrives.
+and the last, still open one: only that one needs rendering again as text arrives, and not even that
+when the new text is a plain run (:func:`adds_plain_text`).
 """
 
 from __future__ import annotations
@@ -144,6 +145,21 @@ def split_open(text: str, streaming: bool = True) -> tuple[str, str]:
     if streaming and len(open_lines) > 1 and _PENDING_MARKUP.match(open_lines[-1]):
         open_lines = open_lines[:-1]
     return closed, "\n".join(open_lines)
+
+
+def adds_plain_text(drawn: str, new: str) -> bool:
+    """Whether ``new``, arriving after an open block whose text so far is drawn as ``drawn``, can only
+    add plain text at the block's end: letters, digits, single spaces, commas and apostrophes after a
+    letter or a digit (and a space) open no markup and close none (no emphasis, code, link, line
+    break or block start), so they can be drawn as they are, without rendering the block again (most
+    batches of prose are such a run)."""
+    tail = drawn[-2:]
+    return (
+        bool(new)
+        and (tail[-1:].isalnum() or (tail[:1].isalnum() and tail[1:] == " "))
+        and "  " not in tail[-1:] + new
+        and all(c.isalnum() or c in " ,'" for c in new)
+    )
 
 
 def _closes(fence: Token, line: str) -> bool:

@@ -108,6 +108,50 @@ def test_streaming_renders_only_the_open_block(qtbot: QtBot, monkeypatch: pytest
     assert len(view.cards) == 3
 
 
+def styled(card: MessageCard) -> list[tuple[str, bool, bool, bool, bool, int]]:
+    """Each character of the card's text with how it is drawn: bold, italic, link, monospace, heading."""
+    out = []
+    block = card.body.document().begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            f = it.fragment().charFormat()
+            look = (f.fontWeight() > QFont.Weight.Normal, f.fontItalic(), f.isAnchor(), f.fontFixedPitch())
+            out += [(c, *look, block.blockFormat().headingLevel()) for c in it.fragment().text()]
+            it += 1
+        block = block.next()
+    while out and out[-1][0].isspace():  # the end of the document: nothing to see
+        out.pop()
+    return out
+
+
+def test_prose_streamed_as_plain_runs_looks_as_rendered_whole(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = make_view(qtbot, [])
+    calls: list[str] = []
+    real = render.to_html
+    monkeypatch.setattr(
+        message_card.render, "to_html", lambda t, *a, **k: calls.append(t) or real(t, *a, **k)
+    )
+    reply = (
+        "# A title with words\n\nSome **bold words** and _italic ones_, then `code spans` and a "
+        "[link to it](https://example.org) or https://example.com/page. Lines can end in two spaces  \n"
+        "and go on; words_with_underscores stay as they are, and 2 * 3 is 6, isn't it\n\n"
+        "- a list item that runs on for a while\n- another one, with **bold** at the end **\n\n"
+        "Closing words without any markup at all, for a good long while, word after word\n"
+    )
+    view.begin_reply(Message(3, 1, "assistant", "", status="streaming"))
+    live = view.cards[-1]
+    pieces = [reply[i : i + 3] for i in range(0, len(reply), 3)]
+    for piece in pieces:
+        view.append_text(piece)
+    whole = MessageCard(Message(4, 1, "assistant", reply))
+    qtbot.addWidget(whole)
+    assert styled(live) == styled(whole)
+    assert len(calls) < len(pieces) / 2  # most were drawn without rendering
+
+
 def test_no_style_leaks_from_headings_or_rules_into_streamed_text(qtbot: QtBot) -> None:
     view = make_view(qtbot, [])
     view.begin_reply(Message(3, 1, "assistant", "", status="streaming"))
