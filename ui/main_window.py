@@ -17,6 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QPoint, QSettings, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
@@ -44,12 +45,13 @@ from app.chat.remote import RemoteEngine
 from app.chat.session import ChatSession, PendingReply
 from app.chat.store import ChatStore
 from app.chat.types import ModelInfo, Notice, PromptProgress
+from app.errors import HearthError
 from app.models import bundled
 from app.settings import ChatSettings
 from ui import about, doc_viewer, messages
 from ui.api_switch import ApiSwitch
 from ui.chat_input import ChatInput
-from ui.conversations import ConversationListModel
+from ui.conversations import ConversationDelegate, ConversationListModel
 from ui.docs_panel import DocsPanel
 from ui.first_run import WelcomePanel
 from ui.inference import InferenceController
@@ -106,9 +108,16 @@ class MainWindow(QMainWindow):
         self.conv_list.setModel(self.conv_model)
         self.conv_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.conv_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.conv_list.setItemDelegate(ConversationDelegate(self.conv_list))
+        self.conv_list.setAccessibleName("Chats")
+        self.folder_box = QComboBox()
+        self.folder_box.setAccessibleName("Folder")
+        self.folder_box.setToolTip("Show the chats of one folder")
+        self._fill_folders()
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.addWidget(self.new_button)
+        side_layout.addWidget(self.folder_box)
         side_layout.addWidget(self.search_box)
         side_layout.addWidget(self.conv_list)
 
@@ -188,6 +197,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Open model…", self.open_model_dialog, QKeySequence.StandardKey.Open)
         self._action(file_menu, "Export chat as &Markdown…", lambda: self.export_chat("md"))
         self._action(file_menu, "Export chat as &JSON…", lambda: self.export_chat("json"))
+        self._action(file_menu, "&Import chat from JSON…", self.import_chat)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
         chat_menu = self.menuBar().addMenu("&Chat")
@@ -218,6 +228,7 @@ class MainWindow(QMainWindow):
         self.search_box.textChanged.connect(self._search_changed)
         self.conv_list.clicked.connect(lambda idx: self.select_conversation(self.conv_model.id_at(idx.row())))
         self.conv_list.customContextMenuRequested.connect(self._conversation_menu)
+        self.folder_box.activated.connect(lambda i: self.conv_model.set_folder(self.folder_box.itemData(i)))
         self.system_prompt.editingFinished.connect(self._save_system_prompt)
         self.input.submitted.connect(self.send)
         self.input.stop_requested.connect(self.stop)
@@ -346,11 +357,82 @@ class MainWindow(QMainWindow):
         index = self.conv_list.indexAt(pos)
         if not index.isValid():
             return
-        conv_id = self.conv_model.id_at(index.row())
+        conv = self.conv_model.conversation_at(index.row())
         menu = QMenu(self)
-        menu.addAction("Rename", lambda: self.rename_conversation(conv_id))
-        menu.addAction("Delete", lambda: self.delete_conversation(conv_id))
+        menu.addAction(
+            "Unpin" if conv.pinned else "Pin", lambda: self.pin_conversation(conv.id, not conv.pinned)
+        )
+        menu.addAction("Move to folder…", lambda: self.move_to_folder(conv.id))
+        menu.addAction("Duplicate", lambda: self.duplicate_conversation(conv.id))
+        menu.addAction("Rename", lambda: self.rename_conversation(conv.id))
+        menu.addAction("Delete", lambda: self.delete_conversation(conv.id))
         menu.exec(self.conv_list.viewport().mapToGlobal(pos))
+
+    def _fill_folders(self) -> None:
+        """The folder filter: every chat, the chats in no folder, then each folder by name."""
+        current = self.folder_box.currentData() if self.folder_box.count() else None
+        self.folder_box.clear()
+        self.folder_box.addItem("All chats", None)
+        self.folder_box.addItem("Not in a folder", "")
+        for name in self.store.folders():
+            self.folder_box.addItem(f"📁 {name}", name)
+        row = self.folder_box.findData(current)
+        self.folder_box.setCurrentIndex(max(0, row))
+        if row < 0 and current is not None:  # the folder shown is gone (emptied): show every chat
+            self.conv_model.set_folder(None)
+
+    def pin_conversation(self, conversation_id: int, pinned: bool = True) -> None:
+        self.store.set_pinned(conversation_id, pinned)
+        self.conv_model.reload()
+        self._mark_current()
+
+    def move_to_folder(self, conversation_id: int, folder: str | None = None) -> None:
+        """Into ``folder`` ('' = out of any); None asks, offering the folders there are."""
+        if folder is None:
+            names = ["", *self.store.folders()]
+            current = self.store.conversation(conversation_id).folder
+            folder, ok = QInputDialog.getItem(
+                self, "Move to folder", "Folder (a new name makes a new folder; empty: none):", names,
+                names.index(current) if current in names else 0, True,
+            )  # fmt: skip
+            if not ok:
+                return
+        self.store.set_folder(conversation_id, folder)
+        self._fill_folders()
+        self.conv_model.reload()
+        self._mark_current()
+
+    def duplicate_conversation(self, conversation_id: int) -> None:
+        copy = self.store.duplicate(conversation_id)
+        self.conv_model.reload()
+        self.select_conversation(copy.id)
+
+    def import_chat(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import chat", "", "Chat exports (*.json);;All files (*)")
+        if path:
+            self.read_import(Path(path))
+
+    def read_import(self, path: Path) -> None:
+        """A new chat from an exported one; a file that is not one is left alone, with a plain reason."""
+        try:
+            if path.stat().st_size > export.MAX_IMPORT_BYTES:
+                raise HearthError("This file is too large to be a chat export (over 64 MB).")
+            conv = export.from_json(self.store, path.read_text(encoding="utf-8", errors="replace"))
+        except OSError as exc:
+            messages.bridge().show_error(f"Could not read {path}: {exc.strerror or exc}")
+            return
+        except HearthError as exc:
+            messages.bridge().show_error(f"Could not import {path.name}: {exc}")
+            return
+        self.search_box.clear()
+        self.conv_model.reload()
+        self.select_conversation(conv.id)
+        messages.bridge().show_info(f"Imported “{conv.title}”")
+
+    def _mark_current(self) -> None:
+        row = self.conv_model.row_of(self.conversation_id) if self.conversation_id is not None else -1
+        if row >= 0:
+            self.conv_list.setCurrentIndex(self.conv_model.index(row))
 
     def rename_conversation(self, conversation_id: int, title: str | None = None) -> None:
         if title is None:

@@ -13,11 +13,13 @@ text is kept, the database stays consistent (every write is one short transactio
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import threading
 import time
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -64,7 +66,27 @@ _MIGRATIONS: dict[int, str] = {
     """,
     # the model answering the chat: '' = the local one, else JSON ["saved server name", "model"]
     3: "ALTER TABLE conversations ADD COLUMN engine TEXT NOT NULL DEFAULT ''",
+    # pinned chats, folders, and full-text search over every message (every version), kept by triggers
+    4: """
+    ALTER TABLE conversations ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE conversations ADD COLUMN folder TEXT NOT NULL DEFAULT '';
+    CREATE VIRTUAL TABLE messages_fts USING fts5(
+        content, content='messages', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
+    INSERT INTO messages_fts(messages_fts) VALUES ('rebuild');
+    CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content);
+    END;
+    CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.id, old.content);
+    END;
+    CREATE TRIGGER messages_fts_update AFTER UPDATE OF content ON messages BEGIN
+        INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.id, old.content);
+        INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content);
+    END;
+    """,
 }
+_ORDER = " ORDER BY pinned DESC, updated DESC, id DESC"  # how chats are listed
+HIT_START, HIT_END = "\x02", "\x03"  # around the matched words in :attr:`SearchHit.snippet`
 SCHEMA_VERSION = max(_MIGRATIONS)
 
 
@@ -77,6 +99,17 @@ class Conversation:
     created: float
     updated: float
     engine: str = ""  # '' = the local model, else JSON [saved server name, model] (app.chat.servers)
+    pinned: bool = False  # listed first
+    folder: str = ""  # '' = in no folder
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A conversation that matches a search, with the best-matching passage of its messages ('' when
+    only the title matched), the matched words between :data:`HIT_START` and :data:`HIT_END`."""
+
+    conversation: Conversation
+    snippet: str = ""
 
 
 @dataclass
@@ -145,17 +178,56 @@ class ChatStore:
             raise KeyError(conversation_id)
         return _conversation(row)
 
-    def conversations(self, search: str = "") -> list[Conversation]:
-        """Most recently updated first; ``search`` matches titles and message text."""
-        sql = "SELECT * FROM conversations"
-        args: tuple[Any, ...] = ()
+    def conversations(self, search: str = "", folder: str | None = None) -> list[Conversation]:
+        """Pinned first, then the most recently updated; ``search``: see :meth:`search`; ``folder``:
+        only the chats in that folder ('' = in none)."""
         if search:
-            like = f"%{search}%"
-            sql += " WHERE title LIKE ? OR id IN (SELECT conversation_id FROM messages WHERE content LIKE ?)"
-            args = (like, like)
+            return [h.conversation for h in self.search(search, folder)]
+        where, args = ("", ()) if folder is None else (" WHERE folder=?", (folder,))
         with self._lock:
-            rows = self._db.execute(sql + " ORDER BY updated DESC, id DESC", args).fetchall()
+            rows = self._db.execute(f"SELECT * FROM conversations{where}{_ORDER}", args).fetchall()
         return [_conversation(r) for r in rows]
+
+    def search(self, text: str, folder: str | None = None, limit: int = 200) -> list[SearchHit]:
+        """Chats whose title contains ``text`` or whose messages (any version) contain all its words,
+        each as a word or the start of one, accents and case ignored (SQLite FTS5); listed as
+        :meth:`conversations` lists them, each with its best-ranked passage."""
+        words = re.findall(r"\w+", text)
+        snippets: dict[int, str] = {}
+        with self._lock:
+            if words:
+                query = " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+                rows = self._db.execute(
+                    "SELECT m.conversation_id, snippet(messages_fts, 0, ?, ?, '…', 12) FROM messages_fts"
+                    " JOIN messages m ON m.id = messages_fts.rowid WHERE messages_fts MATCH ?"
+                    " ORDER BY bm25(messages_fts) LIMIT ?",
+                    (HIT_START, HIT_END, query, limit * 5),
+                ).fetchall()
+                for conversation_id, snippet in rows:
+                    snippets.setdefault(conversation_id, snippet)
+            like = "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            marks = ",".join("?" * len(snippets))
+            sql = f"SELECT * FROM conversations WHERE (title LIKE ? ESCAPE '\\' OR id IN ({marks}))"
+            args: tuple[Any, ...] = (like, *snippets)
+            if folder is not None:
+                sql, args = sql + " AND folder=?", (*args, folder)
+            found = self._db.execute(sql + _ORDER + " LIMIT ?", (*args, limit)).fetchall()
+        return [SearchHit(_conversation(r), snippets.get(r["id"], "")) for r in found]
+
+    def folders(self) -> list[str]:
+        """The folder names in use, sorted."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT DISTINCT folder FROM conversations WHERE folder != '' ORDER BY folder"
+            )
+            return [r[0] for r in rows.fetchall()]
+
+    def set_pinned(self, conversation_id: int, pinned: bool) -> None:
+        self._update("conversations", conversation_id, pinned=int(pinned))  # not "updated": no reordering
+
+    def set_folder(self, conversation_id: int, folder: str) -> None:
+        """Move the chat into ``folder`` ('' = out of any folder)."""
+        self._update("conversations", conversation_id, folder=folder.strip())
 
     def update_conversation(
         self,
@@ -285,26 +357,65 @@ class ChatStore:
         upto = next((i for i, p in enumerate(path) if p.id == message_id), None)
         if upto is None:
             raise ValueError("only a message of the conversation as shown can start a branch")
+        return self.add_chain(replace(source, title=f"{source.title} (branch)"), path[: upto + 1])
+
+    def add_chain(self, like: Conversation, messages: Sequence[Message]) -> Conversation:
+        """A new conversation with the title, prompt, libraries, engine and folder of ``like`` (not
+        pinned), holding ``messages`` in order, each the chosen reply to the one before (one
+        transaction: all of them or, on an error, none)."""
         now = time.time()
         with self._tx() as db:
-            cur = db.execute(
-                "INSERT INTO conversations(title, system_prompt, libraries, created, updated)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (f"{source.title} (branch)", source.system_prompt, json.dumps(source.libraries), now, now),
-            )
-            conv_id = int(cur.lastrowid or 0)
+            conv_id = _insert_conversation(db, like, now)
             parent: int | None = None
-            for p in path[: upto + 1]:
+            for p in messages:
                 cur = db.execute(
                     "INSERT INTO messages(conversation_id, role, content, status, stats, sources, created,"
                     " parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (conv_id, p.role, p.content, p.status, json.dumps(p.stats), json.dumps(p.sources),
-                     p.created, parent),
+                     p.created or now, parent),
                 )  # fmt: skip
                 child = int(cur.lastrowid or 0)
                 _choose(db, conv_id, parent, child)
                 parent = child
         return self.conversation(conv_id)
+
+    def duplicate(self, conversation_id: int) -> Conversation:
+        """A copy of the conversation with every message and version, following the same choices."""
+        source = self.conversation(conversation_id)
+        with self._tx() as db:
+            rows = db.execute(
+                "SELECT * FROM messages WHERE conversation_id=? ORDER BY id", (conversation_id,)
+            ).fetchall()
+            (root,) = db.execute(
+                "SELECT chosen_root FROM conversations WHERE id=?", (conversation_id,)
+            ).fetchone()
+            conv_id = _insert_conversation(db, replace(source, title=f"{source.title} (copy)"), time.time())
+            ids: dict[int, int] = {}
+            for r in rows:  # a parent is older than its children: its copy exists already
+                cur = db.execute(
+                    "INSERT INTO messages(conversation_id, role, content, status, stats, sources, created,"
+                    " parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (conv_id, r["role"], r["content"], r["status"], r["stats"], r["sources"], r["created"],
+                     ids.get(r["parent_id"])),
+                )  # fmt: skip
+                ids[r["id"]] = int(cur.lastrowid or 0)
+            for r in rows:
+                if r["chosen_child"] in ids:
+                    db.execute(
+                        "UPDATE messages SET chosen_child=? WHERE id=?",
+                        (ids[r["chosen_child"]], ids[r["id"]]),
+                    )
+            db.execute("UPDATE conversations SET chosen_root=? WHERE id=?", (ids.get(root), conv_id))
+        return self.conversation(conv_id)
+
+
+def _insert_conversation(db: sqlite3.Connection, like: Conversation, now: float) -> int:
+    cur = db.execute(
+        "INSERT INTO conversations(title, system_prompt, libraries, engine, folder, created, updated)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (like.title, like.system_prompt, json.dumps(like.libraries), like.engine, like.folder, now, now),
+    )
+    return int(cur.lastrowid or 0)
 
 
 def _choose(db: sqlite3.Connection, conversation_id: int, parent_id: int | None, child_id: int) -> None:
@@ -323,6 +434,8 @@ def _conversation(row: sqlite3.Row) -> Conversation:
         created=row["created"],
         updated=row["updated"],
         engine=row["engine"],
+        pinned=bool(row["pinned"]),
+        folder=row["folder"],
     )
 
 

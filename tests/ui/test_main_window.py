@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from app.assistant.reply import Phase
 from app.chat.store import ChatStore
 from tests.ui.conftest import REPLY_TIMEOUT_MS, send_and_wait
-from ui.conversations import ConversationListModel
+from ui.conversations import PIN, ConversationListModel, SnippetRole
 from ui.main_window import MainWindow
 
 
@@ -198,3 +198,44 @@ def test_damaged_settings_are_shown_once_and_the_log_folder_opens(
         assert [u.toLocalFile() for u in opened] == [str(paths.logs_dir())]
     finally:
         window.close()
+
+
+def test_pin_folders_duplicate_import_and_search_hits(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, errors: list[str]
+) -> None:
+    store, model = window.store, window.conv_model
+    old = store.create_conversation("Lighthouse notes")
+    store.add_message(old.id, "user", "The lighthouse keeper climbs ninety steps every evening.")
+    window.new_chat()
+    titles = lambda: [model.data(model.index(r)) for r in range(model.rowCount())]  # noqa: E731
+    assert titles()[0] == "New chat"
+    window.pin_conversation(old.id)
+    assert titles()[0] == PIN + "Lighthouse notes"
+    window.move_to_folder(old.id, "Work")
+    i = window.folder_box.findData("Work")
+    assert window.folder_box.itemText(i) == "📁 Work"
+    window.folder_box.setCurrentIndex(i)
+    window.folder_box.activated.emit(i)
+    assert titles() == [PIN + "Lighthouse notes"]
+    window.folder_box.setCurrentIndex(0)
+    window.folder_box.activated.emit(0)
+    window.search_box.setText("keeper climb")
+    qtbot.waitUntil(lambda: model.rowCount() == 1)  # applied once typing pauses
+    hit = model.data(model.index(0), SnippetRole)
+    assert "<b>keeper</b> <b>climbs</b>" in hit
+    assert not window.conv_list.grab().isNull()  # the delegate draws the passage under the title
+    window.search_box.clear()
+    window.duplicate_conversation(old.id)
+    copy = store.conversation(window.conversation_id or 0)
+    assert copy.title == "Lighthouse notes (copy)" and copy.folder == "Work" and not copy.pinned
+    assert "ninety steps" in window.view.plain_text()
+    window.write_export(tmp_path / "chat.json", "json")
+    window.read_import(tmp_path / "chat.json")
+    assert store.conversation(window.conversation_id or 0).title == "Lighthouse notes (copy)"
+    assert window.conversation_id != copy.id and "ninety steps" in window.view.plain_text()
+    bad = tmp_path / "notes.json"
+    bad.write_text("{not json")
+    count = model.rowCount()
+    window.read_import(bad)
+    assert errors and "Could not import notes.json" in errors[-1] and "not valid JSON" in errors[-1]
+    assert model.rowCount() == count and bad.read_text() == "{not json"  # nothing added, the file kept

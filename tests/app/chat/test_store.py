@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -15,8 +16,9 @@ import pytest
 
 from app.chat import export
 from app.chat.session import ChatSession
-from app.chat.store import SCHEMA_VERSION, ChatStore
+from app.chat.store import HIT_END, HIT_START, SCHEMA_VERSION, ChatStore
 from app.chat.types import Stats
+from app.errors import HearthError
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = Path(__file__).parent / "data"
@@ -156,6 +158,8 @@ def test_a_version_1_database_migrates_without_losing_chats(tmp_path: Path) -> N
     assert [m.content for m in p.prompt][-1] == "How hot?"
     assert store.messages(kiln.id)[-1].versions == (shown[3].id, p.message_id)
     assert store._db.execute("PRAGMA foreign_key_check").fetchall() == []
+    (hit,) = store.search("pottery")  # the old messages are in the full-text index too
+    assert hit.conversation.id == kiln.id and f"{HIT_START}pottery{HIT_END}" in hit.snippet
 
 
 def test_search_rename_delete(store: ChatStore) -> None:
@@ -178,8 +182,6 @@ def test_export_markdown_and_json(store: ChatStore) -> None:
     session.finish(p.message_id, "```python\nprint(1)\n```", STATS, sources=[{"file": "a.pdf", "page": 3}])
     md = export.to_markdown(store, conv.id)
     assert "## You" in md and "print(1)" in md and "a.pdf, page 3" in md
-    import json
-
     data = json.loads(export.to_json(store, conv.id))
     assert data["messages"][1]["stats"]["completion_tokens"] == 5
 
@@ -196,7 +198,8 @@ WRITER = """
 import sys, time
 from pathlib import Path
 from app.chat.session import ChatSession
-from app.chat.store import SCHEMA_VERSION, ChatStore
+from app.chat.store import HIT_END, HIT_START, SCHEMA_VERSION, ChatStore
+from app.errors import HearthError
 store = ChatStore(Path(sys.argv[1]))
 session = ChatSession(store)
 conv = store.create_conversation()
@@ -226,3 +229,118 @@ def test_kill_9_mid_reply_keeps_partial_and_database_sound(tmp_path: Path) -> No
     assert user.content == "tell me a long story"
     assert reply.status == "interrupted"
     assert reply.content.startswith("word word")
+
+
+def test_full_text_search_words_any_order_prefixes_accents_and_every_version(store: ChatStore) -> None:
+    session = ChatSession(store)
+    bread = store.create_conversation("Baking")
+    p = session.send(bread.id, "How long does sourdough bread need to rise?")
+    session.finish(p.message_id, "A sourdough loaf rises for four to six hours at room temperature.", STATS)
+    first = session.regenerate(bread.id)
+    session.finish(first.message_id, "Overnight in the fridge works too.", STATS)
+    cafe = store.create_conversation("Café")
+    store.add_message(cafe.id, "user", "Un café crème, s'il vous plaît.")
+    (hit,) = store.search("hours sourdough")  # all words, in any order, in the older version
+    assert hit.conversation.id == bread.id
+    assert f"{HIT_START}sourdough{HIT_END}" in hit.snippet and f"{HIT_START}hours{HIT_END}" in hit.snippet
+    assert [h.conversation.id for h in store.search("sourd")] == [bread.id]  # the start of a word
+    assert [h.conversation.id for h in store.search("CREME")] == [cafe.id]  # case and accents ignored
+    assert [(h.conversation.id, h.snippet) for h in store.search("Caf")] == [
+        (cafe.id, f"Un {HIT_START}café{HIT_END} crème, s'il vous plaît.")
+    ]
+    assert store.search("bread fridge") == []  # the words are in two different messages
+    assert [h.conversation.id for h in store.search('"); DROP TABLE messages; --')] == []  # just words
+    assert [h.snippet for h in store.search("Baking")] == [""]  # the title matched, no passage
+
+
+def test_the_search_index_follows_edits_streaming_and_deletes(store: ChatStore) -> None:
+    conv = store.create_conversation()
+    m = store.add_message(conv.id, "assistant", "Partial ans", status="streaming")
+    store.update_message(m.id, content="Partial answer about glaciers")  # a flush while streaming
+    assert [h.conversation.id for h in store.search("glaciers")] == [conv.id]
+    assert store.search("ans") and not store.search("volcano")
+    store.update_message(m.id, content="Now about a volcano")
+    assert store.search("glaciers") == [] and store.search("volcano")
+    store.delete_conversation(conv.id)  # its messages go by cascade, and from the index
+    assert store.search("volcano") == []
+    assert (
+        store._db.execute("SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'volcano'").fetchone()[
+            0
+        ]
+        == 0
+    )
+
+
+def test_pinned_chats_come_first_and_folders_filter(store: ChatStore) -> None:
+    old, mid, new = (store.create_conversation(t) for t in ("old", "mid", "new"))
+    store.set_pinned(old.id, True)
+    assert [c.title for c in store.conversations()] == ["old", "new", "mid"]  # pinning keeps its date
+    store.set_folder(mid.id, " Work ")
+    store.set_folder(new.id, "Home")
+    assert store.folders() == ["Home", "Work"]
+    assert [c.title for c in store.conversations(folder="Work")] == ["mid"]
+    assert [c.title for c in store.conversations(folder="")] == ["old"]
+    store.add_message(mid.id, "user", "budget for work")
+    assert [c.id for c in store.conversations("budget", folder="Home")] == []
+    assert store.conversation(old.id).pinned and store.conversation(mid.id).folder == "Work"
+    store.set_folder(mid.id, "")
+    assert store.folders() == ["Home"]
+
+
+def test_duplicate_copies_every_version_and_follows_the_same_choices(store: ChatStore) -> None:
+    session = ChatSession(store)
+    conv = store.create_conversation("Plans", system_prompt="Be brief.")
+    store.set_folder(conv.id, "Work")
+    p = session.send(conv.id, "Plan a trip")
+    session.finish(p.message_id, "Version one", STATS)
+    second = session.regenerate(conv.id)
+    session.finish(second.message_id, "Version two", STATS)
+    store.choose(p.message_id)  # the first version is the one shown
+    copy = store.duplicate(conv.id)
+    assert (copy.title, copy.system_prompt, copy.folder) == ("Plans (copy)", "Be brief.", "Work")
+    shown = store.messages(copy.id)
+    assert [m.content for m in shown] == ["Plan a trip", "Version one"]
+    assert len(shown[1].versions) == 2 and shown[1].version == 1
+    store.choose(shown[1].versions[1])
+    assert store.messages(copy.id)[1].content == "Version two"
+    assert [m.content for m in store.messages(conv.id)] == ["Plan a trip", "Version one"]  # untouched
+
+
+def test_import_of_an_export_and_of_openai_messages_refusing_anything_else(
+    store: ChatStore, tmp_path: Path
+) -> None:
+    session = ChatSession(store)
+    conv = store.create_conversation("Trip", system_prompt="sys")
+    p = session.send(conv.id, "Where to?")
+    session.finish(p.message_id, "Lisbon.", STATS, sources=[{"file": "a.pdf", "page": 3}])
+    back = export.from_json(store, export.to_json(store, conv.id))
+    assert (back.title, back.system_prompt) == ("Trip", "sys") and back.id != conv.id
+    shown = store.messages(back.id)
+    assert [(m.role, m.content) for m in shown] == [("user", "Where to?"), ("assistant", "Lisbon.")]
+    assert shown[1].sources == [{"file": "a.pdf", "page": 3}] and shown[1].stats["completion_tokens"] == 5
+    plain = export.from_json(
+        store,
+        json.dumps(
+            {
+                "messages": [
+                    {"role": "user", "content": "Hi"},
+                    {"role": "assistant", "content": "Hello", "status": "streaming"},
+                ]
+            }
+        ),
+    )
+    assert plain.title == "Imported chat" and [m.status for m in store.messages(plain.id)] == [
+        "complete",
+        "interrupted",
+    ]
+    before = len(store.conversations())
+    for bad, why in [
+        ("not json", "not valid JSON"),
+        ("[1, 2]", 'no "messages" list'),
+        ('{"messages": []}', 'no "messages" list'),
+        ('{"messages": [{"role": "user", "content": "ok"}, {"role": "robot", "content": "x"}]}', "message 2"),
+        ('{"messages": [{"role": "user", "content": 5}]}', "message 1"),
+    ]:
+        with pytest.raises(HearthError, match=why):
+            export.from_json(store, bad)
+    assert len(store.conversations()) == before  # nothing half-imported
