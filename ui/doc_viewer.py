@@ -142,6 +142,7 @@ class PageViewer(QWidget):
 
         self.info = QLabel(self)
         self.page_box = QSpinBox(self)
+        self.page_box.setAccessibleName("Page")
         self.page_box.setRange(1, max(1, document.pageCount()))
         self.page_box.setPrefix("page ")
         self.page_box.setSuffix(f" of {document.pageCount()}")

@@ -72,6 +72,10 @@ class DocsPanel(QWidget):
         self.library_box = QComboBox(self)
         self.library_box.setObjectName("libraryChooser")
         self.library_box.setEditable(True)  # type a new name to start a library
+        self.library_box.setAccessibleName("Library")
+        editor = self.library_box.lineEdit()
+        if editor is not None:
+            editor.setAccessibleName("Library name")
         self.library_box.setToolTip("Library: type a new name to create one")
         self.library_box.addItem(DEFAULT_LIBRARY)
         self.add_files_button = QPushButton("Add documents…", self)
@@ -91,6 +95,7 @@ class DocsPanel(QWidget):
         self.model = DocumentsModel(self)
         self.table = QTableView(self)
         self.table.setObjectName("documentsTable")
+        self.table.setAccessibleName("Documents in the library")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)

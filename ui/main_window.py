@@ -59,6 +59,7 @@ from ui.message_view import MessageView
 from ui.models_page import ModelsPage
 from ui.remote_servers import EnginePicker, RemoteServersPanel
 from ui.settings_dialog import SettingsDialog
+from ui.shortcuts import ShortcutsDialog
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         self.search_box = QLineEdit(placeholderText="Search chats")
         self.search_box.setClearButtonEnabled(True)
+        self.search_box.setAccessibleName("Search chats")
         self.new_button = QPushButton("New chat")
         self.conv_model = ConversationListModel(self.store, self)
         self.conv_list = QListView()
@@ -123,6 +125,7 @@ class MainWindow(QMainWindow):
 
         self.system_prompt = QLineEdit(placeholderText="System prompt for this chat")
         self.system_prompt.setObjectName("systemPrompt")
+        self.system_prompt.setAccessibleName("System prompt")
         self.libraries: list[str] = []  # document libraries known to the index
         self.docs_menu = QMenu(self)
         self.docs_menu.aboutToShow.connect(self._fill_docs_menu)
@@ -137,6 +140,7 @@ class MainWindow(QMainWindow):
         top.addWidget(self.docs_button)
         self.view = MessageView()
         self.input = ChatInput()
+        self.input.setAccessibleName("Message")
         self.send_button = QPushButton("Send")
         self.stop_button = QPushButton("Stop")
         self.regen_button = QPushButton("Regenerate")
@@ -206,7 +210,9 @@ class MainWindow(QMainWindow):
         self._action(chat_menu, "&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences)
         self.api_switch = ApiSwitch(self.settings, self.controller.runner, self)
         chat_menu.addAction(self.api_switch.action)
+        self._action(chat_menu, "Search c&hats", self.search_box.setFocus, QKeySequence.StandardKey.Find)
         help_menu = about.install(self)
+        self._action(help_menu, "&Keyboard shortcuts", lambda: ShortcutsDialog(self).exec(), "Ctrl+/")
         self._action(help_menu, "Open &log folder", self.open_log_folder)
         self._update_buttons()
 

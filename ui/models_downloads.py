@@ -25,7 +25,7 @@ class DownloadsPanel(QWidget):
         self.config = config
         self._active: dict[int, jobs.Job] = {}  # id(DownloadRow) -> running download job
         self.model = DownloadsModel(self)
-        self.view = table(self.model)
+        self.view = table(self.model, "Downloads")
         self.view.setItemDelegateForColumn(1, ProgressDelegate(self.view))
         self.view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         self.view.setColumnWidth(1, 180)

@@ -84,6 +84,7 @@ class ModelsPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(QLabel("Context for memory estimates:"))
         self.ctx_box = QSpinBox()
+        self.ctx_box.setAccessibleName("Context for memory estimates")
         self.ctx_box.setRange(256, 1_048_576)
         self.ctx_box.setSingleStep(1024)
         self.ctx_box.setValue(self.n_ctx)
@@ -102,7 +103,7 @@ class ModelsPage(QWidget):
 
     def _installed_tab(self) -> QWidget:
         w = QWidget()
-        self.installed_view = table(self.installed)
+        self.installed_view = table(self.installed, "Installed models")
         self.installed_view.doubleClicked.connect(lambda _i: self.load_selected())
         row = buttons(("Load", self.load_selected), ("Delete", self.delete_selected),
                                ("Open folder", self.open_folder), ("Import…", self.import_dialog),
@@ -117,7 +118,7 @@ class ModelsPage(QWidget):
         self.ram_label = QLabel("")
         self.ram_label.setWordWrap(True)
         self.hub_note = QLabel("")
-        self.recommended_view = table(self.recommended)
+        self.recommended_view = table(self.recommended, "Recommended models")
         self.recommended_view.doubleClicked.connect(lambda _i: self.download_recommended())
         row = buttons(
             ("Download", self.download_recommended),
@@ -134,6 +135,7 @@ class ModelsPage(QWidget):
     def _search_tab(self) -> QWidget:
         w = QWidget()
         self.query = QLineEdit()
+        self.query.setAccessibleName("Search the Hub")
         self.query.setPlaceholderText("Search GGUF models on the Hugging Face Hub, e.g. qwen2.5 instruct")
         self.query.returnPressed.connect(lambda: self.search(self.query.text()))
         go = QPushButton("Search")
@@ -141,9 +143,9 @@ class ModelsPage(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.query)
         bar.addWidget(go)
-        self.results_view = table(self.results)
+        self.results_view = table(self.results, "Hub search results")
         self.results_view.selectionModel().currentRowChanged.connect(self._result_chosen)
-        self.files_view = table(self.files)
+        self.files_view = table(self.files, "Files of the selected repository")
         self.files_label = QLabel("Pick a repo to see its files and whether they fit.")
         split = QSplitter()
         split.addWidget(self.results_view)

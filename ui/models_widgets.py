@@ -41,8 +41,10 @@ class ProgressDelegate(QStyledItemDelegate):
         QApplication.style().drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
 
 
-def table(model: Any) -> QTableView:
+def table(model: Any, name: str) -> QTableView:
+    """A read-only table of ``model``, one row selected at a time; ``name``: what a screen reader says."""
     view = QTableView()
+    view.setAccessibleName(name)
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -83,6 +83,7 @@ class RemoteServersPanel(QWidget):
         super().__init__(parent)
         self.config = config  # the window's own settings, saved here on every change
         self.list = QListWidget()
+        self.list.setAccessibleName("Saved servers")
         self.status = QLabel("Generation on another machine: any OpenAI-compatible server.")
         self.status.setWordWrap(True)
         lay = QVBoxLayout(self)
