@@ -22,4 +22,8 @@ def test_about_shows_version_backends_and_icon(qtbot: QtBot) -> None:
 
 def test_help_menu_opens_about(window: MainWindow) -> None:
     menus = {a.text(): a.menu() for a in window.menuBar().actions()}
-    assert [a.text() for a in menus["&Help"].actions()] == ["&About Hearth", "&Keyboard shortcuts", "Open &log folder"]
+    assert [a.text() for a in menus["&Help"].actions()] == [
+        "&About Hearth",
+        "&Keyboard shortcuts",
+        "Open &log folder",
+    ]
