@@ -333,9 +333,7 @@ class MainWindow(QMainWindow):
         """Show a conversation; a reply running in another one goes on (and shows again here)."""
         self.conversation_id = conversation_id
         self._cancel_edit()
-        row = self.conv_model.row_of(conversation_id)
-        if row >= 0:
-            self.conv_list.setCurrentIndex(self.conv_model.index(row))
+        self._mark_current()
         conv = self.store.conversation(conversation_id)
         self.system_prompt.setText(conv.system_prompt)
         self._show_docs_choice(conv.libraries)
@@ -421,9 +419,7 @@ class MainWindow(QMainWindow):
     def read_import(self, path: Path) -> None:
         """A new chat from an exported one; a file that is not one is left alone, with a plain reason."""
         try:
-            if path.stat().st_size > export.MAX_IMPORT_BYTES:
-                raise HearthError("This file is too large to be a chat export (over 64 MB).")
-            conv = export.from_json(self.store, path.read_text(encoding="utf-8", errors="replace"))
+            conv = export.from_file(self.store, path)
         except OSError as exc:
             messages.bridge().show_error(f"Could not read {path}: {exc.strerror or exc}")
             return
@@ -436,6 +432,7 @@ class MainWindow(QMainWindow):
         messages.bridge().show_info(f"Imported “{conv.title}”")
 
     def _mark_current(self) -> None:
+        """Select the shown chat in the list (where the list shows it)."""
         row = self.conv_model.row_of(self.conversation_id) if self.conversation_id is not None else -1
         if row >= 0:
             self.conv_list.setCurrentIndex(self.conv_model.index(row))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from app.chat.store import ChatStore, Conversation, Message
@@ -41,10 +42,15 @@ def to_markdown(store: ChatStore, conversation_id: int) -> str:
     return "\n".join(parts)
 
 
+def from_file(store: ChatStore, path: Path) -> Conversation:
+    """:func:`from_json` of a file, refused before it is read when it is too large (OSError: unreadable)."""
+    _check_size(path.stat().st_size)
+    return from_json(store, path.read_text(encoding="utf-8", errors="replace"))
+
+
 def from_json(store: ChatStore, text: str) -> Conversation:
     """A new conversation from an exported one (see the module's docstring)."""
-    if len(text) > MAX_IMPORT_BYTES:
-        raise HearthError("This file is too large to be a chat export (over 64 MB).")
+    _check_size(len(text))
     try:
         data = json.loads(text)
     except ValueError as exc:
@@ -63,6 +69,11 @@ def from_json(store: ChatStore, text: str) -> Conversation:
         updated=0.0,
     )
     return store.add_chain(like, messages)
+
+
+def _check_size(n: int) -> None:
+    if n > MAX_IMPORT_BYTES:
+        raise HearthError("This file is too large to be a chat export (over 64 MB).")
 
 
 def _text(value: Any, default: str) -> str:

@@ -368,13 +368,15 @@ class ChatStore:
             conv_id = _insert_conversation(db, like, now)
             parent: int | None = None
             for p in messages:
-                cur = db.execute(
-                    "INSERT INTO messages(conversation_id, role, content, status, stats, sources, created,"
-                    " parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (conv_id, p.role, p.content, p.status, json.dumps(p.stats), json.dumps(p.sources),
-                     p.created or now, parent),
-                )  # fmt: skip
-                child = int(cur.lastrowid or 0)
+                values = (
+                    p.role,
+                    p.content,
+                    p.status,
+                    json.dumps(p.stats),
+                    json.dumps(p.sources),
+                    p.created or now,
+                )
+                child = _copy_message(db, conv_id, values, parent)
                 _choose(db, conv_id, parent, child)
                 parent = child
         return self.conversation(conv_id)
@@ -392,13 +394,8 @@ class ChatStore:
             conv_id = _insert_conversation(db, replace(source, title=f"{source.title} (copy)"), time.time())
             ids: dict[int, int] = {}
             for r in rows:  # a parent is older than its children: its copy exists already
-                cur = db.execute(
-                    "INSERT INTO messages(conversation_id, role, content, status, stats, sources, created,"
-                    " parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (conv_id, r["role"], r["content"], r["status"], r["stats"], r["sources"], r["created"],
-                     ids.get(r["parent_id"])),
-                )  # fmt: skip
-                ids[r["id"]] = int(cur.lastrowid or 0)
+                values = (r["role"], r["content"], r["status"], r["stats"], r["sources"], r["created"])
+                ids[r["id"]] = _copy_message(db, conv_id, values, ids.get(r["parent_id"]))
             for r in rows:
                 if r["chosen_child"] in ids:
                     db.execute(
@@ -407,6 +404,19 @@ class ChatStore:
                     )
             db.execute("UPDATE conversations SET chosen_root=? WHERE id=?", (ids.get(root), conv_id))
         return self.conversation(conv_id)
+
+
+def _copy_message(
+    db: sqlite3.Connection, conversation_id: int, values: tuple[Any, ...], parent: int | None
+) -> int:
+    """Insert a message of ``conversation_id``: ``values`` = (role, content, status, stats JSON,
+    sources JSON, created). Returns its id."""
+    cur = db.execute(
+        "INSERT INTO messages(conversation_id, role, content, status, stats, sources, created, parent_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (conversation_id, *values, parent),
+    )
+    return int(cur.lastrowid or 0)
 
 
 def _insert_conversation(db: sqlite3.Connection, like: Conversation, now: float) -> int:

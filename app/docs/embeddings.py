@@ -138,7 +138,10 @@ class Embedder:
 
         def read(name: str) -> Any:
             f = self.path / name
-            return json.loads(f.read_text(encoding="utf-8")) if f.is_file() else {}
+            try:
+                return json.loads(f.read_text(encoding="utf-8")) if f.is_file() else {}
+            except (OSError, ValueError) as exc:
+                raise HearthError(f"Could not load the embedding model {self.name}: {name}: {exc}") from exc
 
         modules = [m.get("type", "").rsplit(".", 1)[-1] for m in read("modules.json")]
         pooling = read("1_Pooling/config.json")
