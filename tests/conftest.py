@@ -3,10 +3,15 @@ reaches the internet.
 
 The network guard (tests/support/netguard.py) refuses any connection or name lookup outside
 loopback, in this process and in every Python subprocess a test starts, and fails that test.
+
+A test still running after ``HANG_S`` ends the run with every thread's stack on the terminal
+(faulthandler's own timer thread, which needs no GIL): pytest-timeout's signal cannot interrupt a
+test stuck in C code, and a hung suite would otherwise wait for CI's limit and print nothing.
 """
 
 from __future__ import annotations
 
+import faulthandler
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +25,20 @@ from tests.support.openai_server import Running, llama_cpp_server
 
 GUARD_SITE = Path(__file__).parent / "support" / "netguard_site"
 netguard.install()
+HANG_S = 420  # pytest-timeout's limit is 300 s
+_terminal_fd = -1  # the terminal's stderr, duplicated before any test's output is captured
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _terminal_fd
+    _terminal_fd = os.dup(2)  # output capture is suspended while plugins are configured
+
+
+@pytest.fixture(autouse=True)
+def hang_watchdog() -> Iterator[None]:
+    faulthandler.dump_traceback_later(HANG_S, exit=True, file=_terminal_fd)
+    yield
+    faulthandler.cancel_dump_traceback_later()
 
 
 @pytest.fixture(autouse=True)

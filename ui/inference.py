@@ -2,9 +2,12 @@
 
 One Qt-free thread owns the engines; the local API server (when switched on) submits its requests to
 the same thread, so one model is in memory and the window's own replies and loads go before waiting
-API requests. This controller submits loads and replies and turns what they report into Qt signals
-(emitted from the engine thread, delivered queued on the GUI thread). Tokens are batched and sent at
-most every ~30 ms, so the GUI thread wakes ~33 times a second whatever the token rate. Stop goes
+API requests. This controller submits loads and replies and turns what they report into Qt signals on
+the GUI thread. The engine thread never calls Qt: it leaves what it reports in a mailbox and wakes the
+GUI thread with one byte on a socket pair, which a ``QSocketNotifier`` watches (a cross-thread signal
+carrying Python objects can deadlock PySide against a window being destroyed, and has crashed it).
+Tokens are batched and posted at most every ~30 ms, so the GUI thread wakes ~33 times a second
+whatever the token rate. Stop goes
 straight to the reply (a thread-safe token the engine checks while reading the prompt and between
 tokens; a remote reply's socket is shut down). Shutdown is bounded: the reply is stopped and the
 thread joined with a timeout; if it is still busy then (loading a model or the embedder), the reply
@@ -13,13 +16,17 @@ is written from the GUI thread and the caller is told so, to exit without waitin
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import logging
+import socket
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import cast
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QSocketNotifier, Signal
 
 from app.assistant.reply import Finished, Phase, PhaseChanged, Reply, ReplyEvent
 from app.assistant.runner import EngineRunner
@@ -35,33 +42,60 @@ FLUSH_S = 0.030
 SHUTDOWN_WAIT_MS = 1000
 
 
-class _Bridge(QObject):
-    """Signals emitted on the engine thread; the controller (GUI thread) receives them queued."""
+class _Mailbox(QObject):
+    """What the engine thread reports, handed to the GUI thread without calling Qt from the engine
+    thread: :meth:`post` (any thread) appends to a queue and, if the GUI thread was not already woken,
+    writes one byte to a socket pair; the notifier on the other end drains the queue on the GUI thread
+    and calls ``deliver(kind, *args)`` for each item, in order."""
 
-    loaded = Signal(object)  # ModelInfo
-    load_failed = Signal(str, bool)  # message, may override (too large)
-    # replies are named by a request id in these signals: PySide6 6.12 has crashed ("deallocating
-    # None") delivering queued signals that carry a Python object 30 times a second
-    text = Signal(int, str)  # request id, tokens batched over ~30 ms
-    reply_event = Signal(int, object)  # request id, any other event (phases, progress, notices, end)
+    def __init__(self, deliver: Callable[..., None], parent: QObject) -> None:
+        super().__init__(parent)
+        self._deliver = deliver
+        self._items: collections.deque[tuple[str, tuple[object, ...]]] = collections.deque()
+        self._lock = threading.Lock()
+        self._woken = False
+        self._read, self._write = socket.socketpair()
+        self._read.setblocking(False)
+        self._write.setblocking(False)
+        self._notifier = QSocketNotifier(self._read.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._drain)
+
+    def post(self, kind: str, *args: object) -> None:
+        self._items.append((kind, args))
+        with self._lock:
+            if self._woken:
+                return
+            self._woken = True
+        try:
+            self._write.send(b"\0")
+        except OSError:  # closed: the window is gone, nothing will read it
+            log.debug("engine report after the window closed: %s", kind)
+
+    def _drain(self) -> None:
+        with contextlib.suppress(OSError):
+            self._read.recv(64)
+        with self._lock:
+            self._woken = False  # before draining: what is posted from now on wakes us again
+        while self._items:
+            kind, args = self._items.popleft()
+            self._deliver(kind, *args)
+
+    def close(self) -> None:
+        self._notifier.setEnabled(False)
+        self._write.close()
+        self._read.close()
 
 
 class _ReplySink:
     """Receives a reply's events on the engine thread; batches tokens."""
 
-    def __init__(self, bridge: _Bridge, rid: int) -> None:
-        self._bridge = bridge
+    def __init__(self, mailbox: _Mailbox, rid: int) -> None:
+        self._mailbox = mailbox
         self._rid = rid
         self._batch: list[str] = []
         self._last = time.monotonic()
 
     def __call__(self, event: ReplyEvent) -> None:
-        try:
-            self._send(event)
-        except RuntimeError:  # the window (and its bridge) closed while the reply was ending
-            log.debug("reply event after the window closed: %s", type(event).__name__)
-
-    def _send(self, event: ReplyEvent) -> None:
         if isinstance(event, Token):
             self._batch.append(event.text)
             now = time.monotonic()
@@ -70,11 +104,11 @@ class _ReplySink:
                 self._last = now
             return
         self._flush()
-        self._bridge.reply_event.emit(self._rid, event)
+        self._mailbox.post("event", self._rid, event)
 
     def _flush(self) -> None:
         if self._batch:
-            self._bridge.text.emit(self._rid, "".join(self._batch))
+            self._mailbox.post("text", self._rid, "".join(self._batch))
             self._batch.clear()
 
 
@@ -95,11 +129,7 @@ class InferenceController(QObject):
         remote_factory: Callable[[RemoteKey], Engine] | None = None,
     ) -> None:
         super().__init__(parent)
-        self._bridge = _Bridge(self)
-        self._bridge.loaded.connect(self._on_loaded)
-        self._bridge.load_failed.connect(self._on_load_failed)
-        self._bridge.text.connect(self._on_text)
-        self._bridge.reply_event.connect(self._on_event)
+        self._mailbox = _Mailbox(self._receive, self)
         self.runner = EngineRunner(engine_factory, remote_factory)
         self.reply: Reply | None = None  # the window's reply being generated
         self._rid = 0  # its request id in the bridge's signals
@@ -118,18 +148,18 @@ class InferenceController(QObject):
         self.stop()
         self._loads += 1
         self.model_loading.emit(Path(path).name)
-        bridge = self._bridge
+        post = self._mailbox.post
 
         def work(runner: EngineRunner) -> None:
             try:
-                bridge.loaded.emit(cast(LocalEngine, runner.engine()).load(Path(path), params))
+                post("loaded", cast(LocalEngine, runner.engine()).load(Path(path), params))
             except ModelTooLarge as exc:
-                bridge.load_failed.emit(str(exc), True)
+                post("load_failed", str(exc), True)
             except HearthError as exc:
-                bridge.load_failed.emit(str(exc), False)
+                post("load_failed", str(exc), False)
             except Exception as exc:
                 log.exception("model load failed")
-                bridge.load_failed.emit(f"Could not load the model: {exc}", False)
+                post("load_failed", f"Could not load the model: {exc}", False)
 
         self.runner.submit(work)
 
@@ -143,7 +173,7 @@ class InferenceController(QObject):
             self.reply_event.emit(
                 reply, PhaseChanged(Phase.IDLE, "Waiting for the model to finish what it is doing…")
             )
-        self.runner.submit_reply(reply, _ReplySink(self._bridge, self._rid), remote=remote)
+        self.runner.submit_reply(reply, _ReplySink(self._mailbox, self._rid), remote=remote)
 
     def stop(self, as_phase: Phase = Phase.STOPPED) -> None:
         if self.reply is not None:
@@ -154,26 +184,33 @@ class InferenceController(QObject):
         (a model or the embedder loading): the reply was written from here, and the process should
         exit without waiting for the thread."""
         self.stop(Phase.INTERRUPTED)
-        return self.runner.shutdown(timeout_ms / 1000)
+        stopped = self.runner.shutdown(timeout_ms / 1000)
+        self._mailbox.close()
+        return stopped
 
-    @Slot(object)
+    def _receive(self, kind: str, *args: object) -> None:
+        receivers: dict[str, Callable[..., None]] = {
+            "loaded": self._on_loaded,
+            "load_failed": self._on_load_failed,
+            "text": self._on_text,
+            "event": self._on_event,
+        }
+        receivers[kind](*args)
+
     def _on_loaded(self, info: ModelInfo) -> None:
         self._loads -= 1
         self.model_info = info
         self.model_loaded.emit(info)
 
-    @Slot(str, bool)
     def _on_load_failed(self, message: str, may_override: bool) -> None:
         self._loads -= 1
         self.model_info = None
         self.model_failed.emit(message, may_override)
 
-    @Slot(int, str)
     def _on_text(self, rid: int, text: str) -> None:
         if rid == self._rid and self.reply is not None:
             self.reply_text.emit(self.reply, text)
 
-    @Slot(int, object)
     def _on_event(self, rid: int, event: object) -> None:
         reply = self.reply
         if rid != self._rid or reply is None:
