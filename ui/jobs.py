@@ -10,6 +10,9 @@ run in the GUI thread, and only while ``owner`` (a QObject) is alive; they only 
   indexing run never keep a citation click or a search waiting.
 * ``key``: a newer job with the same key and owner replaces the older one (request ids): the older
   is cancelled and its late progress, result or failure are dropped.
+* Start-up: :func:`hold_until_painted` keeps jobs waiting until the window has painted its first
+  frame (the model load, the document listing and the machine survey would otherwise compete with
+  building and painting it for the GIL on a 2-core laptop).
 * Failures: :class:`HearthError` gives its plain message; any other exception a plain sentence, its
   traceback logged. Either is shown through the message bridge (and kept in the log), then
   ``on_failed`` runs. ``on_finished`` comes last, always; ``job.done`` is then True.
@@ -25,7 +28,8 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 import shiboken6
-from PySide6.QtCore import QObject, QThread, QThreadPool, Signal
+from PySide6.QtCore import QEvent, QObject, QThread, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QWidget
 
 from app.cancel import Cancelled, CancelToken
 from app.errors import HearthError
@@ -38,6 +42,8 @@ _pools: dict[str, QThreadPool] = {}
 _running: set[Job] = set()  # keeps jobs (and their signal objects) alive until finished
 _latest: weakref.WeakKeyDictionary[QObject, dict[str, Job]] = weakref.WeakKeyDictionary()
 _ids = itertools.count(1)
+_held: list[Callable[[], None]] | None = None  # job starts waiting for a window's first frame
+HOLD_AT_MOST_MS = 1000  # a window that is never shown does not hold jobs for ever
 
 
 def pool(kind: Kind) -> QThreadPool:
@@ -172,8 +178,54 @@ def run(
                  "on_cancelled": on_cancelled, "on_finished": on_finished}  # fmt: skip
     job.callbacks = _Callbacks(job, callbacks)
     _running.add(job)
-    pool(kind).start(job.run)
+    if _held is not None:
+        _held.append(lambda: pool(kind).start(job.run))
+    else:
+        pool(kind).start(job.run)
     return job
+
+
+class _FirstPaint(QObject):
+    """Calls :func:`release`, then ``then``, once ``window`` has painted (or after HOLD_AT_MOST_MS)."""
+
+    def __init__(self, window: QWidget, then: tuple[Callable[[], None], ...]) -> None:
+        super().__init__(window)
+        self._window, self._then = window, then
+        self._done = done = [False]
+        QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
+        QTimer.singleShot(HOLD_AT_MOST_MS, self, self._release)  # (not called once the window is gone)
+        self.destroyed.connect(lambda: None if done[0] else release())  # gone before its first frame
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and isinstance(obj, QWidget) and obj.window() is self._window:
+            QTimer.singleShot(0, self, self._release)  # once this paint event has been handled
+        return False
+
+    def _release(self) -> None:
+        if self._done[0]:
+            return
+        self._done[0] = True
+        QApplication.instance().removeEventFilter(self)  # type: ignore[union-attr]
+        release()
+        for fn in self._then:
+            fn()
+
+
+def hold_until_painted(window: QWidget, *then: Callable[[], None]) -> None:
+    """Start no job until ``window`` has painted its first frame; then start them and call ``then``.
+    A window destroyed before that releases them (a closing window may call :func:`release` sooner)."""
+    global _held
+    if _held is None:
+        _held = []
+    _FirstPaint(window, then)
+
+
+def release() -> None:
+    """Start the jobs held by :func:`hold_until_painted` (and start new ones at once from now on)."""
+    global _held
+    held, _held = _held or [], None
+    for start in held:
+        start()
 
 
 def running(owner: QObject | None = None) -> list[Job]:

@@ -48,7 +48,7 @@ from app.chat.types import ModelInfo, Notice, PromptProgress
 from app.errors import HearthError
 from app.models import bundled
 from app.settings import ChatSettings
-from ui import about, doc_viewer, messages
+from ui import about, doc_viewer, jobs, messages
 from ui.api_switch import ApiSwitch
 from ui.chat_input import ChatInput
 from ui.conversations import ConversationDelegate, ConversationListModel
@@ -88,6 +88,8 @@ class MainWindow(QMainWindow):
         self._progress: tuple[PromptProgress, float] | None = None  # last progress, when it came
         self._closed = False
         self.exit_without_waiting = False  # set on close when the inference thread was still busy
+        # the first frame first: the model load and the panels' background work start once painted
+        jobs.hold_until_painted(self, self._load_chosen_model)
         self._build()
         self._connect()
         self._restore_geometry()
@@ -95,7 +97,6 @@ class MainWindow(QMainWindow):
             self.new_chat()
         else:
             self.select_conversation(self.conv_model.id_at(0))
-        self.load_model(self.settings.chat.model_path)
 
     # layout ----------------------------------------------------------------------------------
 
@@ -283,6 +284,10 @@ class MainWindow(QMainWindow):
         params = self.settings.chat.load_params()
         self.controller.load(path, replace(params, allow_oversize=allow_oversize or params.allow_oversize))
         self._update_buttons()
+
+    def _load_chosen_model(self) -> None:
+        if not self._closed:
+            self.load_model(self.settings.chat.model_path)
 
     def open_model_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Open a GGUF model", str(Path.home()), "GGUF (*.gguf)")
@@ -770,6 +775,7 @@ class MainWindow(QMainWindow):
             super().closeEvent(event)
             return
         self._closed = True
+        jobs.release()  # closed before its first frame: what waited for it runs (and is cancelled)
         window_settings().setValue("window/geometry", self.saveGeometry())
         bridge = messages.bridge()
         bridge.error.disconnect(self._show_error)

@@ -15,14 +15,17 @@ import logging
 import time
 from collections.abc import Generator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import datafile, paths
 from app.cancel import Cancelled, CancelToken
 from app.docs import readers
-from app.docs.embeddings import Embedder
-from app.docs.index import DocIndex, Signature
-from app.docs.ingest import FileResult, IngestProgress, ingest
 from app.settings import DocsSettings
+
+if TYPE_CHECKING:  # the window reads the watched list at start: numpy and the index load later
+    from app.docs.embeddings import Embedder
+    from app.docs.index import DocIndex, Signature
+    from app.docs.ingest import IngestProgress
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +84,8 @@ def watch(
     embedder: Embedder | None = None,
 ) -> Generator[IngestProgress, None, None]:
     """Yield ingestion progress (and ``removed`` results) for changes under ``folder`` until cancelled."""
+    from app.docs.ingest import FileResult, IngestProgress, ingest
+
     root = Path(folder).expanduser().resolve()
     cancel = cancel or CancelToken()
     # what the index already holds from this folder: files unchanged since are not read again

@@ -131,3 +131,32 @@ def test_a_finished_job_keeps_its_owner_free(qtbot: QtBot) -> None:
     del box["owner"]
     gc.collect()
     assert alive() is None  # a closed viewer or page is freed, though its last job was keyed
+
+
+def test_jobs_wait_for_the_windows_first_frame(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    window = QLabel("first frame")
+    qtbot.addWidget(window)
+    events: list[str] = []
+    jobs.hold_until_painted(window, lambda: events.append("then"))
+    job = jobs.run(lambda _c: events.append("job ran"), window, "held")
+    qtbot.wait(200)
+    assert events == []  # not painted yet: nothing started
+    window.show()
+    qtbot.waitUntil(lambda: job.done, timeout=WAIT)
+    assert sorted(events) == ["job ran", "then"]
+    after = jobs.run(lambda _c: None, window, "not held")  # from now on jobs start at once
+    qtbot.waitUntil(lambda: after.done, timeout=WAIT)
+
+
+def test_a_window_closed_before_its_first_frame_holds_nothing(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    window = QLabel("never shown")
+    jobs.hold_until_painted(window, lambda: None)
+    window.deleteLater()
+    qtbot.wait(50)
+    owner = QObject()
+    job = jobs.run(lambda _c: None, owner, "after")
+    qtbot.waitUntil(lambda: job.done, timeout=jobs.HOLD_AT_MOST_MS + WAIT)

@@ -13,7 +13,7 @@ from app.settings import ChatSettings
 from ui.settings_dialog import SettingsDialog
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAVY = ("llama_cpp", "torch", "chromadb", "sentence_transformers", "huggingface_hub", "pypdf")
+HEAVY = ("llama_cpp", "torch", "chromadb", "sentence_transformers", "huggingface_hub", "pypdf", "numpy")
 
 
 def test_gui_modules_do_not_import_heavy_libraries() -> None:
