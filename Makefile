@@ -27,7 +27,7 @@ EMBEDDER_ONNX := build/embedder-onnx/model.onnx
 # the version of the opencv-python that rapidocr-onnxruntime pulls in
 OPENCV_VERSION := 5.0.0.93
 
-.PHONY: run test lint bench clean dist check-bundle
+.PHONY: run test lint bench clean dist check-bundle screenshots
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -60,6 +60,11 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python main.py bench chat
+
+# docs/screenshots/*.png: every page, light and dark, on the starter model (README, Screenshots);
+# needs Debian's xvfb and Qt's xcb libraries (README, System packages)
+screenshots: $(STAMP)
+	xvfb-run -a -s "-screen 0 1400x900x24" env QT_QPA_PLATFORM=xcb $(BIN)/python packaging/screenshots.py
 
 # a clean environment with only what the app needs at run time: PyInstaller bundles from it
 $(DIST_STAMP): pyproject.toml Makefile

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QImage, QPainter, QPixmap
+from PySide6.QtGui import QColor, QDesktopServices, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtPdf import QPdfDocument, QPdfPageRenderer
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -169,6 +169,7 @@ class PageViewer(QWidget):
         self.image.setObjectName("pdfPageImage")
         self.image.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.scroller = QScrollArea(self)
+        self.scroller.setBackgroundRole(QPalette.ColorRole.Dark)  # around the page, as PDF viewers do
         self.scroller.setWidget(self.image)
         self.scroller.setWidgetResizable(True)
         layout = QVBoxLayout(self)
@@ -227,15 +228,18 @@ class PageViewer(QWidget):
     def _on_rendered(self, page: int, size: QSize, image: QImage, options: Any, request: int) -> None:
         if request != self._request:  # a newer page or zoom was asked for meanwhile
             return
-        pixmap = QPixmap.fromImage(image)
+        # QtPdf leaves the page transparent: put it on white paper, or dark mode shows black text
+        # on a dark window and light mode a page without edges
+        pixmap = QPixmap(image.size())
+        pixmap.fill(Qt.GlobalColor.white)
         scale = self._scale()
-        if self.boxes:
-            painter = QPainter(pixmap)
-            color = QColor(HIGHLIGHT)
-            color.setAlpha(110)
-            for box in self.boxes:
-                painter.fillRect(QRectF(box.topLeft() * scale, box.size() * scale), color)
-            painter.end()
+        painter = QPainter(pixmap)
+        painter.drawImage(0, 0, image)
+        color = QColor(HIGHLIGHT)
+        color.setAlpha(110)
+        for box in self.boxes:
+            painter.fillRect(QRectF(box.topLeft() * scale, box.size() * scale), color)
+        painter.end()
         pixmap.setDevicePixelRatio(self.devicePixelRatioF())
         self.image.setPixmap(pixmap)
         if self.boxes:

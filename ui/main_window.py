@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -130,9 +129,8 @@ class MainWindow(QMainWindow):
         self.libraries: list[str] = []  # document libraries known to the index
         self.docs_menu = QMenu(self)
         self.docs_menu.aboutToShow.connect(self._fill_docs_menu)
-        self.docs_button = QToolButton()
-        self.docs_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.docs_button.setMenu(self.docs_menu)
+        self.docs_button = QPushButton()  # a push button's menu arrow has room of its own (a tool
+        self.docs_button.setMenu(self.docs_menu)  # button's is drawn over the end of its text)
         self.docs_button.setToolTip("Answer from these document libraries, citing file and page")
         self.engine_picker = EnginePicker()
         top = QHBoxLayout()

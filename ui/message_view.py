@@ -37,7 +37,7 @@ class MessageView(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        column = QWidget()
+        column = self._column = QWidget()
         self._layout = QVBoxLayout(column)
         self._layout.setContentsMargins(8, 8, 8, 8)
         self._layout.setSpacing(10)
@@ -130,6 +130,10 @@ class MessageView(QScrollArea):
     def changeEvent(self, event: QEvent) -> None:  # light/dark switch: cards take the new colours
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
+            # a style sheet's palette() colours are fixed when it is applied: apply it again, or the
+            # column behind the cards keeps the old scheme's background
+            self._column.setStyleSheet("")
+            self._column.setStyleSheet(CARD_STYLE)
             live = self._live
             messages = [c.message for c in self.cards if not c.live]
             self._replace_cards([], self.cards)

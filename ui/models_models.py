@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
 
 from app.models import fit
 from app.models.catalog import Pick
@@ -24,7 +24,16 @@ Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the row object itself
 FRACTION_ROLE = Qt.ItemDataRole.UserRole + 2  # download progress 0..1
 
-GREEN, AMBER, RED = QColor("#1b7f3b"), QColor("#9a6700"), QColor("#b42318")
+# verdict colours (fits, tight, does not fit) on a light base and on a dark one: the light set is
+# too dark to read on a dark table, so the palette picks (a light/dark switch repaints the views)
+VERDICT_LIGHT = ("#1b7f3b", "#9a6700", "#b42318")
+VERDICT_DARK = ("#5ccf7e", "#e3b341", "#ff7b72")
+
+
+def verdict_palette() -> tuple[QColor, QColor, QColor]:
+    dark = QGuiApplication.palette().color(QPalette.ColorRole.Base).lightness() < 128
+    green, amber, red = VERDICT_DARK if dark else VERDICT_LIGHT
+    return QColor(green), QColor(amber), QColor(red)
 
 
 def gb(n: float) -> str:
@@ -40,9 +49,10 @@ def speed(report: fit.FitReport | None, approximate: bool = False) -> str:
 def verdict_color(report: fit.FitReport | None) -> QColor | None:
     if report is None:
         return None
+    green, amber, red = verdict_palette()
     if not report.fits:
-        return RED
-    return AMBER if report.kind in ("tight", "partial", "vram unknown") else GREEN
+        return red
+    return amber if report.kind in ("tight", "partial", "vram unknown") else green
 
 
 class RowsModel(QAbstractTableModel, Generic[R]):
@@ -106,7 +116,7 @@ class InstalledModel(RowsModel[InstalledRow]):
         if role == Qt.ItemDataRole.ToolTipRole:
             return rep.summary if rep else m.error or str(m.path)
         if role == Qt.ItemDataRole.ForegroundRole and column == 3:
-            color = verdict_color(rep) if rep else RED
+            color = verdict_color(rep) if rep else verdict_palette()[2]
             return QBrush(color) if color else None
         return None
 

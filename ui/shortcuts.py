@@ -65,4 +65,7 @@ class ShortcutsDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(560, 420)
+        # tall enough for every row (no scrolling through a dozen lines), within a small screen
+        header, frame = self.table.horizontalHeader().sizeHint().height(), 2 * self.table.frameWidth()
+        self.table.setMinimumHeight(min(self.table.verticalHeader().length() + header + frame, 600))
+        self.resize(560, self.sizeHint().height())

@@ -187,6 +187,8 @@ def test_viewer_renders_the_page_with_the_passage_boxed(qtbot: QtBot, tmp_path: 
     assert widget.page == fact.page - 1 and widget.page_box.value() == fact.page
     assert widget.info.text() == "facts.pdf, page 3"
     assert widget.boxes and _yellow_pixels(widget, widget.boxes[0]) > 20  # painted on the real page
+    corner = widget.image.pixmap().toImage().pixelColor(2, 2)
+    assert corner.name() == "#ffffff" and corner.alpha() == 255  # white paper, in dark mode too
     width = widget.image.pixmap().width()
     with qtbot.waitSignal(widget.rendered, timeout=WAIT):
         widget.set_zoom(widget._step(1))

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QFont, QGuiApplication, QTextFormat
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette, QTextFormat
 from pytestqt.qtbot import QtBot
 
 from app.chat import render
@@ -56,6 +56,23 @@ def test_cards_markdown_meta_and_copy(qtbot: QtBot) -> None:
     assert QGuiApplication.clipboard().text() == "print('hi')\n"
     reply.copy_button.click()  # the whole message, as Markdown
     assert QGuiApplication.clipboard().text() == msgs()[1].content
+
+
+def test_a_light_dark_switch_repaints_the_column_and_the_cards(qtbot: QtBot) -> None:
+    view = make_view(qtbot)
+    column = view.widget()
+    light = QGuiApplication.palette()
+    dark = QPalette(light)
+    for role, colour in ((QPalette.ColorRole.Window, "#2b2b2b"), (QPalette.ColorRole.Base, "#1f1f1f")):
+        dark.setColor(role, QColor(colour))
+    dark.setColor(QPalette.ColorRole.Text, QColor("#e8e8e8"))
+    QGuiApplication.setPalette(dark)
+    try:
+        qtbot.waitUntil(lambda: len(view.cards) == 2 and message_card.theme_of(view.cards[1]).dark)
+        background = column.grab().toImage().pixelColor(column.width() // 2, column.height() - 4)
+        assert background.name() == "#2b2b2b"  # behind the cards: the dark window, not the light one
+    finally:
+        QGuiApplication.setPalette(light)
 
 
 def test_actions_and_versions_emit_message_ids(qtbot: QtBot) -> None:
