@@ -16,10 +16,13 @@ from __future__ import annotations
 import html
 import time
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QRectF, QSize, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import (
+    QColor,
     QDesktopServices,
     QGuiApplication,
+    QPainter,
+    QPaintEvent,
     QPalette,
     QTextBlockFormat,
     QTextCharFormat,
@@ -47,6 +50,14 @@ STATUS_NOTES = {
     "stopped": "stopped",
     "failed": "failed",
 }
+
+
+def _muted(widget: QWidget, theme: render.Theme) -> None:
+    """Draw ``widget``'s text in the theme's muted colour (a palette, not a style sheet)."""
+    pal = widget.palette()
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text):
+        pal.setColor(role, QColor(theme.muted))
+    widget.setPalette(pal)
 
 
 def theme_of(widget: QWidget) -> render.Theme:
@@ -119,7 +130,15 @@ class MessageBody(QTextBrowser):
 
 class MessageCard(QFrame):
     """A message and its actions. A ``live`` card (a reply being written) starts empty and takes
-    the streamed text with :meth:`append`; the stored partial text is not used."""
+    the streamed text with :meth:`append`; the stored partial text is not used.
+
+    The card paints its own rounded frame from the palette: a style sheet would cascade to every
+    widget of every card, and polishing and painting through it is what made sending a message
+    stall the window (a new turn builds two cards). The thinking fold is built when reasoning
+    first appears."""
+
+    thinking_button: QToolButton  # (only once the message has reasoning)
+    thinking_view: QPlainTextEdit
 
     action = Signal(str, int)  # "edit" | "regenerate" | "delete" | "branch" | "version", message id
     source_requested = Signal(dict)
@@ -130,7 +149,6 @@ class MessageCard(QFrame):
         self.live = live
         self.setObjectName("messageCard")
         self.setProperty("role", message.role)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
         self._theme = theme_of(self)
         self._code: list[str] = []  # code blocks of the closed part, then of the open block
         self._sources: list[dict[str, object]] = []
@@ -168,7 +186,7 @@ class MessageCard(QFrame):
         self.role_label = QLabel(f"<b>{ROLE_TITLES.get(m.role, m.role)}</b>")
         self.meta_label = QLabel(meta_text(m))
         self.meta_label.setObjectName("messageMeta")
-        self.meta_label.setStyleSheet(f"color: {self._theme.muted}")
+        _muted(self.meta_label, self._theme)
         self._head.addWidget(self.role_label)
         self._head.addWidget(self.meta_label)
         self._head.addStretch(1)
@@ -204,6 +222,14 @@ class MessageCard(QFrame):
         )
         layout.addLayout(self._head)
 
+        self.body = MessageBody()
+        self.body.document().setDefaultStyleSheet(self._css())
+        self.body.anchor.connect(self._on_anchor)
+        layout.addWidget(self.body)
+
+    def _ensure_thinking(self) -> None:
+        if hasattr(self, "thinking_view"):
+            return
         self.thinking_button = QToolButton()
         self.thinking_button.setCheckable(True)
         self.thinking_button.setAutoRaise(True)
@@ -213,16 +239,21 @@ class MessageCard(QFrame):
         self.thinking_view = QPlainTextEdit(readOnly=True)
         self.thinking_view.setObjectName("thinking")
         self.thinking_view.setMaximumHeight(220)
-        self.thinking_view.setStyleSheet(f"color: {self._theme.muted}")
-        self.thinking_button.hide()
+        _muted(self.thinking_view, self._theme)
         self.thinking_view.hide()
-        layout.addWidget(self.thinking_button)
-        layout.addWidget(self.thinking_view)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(1, self.thinking_button)  # under the header, above the body
+        layout.insertWidget(2, self.thinking_view)
 
-        self.body = MessageBody()
-        self.body.document().setDefaultStyleSheet(self._css())
-        self.body.anchor.connect(self._on_anchor)
-        layout.addWidget(self.body)
+    def paintEvent(self, event: QPaintEvent) -> None:
+        pal = self.palette()
+        fill = QPalette.ColorRole.AlternateBase if self.message.role == "user" else QPalette.ColorRole.Base
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(pal.color(QPalette.ColorRole.Midlight))
+        painter.setBrush(pal.color(fill))
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 8, 8)
 
     def _css(self) -> str:
         t = self._theme
@@ -258,6 +289,7 @@ class MessageCard(QFrame):
         self.body.setHtml(rendered.html + tail + self._sources_html())
 
     def _show_reasoning(self, text: str, title: str) -> None:
+        self._ensure_thinking()
         self.thinking_button.setText(title)
         self.thinking_button.show()
         if text.startswith(self._reasoning_shown) and self._reasoning_shown:

@@ -17,11 +17,6 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 from app.chat.store import Message
 from ui.message_card import MessageCard
 
-CARD_STYLE = (
-    "#messageCard { border: 1px solid palette(midlight); border-radius: 8px; background: palette(base); }"
-    ' #messageCard[role="user"] { background: palette(alternate-base); }'
-)
-
 
 class MessageView(QScrollArea):
     edit_requested = Signal(int)  # user message id
@@ -43,7 +38,6 @@ class MessageView(QScrollArea):
         self._layout.setSpacing(10)
         self._layout.addStretch(1)
         self.setWidget(column)
-        column.setStyleSheet(CARD_STYLE)
         self.cards: list[MessageCard] = []
         self._live: MessageCard | None = None
         self._actions_enabled = True
@@ -129,11 +123,7 @@ class MessageView(QScrollArea):
 
     def changeEvent(self, event: QEvent) -> None:  # light/dark switch: cards take the new colours
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
-            # a style sheet's palette() colours are fixed when it is applied: apply it again, or the
-            # column behind the cards keeps the old scheme's background
-            self._column.setStyleSheet("")
-            self._column.setStyleSheet(CARD_STYLE)
+        if event.type() == QEvent.Type.PaletteChange:  # the colours in the cards' HTML are the old ones
             live = self._live
             messages = [c.message for c in self.cards if not c.live]
             self._replace_cards([], self.cards)
