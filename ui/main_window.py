@@ -14,7 +14,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QSettings, Qt, QTimer, QUrl, Slot
+from PySide6.QtCore import QCoreApplication, QPoint, QSettings, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -345,10 +345,11 @@ class MainWindow(QMainWindow):
         self._show_conversation(conversation_id)
         self._update_buttons()
 
-    def _show_conversation(self, conversation_id: int) -> None:
+    def _show_conversation(self, conversation_id: int, reply: Reply | None = None) -> None:
+        """Show the chat; ``reply``: the one about to start (default: the one being written)."""
         msgs = self.store.messages(conversation_id)
         self.welcome.setVisible(not msgs)
-        reply = self.controller.reply
+        reply = reply or self.controller.reply
         if reply is None or reply.conversation_id != conversation_id:
             self.view.set_messages(msgs)
             return
@@ -569,8 +570,12 @@ class MainWindow(QMainWindow):
             pending.message_id,
         )
         self.live_text = ""
-        self.controller.start(Reply(request, self.session), remote=self._remote_key())
-        self._show_conversation(pending.conversation_id)
+        reply = Reply(request, self.session)
+        self._show_conversation(pending.conversation_id, reply)
+        # the new turn laid out and painted now, before the engine takes every core to read the
+        # prompt: done after, this work would share the cores with it and stall the window
+        QCoreApplication.sendPostedEvents()
+        self.controller.start(reply, remote=self._remote_key())
         self._update_buttons()
 
     def stop(self) -> None:
