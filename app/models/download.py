@@ -330,14 +330,17 @@ def _sleep(seconds: float, cancel: CancelToken) -> None:
         time.sleep(min(0.05, max(0.0, end - time.monotonic())))
 
 
-@functools.cache
 def _client() -> Any:
-    """The downloads' own HTTP client, not huggingface_hub's shared one: huggingface_hub closes that
-    one whenever a request on it cannot connect (its retry loop does, e.g. for a Hub listing while
-    offline), which broke every download streaming through it. Nothing closes this one."""
-    import httpx2
+    """The downloads' own HTTP client (through the Hub's proxy setting), not huggingface_hub's shared
+    one: huggingface_hub closes that one whenever a request on it cannot connect (its retry loop does,
+    e.g. for a Hub listing while offline), which broke every download streaming through it. Nothing
+    closes this one; one per proxy setting."""
+    return _client_for(hub.proxy())
 
-    return httpx2.Client(follow_redirects=True, timeout=None)
+
+@functools.cache
+def _client_for(proxy: str | None) -> Any:
+    return hub.http_client()
 
 
 def _verify(part: Path, target: Path, got: str, expected: str, size: int) -> None:
