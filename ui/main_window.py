@@ -760,6 +760,9 @@ class MainWindow(QMainWindow):
         for section in ("models", "docs"):  # shared by reference with the Models and Documents pages
             settings_mod.copy_into(getattr(self.settings, section), getattr(new, section))
         self.settings.appearance, self.settings.presets = new.appearance, new.presets
+        if edited.preset_used is not None and self.conversation_id is not None:  # "Use for chat": this one
+            self.system_prompt.setText(edited.preset_used.system_prompt)
+            self._save_system_prompt()
         if edited.model is not None:
             per_model.put(edited.model, edited.overrides)
         if edited.hf_token is not None:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTabWidget, QVBoxLayout
 
 from app import per_model
 from app.chat.prompt_cache import PromptCache
-from app.settings import ChatSettings, Settings
+from app.settings import ChatSettings, Preset, Settings
 from ui.settings_pages import AppearancePage, ChatPage, DocumentsPage, LibraryPage, ModelPage, PresetsPage
 
 RELOAD_FIELDS = ("n_ctx", "n_threads", "n_gpu_layers", "kv_type", "flash_attn", "chat_template")
@@ -25,6 +25,7 @@ class Edited:
     model: Path | None  # the model file the overrides belong to
     overrides: per_model.ModelOverrides
     hf_token: str | None  # a new token, "" to forget the saved one, None: unchanged
+    preset_used: Preset | None = None  # applied to the chat in this dialog: its system prompt too
 
 
 class SettingsDialog(QDialog):
@@ -70,7 +71,7 @@ class SettingsDialog(QDialog):
         new.docs = self.documents.values()
         new.models = self.library.values()
         new.appearance = self.appearance.values()
-        return Edited(new, self.model, self.model_page.values(), self.library.token_change())
+        return Edited(new, self.model, self.model_page.values(), self.library.token_change(), self.chat.used)
 
     @staticmethod
     def needs_reload(old: ChatSettings, new: ChatSettings) -> bool:

@@ -107,6 +107,7 @@ class ChatPage(QWidget):
         super().__init__()
         self._original = chat
         self._cache = prompt_cache
+        self.used: Preset | None = None  # the preset put on this page last ("Use for chat")
         form = QFormLayout(self)
         self.fields: dict[str, QSpinBox | QDoubleSpinBox] = {}
         for name in (*self.SAMPLING, *self.LOADING, "prompt_cache_mb"):
@@ -161,6 +162,7 @@ class ChatPage(QWidget):
         for name in self.SAMPLING:
             self.fields[name].setValue(getattr(preset.sampling, name))
         self._original = replace(self._original, preset=preset.name)
+        self.used = preset
 
     def values(self) -> ChatSettings:
         values: dict[str, Any] = {name: box.value() for name, box in self.fields.items()}
