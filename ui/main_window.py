@@ -756,6 +756,7 @@ class MainWindow(QMainWindow):
         """Save what the settings dialog gives back and apply it; reload the model if how it loads changed."""
         before = self._chat_settings()
         new = edited.settings
+        moved = new.models.models_dir != self.settings.models.models_dir
         self.settings.chat = new.chat
         for section in ("models", "docs"):  # shared by reference with the Models and Documents pages
             settings_mod.copy_into(getattr(self.settings, section), getattr(new, section))
@@ -771,6 +772,8 @@ class MainWindow(QMainWindow):
             except HearthError as exc:
                 messages.bridge().show_error(str(exc))
         setup.apply(self.settings.models)
+        if moved:
+            self.models_page.refresh_installed()  # the models in the new download folder
         appearance.apply(self.settings.appearance)
         self.prompt_cache.max_bytes = new.chat.prompt_cache_mb * MiB
         settings_mod.save(self.settings)

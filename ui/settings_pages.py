@@ -203,10 +203,21 @@ class ModelPage(QWidget):
         fa.setAccessibleName("Flash attention")
         fa.setChecked(chat.flash_attn if overrides.flash_attn is None else overrides.flash_attn)
         self._row(form, "flash_attn", "Flash attention", fa, overrides.flash_attn is not None)
+        kv.currentTextChanged.connect(self._kv_changed)
+        self.rows["kv_type"][0].toggled.connect(lambda _on: self._kv_changed(kv.currentText()))
         self.template = QPlainTextEdit(overrides.chat_template or "")
         self.template.setPlaceholderText("Empty: the chat template in the model file")
         self.template.setAccessibleName("Chat template (Jinja)")
         form.addRow("Chat template (Jinja)", self.template)
+
+    def _kv_changed(self, kv_type: str) -> None:
+        """A quantized KV cache of this model's own needs flash attention: tick it on with it."""
+        kv_tick, _ = self.rows["kv_type"]
+        fa_tick, fa = self.rows["flash_attn"]
+        if kv_tick.isChecked() and kv_type != "f16":
+            fa_tick.setChecked(True)
+            assert isinstance(fa, QCheckBox)
+            fa.setChecked(True)
 
     def _row(self, form: QFormLayout, name: str, label: str, editor: QWidget, own: bool) -> None:
         tick = QCheckBox()

@@ -13,7 +13,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app import paths, settings
+from app import paths, per_model, settings
 from app.assistant.reply import Reply
 from app.chat.servers import RemoteKey
 from app.models import hub
@@ -131,6 +131,14 @@ def test_per_model_settings_persist_across_a_restart_and_apply_on_load(
     d2 = w2.open_settings()
     tick, box = d2.model_page.rows["n_ctx"]
     assert tick.isChecked() and box.value() == 768  # type: ignore[attr-defined]
+    kv_tick, kv = d2.model_page.rows["kv_type"]
+    kv_tick.setChecked(True)
+    kv.setCurrentText("q8_0")  # type: ignore[attr-defined]
+    fa_tick, fa = d2.model_page.rows["flash_attn"]
+    assert fa_tick.isChecked() and fa.isChecked()  # type: ignore[attr-defined]  # a quantized V needs it
+    assert d2.result_settings().overrides == per_model.ModelOverrides(
+        n_ctx=768, top_k=3, kv_type="q8_0", flash_attn=True
+    )
     d2.reject()
 
 
