@@ -1,5 +1,10 @@
 """Typed user settings (dataclasses) stored as JSON under HEARTH_HOME, saved atomically.
 
+Sections: chat (sampling, loading, the prompt cache), models (the library, download folder, Hub
+proxy), docs, remote servers, the local API, appearance, and the named presets (system prompt +
+sampling). A model file's own settings are kept beside, in ``app.per_model``; secrets (API keys,
+the Hugging Face token) only in the OS keyring (``app.secrets``).
+
 Each feature owns one section dataclass; unknown keys in the file are ignored and mistyped values
 fall back to their defaults, so an older or hand-edited file never stops the app from starting. A
 file that cannot be parsed is kept as ``settings.json.bad-<time>`` (never overwritten) and the

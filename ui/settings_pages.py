@@ -345,6 +345,9 @@ class DocumentsPage(QWidget):
         note = QLabel("A new chunk size applies to documents added from now on.")
         note.setWordWrap(True)
         form.addRow("", note)
+        self.ocr = QCheckBox("Read scanned pages (OCR)")
+        self.ocr.setChecked(docs.ocr)
+        form.addRow("", self.ocr)
         self.chroma_url = QLineEdit(docs.chroma_url, placeholderText="Empty: the store on this computer")
         self.chroma_url.setAccessibleName("Chroma server address")
         form.addRow("Chroma server", self.chroma_url)
@@ -352,7 +355,8 @@ class DocumentsPage(QWidget):
     def values(self) -> DocsSettings:
         values: dict[str, Any] = {name: box.value() for name, box in self.fields.items()}
         values["chunk_overlap"] = min(values["chunk_overlap"], values["chunk_tokens"] // 2)
-        return replace(self._original, chroma_url=self.chroma_url.text().strip(), **values)
+        return replace(self._original, chroma_url=self.chroma_url.text().strip(), ocr=self.ocr.isChecked(),
+                       **values)  # fmt: skip
 
 
 class LibraryPage(QWidget):
@@ -392,6 +396,12 @@ class LibraryPage(QWidget):
         self.retries.setValue(models.download_retries)
         self.retries.setAccessibleName("Download retries")
         form.addRow("Download retries", self.retries)
+        self.recommend = QCheckBox("Rank the Hub's most downloaded models into Recommended")
+        self.recommend.setToolTip(
+            "Asks the Hub each time the Models tab opens (off: nothing is sent unasked)"
+        )
+        self.recommend.setChecked(models.hub_recommendations)
+        form.addRow("", self.recommend)
 
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(
@@ -408,7 +418,8 @@ class LibraryPage(QWidget):
 
     def values(self) -> ModelSettings:
         return replace(self._original, models_dir=self.folder.text().strip(), proxy=self.proxy.text().strip(),
-                       download_retries=self.retries.value())  # fmt: skip
+                       download_retries=self.retries.value(),
+                       hub_recommendations=self.recommend.isChecked())  # fmt: skip
 
 
 class AppearancePage(QWidget):

@@ -340,6 +340,7 @@ def _client() -> Any:
 
 @functools.cache
 def _client_for(proxy: str | None) -> Any:
+    """The client made for the proxy setting ``proxy`` (the cache key; hub.http_client reads it)."""
     return hub.http_client()
 
 

@@ -22,6 +22,6 @@ def apply(models: ModelSettings) -> None:
 def save_token(token: str) -> None:
     """Keep ``token`` in the OS keyring ("" forgets it); HearthError if the keyring cannot store it."""
     if token.strip():
-        secrets.put(hub.HF_TOKEN_ACCOUNT, token.strip())
+        secrets.put(hub.HF_TOKEN_ACCOUNT, token.strip(), "the Hugging Face token")
     else:
         secrets.delete(hub.HF_TOKEN_ACCOUNT)

@@ -61,6 +61,8 @@ def test_every_page_round_trips_through_settings_json(window: MainWindow, tmp_pa
     d.documents.fields["top_k"].setValue(9)
     d.documents.fields["max_passages"].setValue(3)
     d.documents.chroma_url.setText("http://127.0.0.1:8000")
+    d.documents.ocr.setChecked(False)
+    d.library.retries.setValue(2)
     d.library.folder.setText(str(tmp_path / "models elsewhere"))
     d.library.proxy.setText("http://127.0.0.1:3128")
     d.library.token.setText("hf_secret_token")
@@ -74,7 +76,8 @@ def test_every_page_round_trips_through_settings_json(window: MainWindow, tmp_pa
     assert raw["presets"][0]["name"] == "French" and raw["presets"][0]["temperature"] == 0.4
     docs = {k: raw["docs"][k] for k in ("chunk_tokens", "chunk_overlap", "top_k", "max_passages")}
     assert docs == {"chunk_tokens": 150, "chunk_overlap": 20, "top_k": 9, "max_passages": 3}
-    assert raw["docs"]["chroma_url"] == "http://127.0.0.1:8000"
+    assert raw["docs"]["chroma_url"] == "http://127.0.0.1:8000" and raw["docs"]["ocr"] is False
+    assert raw["models"]["download_retries"] == 2
     assert raw["models"]["models_dir"] == str(tmp_path / "models elsewhere")
     assert raw["models"]["proxy"] == "http://127.0.0.1:3128"
     assert raw["appearance"] == {"color_scheme": "dark", "font_size": 13}
@@ -93,7 +96,10 @@ def test_every_page_round_trips_through_settings_json(window: MainWindow, tmp_pa
     assert again.chat.system_prompt.toPlainText() == "You answer in French."
     assert again.presets.list.count() == 1 and again.presets.list.item(0).text() == "French"
     assert again.documents.fields["max_passages"].value() == 3
-    assert again.documents.chroma_url.text() == "http://127.0.0.1:8000"
+    assert (
+        again.documents.chroma_url.text() == "http://127.0.0.1:8000" and not again.documents.ocr.isChecked()
+    )
+    assert again.library.retries.value() == 2
     assert again.library.folder.text() == str(tmp_path / "models elsewhere")
     assert again.library.token.text() == "" and not again.library.forget_token.isHidden()
     assert again.appearance.scheme.currentData() == "dark" and again.appearance.font_size.value() == 13
