@@ -119,9 +119,10 @@ def test_per_model_settings_persist_across_a_restart_and_apply_on_load(
     tick, box = d.model_page.rows["n_ctx"]
     tick.setChecked(True)
     box.setValue(768)  # type: ignore[attr-defined]
-    tick, box = d.model_page.rows["top_k"]
-    tick.setChecked(True)
-    box.setValue(3)  # type: ignore[attr-defined]
+    for name, value in (("top_k", 3), ("max_tokens", 2)):
+        tick, box = d.model_page.rows[name]
+        tick.setChecked(True)
+        box.setValue(value)  # type: ignore[attr-defined]
     with qtbot.waitSignal(w.controller.model_loaded, timeout=LOAD_TIMEOUT_MS):
         d.accept()  # the context length changed: the model loads again with it
     assert w.controller.model_info is not None and w.controller.model_info.n_ctx == 768
@@ -133,7 +134,7 @@ def test_per_model_settings_persist_across_a_restart_and_apply_on_load(
     assert w2.controller.model_info is not None and w2.controller.model_info.n_ctx == 768
     sent = record_sampling(w2)
     send_and_wait(qtbot, w2, "Hi")
-    assert sent[-1].top_k == 3  # the model's own sampling reaches the engine
+    assert (sent[-1].top_k, sent[-1].max_tokens) == (3, 2)  # the model's own sampling reaches the engine
     d2 = w2.open_settings()
     tick, box = d2.model_page.rows["n_ctx"]
     assert tick.isChecked() and box.value() == 768  # type: ignore[attr-defined]
@@ -143,7 +144,7 @@ def test_per_model_settings_persist_across_a_restart_and_apply_on_load(
     fa_tick, fa = d2.model_page.rows["flash_attn"]
     assert fa_tick.isChecked() and fa.isChecked()  # type: ignore[attr-defined]  # a quantized V needs it
     assert d2.result_settings().overrides == per_model.ModelOverrides(
-        n_ctx=768, top_k=3, kv_type="q8_0", flash_attn=True
+        n_ctx=768, top_k=3, max_tokens=2, kv_type="q8_0", flash_attn=True
     )
     d2.reject()
 
@@ -151,24 +152,24 @@ def test_per_model_settings_persist_across_a_restart_and_apply_on_load(
 def test_a_preset_applied_changes_the_sampling_sent(window: MainWindow, qtbot: QtBot) -> None:
     sent = record_sampling(window)
     d = window.open_settings()
-    for name, value in (("temperature", 0.9), ("top_k", 7), ("max_tokens", 5), ("seed", 42)):
+    for name, value in (("temperature", 0.9), ("top_k", 7), ("max_tokens", 3), ("seed", 42)):
         d.chat.fields[name].setValue(value)
     d.chat.system_prompt.setPlainText("Answer like a pirate.")
     d.presets.name.setText("Pirate")
     d.presets.save_current()
-    for name, value in (("temperature", 0.0), ("top_k", 40), ("max_tokens", 16), ("seed", -1)):
+    for name, value in (("temperature", 0.0), ("top_k", 40), ("max_tokens", 2), ("seed", -1)):
         d.chat.fields[name].setValue(value)  # the Chat page back to greedy...
     d.chat.system_prompt.setPlainText("You are a helpful assistant.")
     d.accept()
     send_and_wait(qtbot, window, "Hello")
-    assert (sent[-1].temperature, sent[-1].top_k, sent[-1].max_tokens) == (0.0, 40, 16)
+    assert (sent[-1].temperature, sent[-1].top_k, sent[-1].max_tokens) == (0.0, 40, 2)
 
     d = window.open_settings()
     assert d.presets.list.currentItem().text() == "Pirate"
     d.presets.use_selected()  # ...and the preset put back on it
     d.accept()
     send_and_wait(qtbot, window, "Hello again")
-    assert (sent[-1].temperature, sent[-1].top_k, sent[-1].max_tokens, sent[-1].seed) == (0.9, 7, 5, 42)
+    assert (sent[-1].temperature, sent[-1].top_k, sent[-1].max_tokens, sent[-1].seed) == (0.9, 7, 3, 42)
     assert window.settings.chat.preset == "Pirate"
     assert window.system_prompt.text() == "Answer like a pirate."  # this chat's system prompt too
     assert window.conversation_id is not None
