@@ -1,4 +1,7 @@
-"""Every directory Hearth writes to. ``HEARTH_HOME`` relocates all of them (tests use a tmp dir)."""
+"""Every directory Hearth writes to. ``HEARTH_HOME`` relocates all of them (tests use a tmp dir).
+
+The models folder alone can be put elsewhere by the user (Settings → Models → Download folder); the
+front ends apply that setting at start and when it changes (``app.models.setup.apply``)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from pathlib import Path
 import platformdirs
 
 APP_NAME = "Hearth"
+_models_dir: Path | None = None  # the user's download folder; None = HEARTH_HOME/models
 
 
 def home() -> Path:
@@ -35,11 +39,25 @@ def database_file() -> Path:
 
 def models_dir() -> Path:
     """Downloaded and imported GGUF models."""
+    if _models_dir is not None:
+        _models_dir.mkdir(parents=True, exist_ok=True)
+        return _models_dir
     return _sub("models")
 
 
+def set_models_dir(path: Path | None) -> None:
+    """Keep models in ``path`` from now on (None: the default under HEARTH_HOME)."""
+    global _models_dir
+    _models_dir = Path(path).expanduser() if path is not None else None
+
+
 def downloads_dir() -> Path:
-    """Partial downloads (``*.part``) before they are verified and moved into ``models_dir``."""
+    """Partial downloads (``*.part``) before they are verified and moved into ``models_dir``: on the
+    same file system, so that move is a rename (inside the user's download folder when one is set)."""
+    if _models_dir is not None:
+        path = models_dir() / ".downloads"
+        path.mkdir(exist_ok=True)
+        return path
     return _sub("downloads")
 
 

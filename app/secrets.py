@@ -29,14 +29,14 @@ def get(account: str) -> str | None:
         return None
 
 
-def put(account: str, secret: str) -> None:
+def put(account: str, secret: str, what: str = "the API key") -> None:
     try:
         import keyring
 
         keyring.set_password(SERVICE, account, secret)
     except Exception as exc:
         raise HearthError(
-            f"The system keyring could not store the API key ({type(exc).__name__}: {exc}). On Linux,"
+            f"The system keyring could not store {what} ({type(exc).__name__}: {exc}). On Linux,"
             " a Secret Service (GNOME Keyring or KWallet) must be running."
         ) from exc
 

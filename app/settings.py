@@ -1,5 +1,10 @@
 """Typed user settings (dataclasses) stored as JSON under HEARTH_HOME, saved atomically.
 
+Sections: chat (sampling, loading, the prompt cache), models (the library, download folder, Hub
+proxy), docs, remote servers, the local API, appearance, and the named presets (system prompt +
+sampling). A model file's own settings are kept beside, in ``app.per_model``; secrets (API keys,
+the Hugging Face token) only in the OS keyring (``app.secrets``).
+
 Each feature owns one section dataclass; unknown keys in the file are ignored and mistyped values
 fall back to their defaults, so an older or hand-edited file never stops the app from starting. A
 file that cannot be parsed is kept as ``settings.json.bad-<time>`` (never overwritten) and the
@@ -15,6 +20,7 @@ from typing import Any, TypeVar
 
 from app import datafile, paths
 
+T = TypeVar("T")
 GPU_LAYERS_AUTO = -2  # as many layers as the plan fits in free VRAM (all when VRAM is unknown)
 GPU_LAYERS_ALL = -1
 KV_TYPES = ("f16", "q8_0", "q4_0")  # llama.cpp KV cache element types offered; quantized V needs FA
@@ -29,6 +35,7 @@ class LoadParams:
     flash_attn: bool = False  # llama.cpp flash attention; required for a quantized V cache
     use_mmap: bool = True  # llama.cpp's default; the memory benchmark loads with False (see fit.py)
     allow_oversize: bool = False  # skip the memory guard
+    chat_template: str = ""  # a Jinja chat template used instead of the model's own (empty = its own)
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,8 @@ class ChatSettings:
     system_prompt: str = "You are a helpful assistant."
     allow_oversize: bool = False  # load even if the memory estimate says it will not fit
     prompt_cache_mb: int = 2048  # disk budget for saved conversation KV states (0 = off)
+    chat_template: str = ""  # set per model (app.per_model); empty = the model's own template
+    preset: str = ""  # name of the preset last applied (its values are copied into the fields above)
 
     def load_params(self) -> LoadParams:
         return LoadParams(
@@ -72,6 +81,7 @@ class ChatSettings:
             kv_type=self.kv_type,
             flash_attn=self.flash_attn,
             allow_oversize=self.allow_oversize,
+            chat_template=self.chat_template,
         )
 
     def sampling(self) -> SamplingParams:
@@ -94,6 +104,9 @@ class ModelSettings:
     download_retries: int = 6  # transient failures in a row before a download stops (it resumes later)
     search_limit: int = 30
     hub_recommendations: bool = False  # rank the Hub's most downloaded GGUF repos into Recommended on opening
+    models_dir: str = ""  # where downloads and imports go; empty = HEARTH_HOME/models
+    proxy: str = ""  # HTTP(S) proxy for the Hub and downloads, e.g. http://proxy:3128; empty = none
+    # the Hugging Face token is in the OS keyring (app.models.setup.HF_TOKEN_ACCOUNT), never here
 
 
 @dataclass
@@ -138,6 +151,56 @@ class ApiSettings:
     cors_origins: str = ""  # comma-separated origins allowed by CORS; empty = CORS off
 
 
+COLOR_SCHEMES = ("system", "light", "dark")
+SAMPLING_FIELDS = tuple(f.name for f in dataclasses.fields(SamplingParams) if f.name != "stop")
+
+
+@dataclass
+class AppearanceSettings:
+    """How the window looks."""
+
+    color_scheme: str = "system"  # one of COLOR_SCHEMES
+    font_size: int = 0  # points, app-wide; 0 = the system's size
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named system prompt and sampling the user applies to the chat (Settings → Presets)."""
+
+    name: str
+    system_prompt: str = ChatSettings.system_prompt
+    sampling: SamplingParams = SamplingParams()
+
+    def to_dict(self) -> dict[str, Any]:
+        values = {f: getattr(self.sampling, f) for f in SAMPLING_FIELDS}
+        return {"name": self.name, "system_prompt": self.system_prompt, **values}
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Preset | None:
+        """The preset in ``data``, None if it has no name; mistyped sampling values take their defaults."""
+        if not isinstance(data, dict) or not isinstance(data.get("name"), str) or not data["name"].strip():
+            return None
+        values = {f: _typed(data.get(f), getattr(SamplingParams, f)) for f in SAMPLING_FIELDS}
+        prompt = data.get("system_prompt")
+        return cls(
+            data["name"].strip(),
+            prompt if isinstance(prompt, str) else ChatSettings.system_prompt,
+            SamplingParams(**values),
+        )
+
+    def apply(self, chat: ChatSettings) -> ChatSettings:
+        """``chat`` with this preset's system prompt and sampling."""
+        values = {f: getattr(self.sampling, f) for f in SAMPLING_FIELDS}
+        return dataclasses.replace(chat, system_prompt=self.system_prompt, preset=self.name, **values)
+
+
+def _typed(value: Any, default: T) -> T:
+    """``value`` if it has the type of ``default`` (an int for a float too), else ``default``."""
+    if type(value) is type(default) or (isinstance(default, float) and type(value) is int):
+        return type(default)(value)  # type: ignore[call-arg]
+    return default
+
+
 @dataclass
 class Settings:
     chat: ChatSettings = field(default_factory=ChatSettings)
@@ -145,9 +208,22 @@ class Settings:
     docs: DocsSettings = field(default_factory=DocsSettings)
     remote: RemoteSettings = field(default_factory=RemoteSettings)
     api: ApiSettings = field(default_factory=ApiSettings)
+    appearance: AppearanceSettings = field(default_factory=AppearanceSettings)
+    presets: list[dict[str, Any]] = field(default_factory=list)  # Preset.to_dict() of each, in order
+
+    def preset_list(self) -> list[Preset]:
+        found = [p for p in map(Preset.from_dict, self.presets) if p is not None]
+        return list({p.name: p for p in found}.values())  # a name given twice: the last one
+
+    def set_presets(self, presets: list[Preset]) -> None:
+        self.presets = [p.to_dict() for p in presets]
 
 
-T = TypeVar("T")
+def copy_into(target: Any, source: Any) -> None:
+    """Copy every field of dataclass ``source`` into ``target`` of the same type, in place: sections
+    the window shares by reference with its pages (docs, models) see the change."""
+    for f in dataclasses.fields(source):
+        setattr(target, f.name, getattr(source, f.name))
 
 
 def _from_dict(cls: type[T], data: Any, problems: list[str], prefix: str = "") -> T:

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from app import datafile
-from app.models import bundled
+from app import datafile, paths
+from app.models import bundled, hub
 from tests.support import keyring_file, netguard
 from tests.support.openai_server import Running, llama_cpp_server
 
@@ -83,7 +83,10 @@ def hearth_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bandwidth_file:
         monkeypatch.delenv(proxy, raising=False)
         monkeypatch.delenv(proxy.lower(), raising=False)
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # no Hub unless a test starts the loopback one
+    monkeypatch.setattr(paths, "_models_dir", None)  # a download folder a test set (Settings → Models)
     yield home
+    if hub.proxy():  # a proxy a test set: huggingface_hub's shared client is made again without it
+        hub.set_proxy("")
 
 
 @pytest.fixture(scope="session")

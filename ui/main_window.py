@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import atomic, paths
+from app import atomic, paths, per_model
 from app import settings as settings_mod
 from app.assistant.reply import Finished, Phase, PhaseChanged, Reply, ReplyRequest
 from app.chat import export, servers
@@ -45,9 +45,9 @@ from app.chat.session import ChatSession, PendingReply
 from app.chat.store import ChatStore
 from app.chat.types import ModelInfo, Notice, PromptProgress
 from app.errors import HearthError
-from app.models import bundled
+from app.models import bundled, setup
 from app.settings import ChatSettings
-from ui import about, doc_viewer, jobs, messages
+from ui import about, appearance, doc_viewer, jobs, messages
 from ui.api_switch import ApiSwitch
 from ui.chat_input import ChatInput
 from ui.conversations import ConversationDelegate, ConversationListModel
@@ -57,7 +57,7 @@ from ui.inference import InferenceController
 from ui.message_view import MessageView
 from ui.models_page import ModelsPage
 from ui.remote_servers import EnginePicker, RemoteServersPanel
-from ui.settings_dialog import SettingsDialog
+from ui.settings_dialog import Edited, SettingsDialog
 from ui.shortcuts import ShortcutsDialog
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle("Hearth")
         self.settings = settings_mod.load()
+        setup.apply(self.settings.models)  # the download folder and the Hub proxy
+        appearance.apply(self.settings.appearance)
         self.store = store or ChatStore()
         self.session = ChatSession(self.store)
         self.prompt_cache = PromptCache(paths.prompt_cache_dir(), self.settings.chat.prompt_cache_mb * MiB)
@@ -279,7 +281,7 @@ class MainWindow(QMainWindow):
             return
         self._requested_model = model
         self.stop()
-        params = self.settings.chat.load_params()
+        params = per_model.effective(self.settings.chat, Path(path)).load_params()
         self.controller.load(path, replace(params, allow_oversize=allow_oversize or params.allow_oversize))
         self._update_buttons()
 
@@ -563,7 +565,7 @@ class MainWindow(QMainWindow):
         libraries = tuple(self.store.conversation(pending.conversation_id).libraries)
         request = ReplyRequest(
             tuple(pending.prompt),
-            self.settings.chat.sampling(),
+            self._chat_settings(local=self._remote_key() is None).sampling(),
             libraries,
             self.settings.docs,
             pending.conversation_id,
@@ -738,19 +740,52 @@ class MainWindow(QMainWindow):
 
     # settings, errors, lifecycle -------------------------------------------------------------
 
-    def open_settings(self) -> None:
+    def _model_file(self) -> Path | None:
+        """The local model file loaded (or being loaded): the one Settings → Model is about."""
+        try:
+            return Path(bundled.resolve(getattr(self, "_requested_model", self.settings.chat.model_path)))
+        except Exception:
+            return None
+
+    def _chat_settings(self, local: bool = True) -> ChatSettings:
+        """The chat settings with the local model file's own over them (Settings → Model)."""
+        return per_model.effective(self.settings.chat, self._model_file() if local else None)
+
+    def open_settings(self) -> SettingsDialog:
         info = self.controller.model_info
         offload = info is not None and info.offload_supported
-        dialog = SettingsDialog(self.settings.chat, self, gpu_offload=offload, prompt_cache=self.prompt_cache)
-        if dialog.exec():
-            self.apply_chat_settings(dialog.result_settings())
+        dialog = SettingsDialog(self.settings, self, offload, self.prompt_cache, self._model_file())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.apply_settings(dialog.result_settings()))
+        dialog.open()  # window-modal, and tests can drive it
+        return dialog
 
-    def apply_chat_settings(self, new: ChatSettings) -> None:
-        old = self.settings.chat
-        self.settings.chat = new
-        self.prompt_cache.max_bytes = new.prompt_cache_mb * MiB
+    def apply_settings(self, edited: Edited) -> None:
+        """Save what the settings dialog gives back and apply it; reload the model if how it loads changed."""
+        before = self._chat_settings()
+        new = edited.settings
+        moved = new.models.models_dir != self.settings.models.models_dir
+        self.settings.chat = new.chat
+        for section in ("models", "docs"):  # shared by reference with the Models and Documents pages
+            settings_mod.copy_into(getattr(self.settings, section), getattr(new, section))
+        self.settings.appearance, self.settings.presets = new.appearance, new.presets
+        if edited.preset_used is not None and self.conversation_id is not None:  # "Use for chat": this one
+            self.system_prompt.setText(edited.preset_used.system_prompt)
+            self._save_system_prompt()
+        if edited.model is not None:
+            per_model.put(edited.model, edited.overrides)
+        if edited.hf_token is not None:
+            try:
+                setup.save_token(edited.hf_token)
+            except HearthError as exc:
+                messages.bridge().show_error(str(exc))
+        setup.apply(self.settings.models)
+        if moved:
+            self.models_page.refresh_installed()  # the models in the new download folder
+        appearance.apply(self.settings.appearance)
+        self.prompt_cache.max_bytes = new.chat.prompt_cache_mb * MiB
         settings_mod.save(self.settings)
-        if SettingsDialog.needs_reload(old, self.settings.chat):
+        if SettingsDialog.needs_reload(before, self._chat_settings()):
             self.load_model(self.settings.chat.model_path)
 
     def open_log_folder(self) -> None:

@@ -3,8 +3,9 @@
 The protocol (ready, stream, checkpoint, count_tokens, unload, info) is what the reply controller
 needs from any backend: this one, or a model on another machine (``app.chat.remote``).
 :class:`LocalEngine` owns one ``llama_cpp.Llama``. Each turn re-renders the conversation with the
-model's own chat template; the tokens already in the KV cache (the earlier turns, or a
-state restored from the disk prompt cache) are kept and only the rest is read. The prompt is read in
+model's own chat template (or the one the user set for that model file); the tokens already in the
+KV cache (the earlier turns, or a state restored from the disk prompt cache) are kept and only the
+rest is read. The prompt is read in
 ``n_batch`` slices under llama.cpp's abort callback, so Stop works while it is read (not only between
 generated tokens), and every slice reports progress.
 
@@ -207,7 +208,8 @@ class LocalEngine:
     ) -> None:
         import llama_cpp
 
-        template = llm.metadata.get("tokenizer.chat_template")
+        own_template = llm.metadata.get("tokenizer.chat_template")
+        template = params.chat_template or own_template  # the user's override for this model first
         stat = path.stat()
         identity = {
             "model": str(path.resolve()),
@@ -218,7 +220,14 @@ class LocalEngine:
             "flash_attn": params.flash_attn,
             "llama_cpp": llama_cpp.__version__,
         }
-        formatter = context.make_formatter(llm, template)
+        try:
+            formatter = context.make_formatter(llm, template)
+        except Exception as exc:  # jinja2's TemplateSyntaxError and the like
+            llm.close()
+            whose = "set for" if params.chat_template else "of"
+            raise HearthError(
+                f"The chat template {whose} {path.name} is not a valid Jinja template: {exc}"
+            ) from exc
         self._loaded = _Loaded(llm, formatter, llama_state.AbortHook(llm), identity)
         self._prompt_rate = prompt_speed.recall(identity)
         self._checkpointed = ()

@@ -42,6 +42,10 @@ def run(argv: list[str], gui: Callable[[], int], extra: Iterable[ModuleType] = (
     logs.setup("cli", verbose=args.verbose)
     datafile.set_reporter(lambda text: print(f"hearth: {text}", file=sys.stderr))
     try:
+        from app import settings
+        from app.models import setup
+
+        setup.apply(settings.load().models)  # the download folder and the Hub proxy
         return int(args.func(args))
     except HearthError as exc:
         log.info("%s failed: %s", args.command, exc, extra=logs.SHOWN)

@@ -104,7 +104,7 @@ def _in_thread(work: Callable[[], Iterator[T]], stop: Callable[[], None]) -> Ite
 
 
 def _engine_and_params(args: argparse.Namespace) -> tuple[Any, SamplingParams, str]:
-    from app import settings
+    from app import per_model, settings
     from app.chat.engine import LocalEngine
     from app.models import bundled
 
@@ -120,6 +120,7 @@ def _engine_and_params(args: argparse.Namespace) -> tuple[Any, SamplingParams, s
         return _remote_engine(args, loaded.remote), replace(cfg.sampling(), **overrides), system
     model = args.model or cfg.model_path
     path = bundled.resolve(model)
+    cfg = per_model.effective(cfg, path)  # this model file's own settings (Settings → Model)
     load = replace(
         cfg.load_params(), n_ctx=args.ctx or cfg.n_ctx, allow_oversize=args.force or cfg.allow_oversize
     )

@@ -25,20 +25,21 @@ def register(sub: Any) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from app import settings
+    from app import per_model, settings
     from app.assistant import server
     from app.assistant.runner import EngineRunner
     from app.chat.engine import LocalEngine
     from app.models import bundled
 
     cfg = settings.load()
+    path = bundled.resolve(args.model or cfg.chat.model_path)
+    cfg.chat = per_model.effective(cfg.chat, path)  # this model file's own settings (Settings → Model)
     if args.ctx:
         cfg.chat.n_ctx = args.ctx
     if args.new_api_key:
         print(f"API key (saved in the system keyring; shown once): {server.new_api_key()}", file=sys.stderr)
     config = server.server_config(cfg, args.host, args.port, switch_models=True)
     server.check_config(config)  # before the model loads
-    path = bundled.resolve(args.model or cfg.chat.model_path)
     queue = cfg.api.queue_size if args.queue is None else args.queue
     engine = LocalEngine()
     info = engine.load(path, cfg.chat.load_params())

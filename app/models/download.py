@@ -17,7 +17,6 @@ deletes them: that is "cancel".
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import queue
@@ -205,7 +204,7 @@ def _download_part(
     resolved = hub.resolve(remote.repo_id, name, revision)
     if resolved.size and resolved.size != size:
         raise HearthError(f"{name}: the Hub reports {resolved.size} bytes but listed {size}; try again.")
-    client = _client()
+    client = hub.own_client()
     failures = 0
     refreshed_at: int | None = None  # bytes we had when the address was last asked again
     last_emit = 0.0
@@ -328,16 +327,6 @@ def _sleep(seconds: float, cancel: CancelToken) -> None:
     while time.monotonic() < end:
         cancel.raise_if_cancelled()
         time.sleep(min(0.05, max(0.0, end - time.monotonic())))
-
-
-@functools.cache
-def _client() -> Any:
-    """The downloads' own HTTP client, not huggingface_hub's shared one: huggingface_hub closes that
-    one whenever a request on it cannot connect (its retry loop does, e.g. for a Hub listing while
-    offline), which broke every download streaming through it. Nothing closes this one."""
-    import httpx2
-
-    return httpx2.Client(follow_redirects=True, timeout=None)
 
 
 def _verify(part: Path, target: Path, got: str, expected: str, size: int) -> None:

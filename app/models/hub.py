@@ -2,8 +2,10 @@
 
 Everything goes through ``huggingface_hub`` (endpoint, auth, errors) with the endpoint read from
 ``HF_ENDPOINT`` at call time, so tests and mirrors work without re-importing. ``HF_HUB_OFFLINE``
-stops every request with a plain message. Gated and private repos work with ``HF_TOKEN`` or a
-``huggingface-cli login`` token (``huggingface_hub``'s own token lookup). Telemetry is off.
+stops every request with a plain message. Gated and private repos work with the token saved in
+Settings → Models (the OS keyring, :func:`token`), else ``HF_TOKEN`` or a ``huggingface-cli login``
+token (``huggingface_hub``'s own lookup). Telemetry is off. Every request to the Hub and its file
+servers goes through the proxy set in Settings → Models (:func:`set_proxy`), when there is one.
 
 A remote GGUF header is read with HTTP range requests (:class:`RangedReader`), only the bytes the
 parser needs: fixed-size arrays are skipped, so even a 262k-token vocabulary costs a few MB. Reads
@@ -14,6 +16,7 @@ Every GGUF of a repo is planned from its own header (a repo may mix models, draf
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from app import secrets
 from app.errors import HearthError
 from app.models import fit, gguf, names
 
@@ -29,7 +33,54 @@ DEFAULT_ENDPOINT = "https://huggingface.co"
 GIT_SHA1 = "git-sha1:"  # prefix of expected digests that are git blob ids, not sha256
 MAX_HEADER_FETCH = 64 * 2**20  # real headers take a few MB; a hostile one may claim 10,000 x 16 MiB strings
 HEADER_READERS = 4  # headers of one repo read at once
+HF_TOKEN_ACCOUNT = "huggingface-token"  # the keyring account of the user's Hugging Face token
 T = TypeVar("T")
+_proxy = ""  # set_proxy
+
+
+def token() -> str | None:
+    """The Hugging Face token saved in Settings (OS keyring); None: huggingface_hub's own lookup."""
+    return secrets.get(HF_TOKEN_ACCOUNT) or None
+
+
+def proxy() -> str | None:
+    return _proxy or None
+
+
+def set_proxy(url: str) -> None:
+    """Send every Hub and download request through the HTTP(S) proxy ``url`` ("" = directly) from now
+    on; huggingface_hub's shared client is made again with it (what was in flight on it fails)."""
+    global _proxy
+    url = url.strip()
+    if url == _proxy:
+        return
+    _proxy = url
+    from huggingface_hub import set_client_factory
+    from huggingface_hub.utils._http import hf_request_event_hook  # what the default factory installs
+
+    set_client_factory(lambda: http_client(event_hooks={"request": [hf_request_event_hook]}))
+
+
+def own_client() -> Any:
+    """Hearth's own HTTP client for downloads and remote header reads (one per proxy setting), not
+    huggingface_hub's shared one: huggingface_hub closes that one whenever a request on it cannot
+    connect (its retry loop does, e.g. for a Hub listing while offline), which broke every download
+    or header read using it at the time. Nothing closes this one."""
+    return _own_client(proxy())
+
+
+@functools.cache
+def _own_client(proxy_url: str | None) -> Any:
+    return http_client()
+
+
+def http_client(**kwargs: Any) -> Any:
+    """A new ``httpx2.Client`` (redirects followed, no timeout unless given) through the proxy, if any."""
+    import httpx2
+
+    kwargs.setdefault("follow_redirects", True)
+    kwargs.setdefault("timeout", None)
+    return httpx2.Client(proxy=proxy(), **kwargs)
 
 
 def endpoint() -> str:
@@ -81,7 +132,7 @@ def plain_errors(what: str) -> Iterator[None]:
 def api() -> Any:
     from huggingface_hub import HfApi
 
-    return HfApi(endpoint=endpoint(), library_name="hearth")
+    return HfApi(endpoint=endpoint(), library_name="hearth", token=token())
 
 
 def _call(what: str, fn: Callable[[], T]) -> T:
@@ -178,10 +229,11 @@ def resolve(repo_id: str, filename: str, revision: str | None = None) -> Resolve
     from huggingface_hub.utils._headers import build_hf_headers  # the public name is not re-exported
 
     url = file_url(repo_id, filename, revision)
-    meta = _call(f"{repo_id}/{filename}", lambda: get_hf_file_metadata(url, endpoint=endpoint()))
+    secret = token()
+    meta = _call(f"{repo_id}/{filename}", lambda: get_hf_file_metadata(url, secret, endpoint=endpoint()))
     location = meta.location or url
     same_origin = _origin(location) == _origin(endpoint())
-    headers = build_hf_headers(library_name="hearth") if same_origin else {}
+    headers = build_hf_headers(token=secret, library_name="hearth") if same_origin else {}
     headers["Accept-Encoding"] = "identity"
     return Resolved(location, int(meta.size or 0), str(meta.commit_hash or ""), headers)
 
@@ -207,11 +259,9 @@ class RangedReader:
     MAX_BLOCK = 256 * 1024
 
     def __init__(self, resolved: Resolved, block: int = MIN_BLOCK, client: Any = None) -> None:
-        from huggingface_hub import get_session
-
         self.res = resolved
         self.size = resolved.size
-        self.client = client or get_session()
+        self.client = client or own_client()
         self.pos = 0
         self.block = block
         self.buf_start = 0
@@ -334,7 +384,7 @@ def check_reachable(timeout: float = 10.0) -> None:
 
     _check_online()
     try:
-        with httpx2.Client(timeout=timeout) as client:
+        with http_client(timeout=timeout) as client:
             client.get(f"{endpoint()}/api/models", params={"limit": 1})
     except httpx2.TransportError as exc:
         raise HearthError(f"The Hub at {endpoint()} cannot be reached ({exc}).") from exc

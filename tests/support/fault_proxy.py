@@ -88,6 +88,9 @@ def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             self._forward()
 
+        def do_HEAD(self) -> None:  # the Hub's file metadata (huggingface_hub asks with HEAD)
+            self._forward()
+
         def _forward(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             proxy.seen.requests.append((self.command, self.path))

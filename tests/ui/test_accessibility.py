@@ -66,16 +66,20 @@ def test_every_interactive_widget_has_an_accessible_name(qtbot: QtBot, window: M
         total += named
         missing += [f"{tabs.tabText(i)}: {u}" for u in unnamed]
     window.tabs.setCurrentIndex(0)
-    for dialog in (
-        SettingsDialog(window.settings.chat, window),
-        AboutDialog(window),
-        ShortcutsDialog(window),
-    ):
+    settings = SettingsDialog(window.settings, window, model=window._model_file())
+    for dialog in (settings, AboutDialog(window), ShortcutsDialog(window)):
         dialog.show()
-        named, unnamed = walk(dialog)
-        total += named
-        missing += [f"{dialog.windowTitle()}: {u}" for u in unnamed]
+        pages = [*dialog.findChildren(QTabWidget)]
+        for tabs, i in [(t, i) for t in pages for i in range(t.count())] or [(None, 0)]:
+            if tabs is not None:
+                tabs.setCurrentIndex(i)
+                qtbot.wait(10)
+            named, unnamed = walk(dialog)
+            total += named
+            where = f"{dialog.windowTitle()}" + (f" → {tabs.tabText(i)}" if tabs is not None else "")
+            missing += [f"{where}: {u}" for u in unnamed]
         dialog.close()
+    assert settings.tabs.count() == 6  # every page of the settings dialog was walked
     assert not sorted(set(missing)), "\n".join(sorted(set(missing)))
     assert total > 40
     print(f"accessibility: {total} named interactive elements, 0 unnamed")

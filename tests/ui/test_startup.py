@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from app.settings import ChatSettings
+from app.settings import ChatSettings, Settings
 from ui.settings_dialog import SettingsDialog
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,13 +27,13 @@ def test_gui_modules_do_not_import_heavy_libraries() -> None:
 
 
 def test_settings_dialog_edits_and_flags_reload(qtbot: QtBot) -> None:
-    dialog = SettingsDialog(ChatSettings())
+    dialog = SettingsDialog(Settings())
     qtbot.addWidget(dialog)
-    dialog.fields["temperature"].setValue(0.3)
-    new = dialog.result_settings()
+    dialog.chat.fields["temperature"].setValue(0.3)
+    new = dialog.result_settings().settings.chat
     assert new.temperature == 0.3 and not SettingsDialog.needs_reload(ChatSettings(), new)
-    dialog.fields["n_ctx"].setValue(2048)
-    assert SettingsDialog.needs_reload(ChatSettings(), dialog.result_settings())
+    dialog.chat.fields["n_ctx"].setValue(2048)
+    assert SettingsDialog.needs_reload(ChatSettings(), dialog.result_settings().settings.chat)
 
 
 def test_a_second_window_on_the_same_data_folder_says_so_and_leaves_the_store_alone(

@@ -129,3 +129,18 @@ def test_each_gguf_of_a_repo_is_planned_from_its_own_header(fake_hub: FakeHub, t
         assert (p.report.kv_cache_bytes, p.report.weights_bytes) == (own.kv_cache_bytes, own.weights_bytes)
     assert plans[0].report.kv_cache_bytes * 10 < plans[1].report.kv_cache_bytes
     assert fetched == fake_hub.stats.sent(draft.name) + fake_hub.stats.sent(main.name)
+
+
+def test_a_header_read_survives_huggingface_hubs_shared_client_being_closed(fake_hub: FakeHub) -> None:
+    from huggingface_hub import get_session
+
+    reader = hub.RangedReader(hub.resolve(STARTER_REPO, STARTER_FILE))
+    shared = get_session()
+    try:
+        shared.close()  # what huggingface_hub's retry loop does when a request cannot connect
+        assert reader.client is hub.own_client() and reader.client is not shared
+        assert reader.read(4) == b"GGUF"
+    finally:
+        from huggingface_hub import close_session
+
+        close_session()  # the next request makes a new shared client

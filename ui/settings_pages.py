@@ -1,0 +1,444 @@
+"""The pages of the settings dialog, one per section: each shows its part of the settings and gives
+back an edited copy (``values()``); none saves or applies anything (the main window does).
+
+Chat: sampling, the system prompt of new chats, how models load, the prompt cache budget. Model: the
+current model file's own values over those (``app.per_model``), its chat template among them.
+Presets: named system prompt + sampling. Documents, Models (download folder, Hugging Face token in
+the OS keyring, proxy) and Appearance (colour scheme, font size).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import per_model, secrets
+from app.chat.prompt_cache import PromptCache
+from app.models import hub
+from app.settings import (
+    COLOR_SCHEMES,
+    GPU_LAYERS_AUTO,
+    KV_TYPES,
+    AppearanceSettings,
+    ChatSettings,
+    DocsSettings,
+    ModelSettings,
+    Preset,
+)
+
+# field: (label, minimum, maximum, step)
+FLOATS = {
+    "temperature": ("Temperature", 0.0, 2.0, 0.05),
+    "top_p": ("Top-p", 0.0, 1.0, 0.01),
+    "min_p": ("Min-p", 0.0, 1.0, 0.01),
+    "repeat_penalty": ("Repeat penalty", 0.5, 2.0, 0.01),
+}
+# field: (label, minimum, maximum)
+INTS = {
+    "top_k": ("Top-k (0 = off)", 0, 1000),
+    "max_tokens": ("Max reply tokens", 1, 32768),
+    "seed": ("Seed (-1 = random)", -1, 2**31 - 1),
+    "n_ctx": ("Context length", 256, 262144),
+    "n_threads": ("Threads (0 = auto)", 0, 256),
+    "n_gpu_layers": ("GPU layers (-1 = all)", GPU_LAYERS_AUTO, 999),
+    "prompt_cache_mb": ("Saved conversations (MB on disk)", 0, 1_000_000),
+}
+FA_NEEDED = "A quantized KV cache needs flash attention (llama.cpp cannot quantize V without it)."
+SCHEME_TEXT = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
+
+
+def number_box(name: str, value: float) -> QSpinBox | QDoubleSpinBox:
+    """A spin box for the chat setting ``name`` (see FLOATS and INTS) showing ``value``."""
+    box: QSpinBox | QDoubleSpinBox
+    if name in FLOATS:
+        _, lo, hi, step = FLOATS[name]
+        box = QDoubleSpinBox()
+        box.setRange(lo, hi)
+        box.setSingleStep(step)
+        box.setDecimals(2)
+    else:
+        _, ilo, ihi = INTS[name]
+        box = QSpinBox()
+        box.setRange(ilo, ihi)
+        if name == "n_gpu_layers":
+            box.setSpecialValueText("Auto (what fits in free VRAM)")
+    box.setValue(value)  # type: ignore[arg-type]
+    box.setAccessibleName(label_of(name))
+    return box
+
+
+def label_of(name: str) -> str:
+    return (FLOATS.get(name) or INTS[name])[0]
+
+
+def kv_combo(value: str) -> QComboBox:
+    combo = QComboBox()
+    combo.addItems(list(KV_TYPES))
+    combo.setCurrentText(value)
+    combo.setToolTip("q8_0 halves the KV cache's memory, q4_0 quarters it, at some loss of quality")
+    combo.setAccessibleName("KV cache type")
+    return combo
+
+
+class ChatPage(QWidget):
+    SAMPLING = ("temperature", "top_p", "min_p", "repeat_penalty", "top_k", "max_tokens", "seed")
+    LOADING = ("n_ctx", "n_threads", "n_gpu_layers")
+
+    def __init__(self, chat: ChatSettings, gpu_offload: bool, prompt_cache: PromptCache | None) -> None:
+        super().__init__()
+        self._original = chat
+        self._cache = prompt_cache
+        self.used: Preset | None = None  # the preset put on this page last ("Use for chat")
+        form = QFormLayout(self)
+        self.fields: dict[str, QSpinBox | QDoubleSpinBox] = {}
+        for name in (*self.SAMPLING, *self.LOADING, "prompt_cache_mb"):
+            if name == "n_gpu_layers" and not gpu_offload:
+                continue  # a CPU-only build of llama.cpp cannot offload: nothing to set
+            self.fields[name] = number_box(name, getattr(chat, name))
+            form.addRow(label_of(name), self.fields[name])
+        self.system_prompt = QPlainTextEdit(chat.system_prompt)
+        self.system_prompt.setAccessibleName("System prompt of new chats")
+        self.system_prompt.setMaximumHeight(80)
+        form.insertRow(len(self.SAMPLING), "System prompt of new chats", self.system_prompt)
+        self.kv_type = kv_combo(chat.kv_type)
+        self.flash_attn = QCheckBox("Flash attention")
+        self.flash_attn.setChecked(chat.flash_attn)
+        self.fa_note = QLabel(FA_NEEDED)
+        self.fa_note.setWordWrap(True)
+        form.addRow("KV cache type", self.kv_type)
+        form.addRow("", self.flash_attn)
+        form.addRow("", self.fa_note)
+        self.kv_type.currentTextChanged.connect(self._kv_changed)
+        self._kv_changed(self.kv_type.currentText())
+        if prompt_cache is not None:
+            self.cache_usage = QLabel()
+            clear = QPushButton("Clear")
+            clear.setToolTip("Delete the saved conversation states (the next turn reads its chat again)")
+            clear.clicked.connect(self._clear_cache)
+            row = QHBoxLayout()
+            row.addWidget(self.cache_usage, 1)
+            row.addWidget(clear)
+            form.addRow("", row)
+            self._show_usage()
+
+    def _kv_changed(self, kv_type: str) -> None:
+        quantized = kv_type != "f16"
+        if quantized:
+            self.flash_attn.setChecked(True)
+        self.flash_attn.setEnabled(not quantized)
+        self.fa_note.setVisible(quantized)
+
+    def _show_usage(self) -> None:
+        assert self._cache is not None
+        self.cache_usage.setText(f"In use: {self._cache.usage_bytes() / 2**20:,.0f} MB")
+
+    def _clear_cache(self) -> None:
+        assert self._cache is not None
+        self._cache.clear()
+        self._show_usage()
+
+    def show_preset(self, preset: Preset) -> None:
+        """Put ``preset``'s system prompt and sampling in the fields."""
+        self.system_prompt.setPlainText(preset.system_prompt)
+        for name in self.SAMPLING:
+            self.fields[name].setValue(getattr(preset.sampling, name))
+        self._original = replace(self._original, preset=preset.name)
+        self.used = preset
+
+    def values(self) -> ChatSettings:
+        values: dict[str, Any] = {name: box.value() for name, box in self.fields.items()}
+        values["kv_type"] = self.kv_type.currentText()
+        values["flash_attn"] = self.flash_attn.isChecked()
+        values["system_prompt"] = self.system_prompt.toPlainText()
+        return replace(self._original, **values)
+
+
+class ModelPage(QWidget):
+    """The current model file's own settings: each ticked row replaces the Chat page's value."""
+
+    NUMBERS = ("n_ctx", "n_gpu_layers", *ChatPage.SAMPLING)
+
+    def __init__(self, model: Path | None, overrides: per_model.ModelOverrides, chat: ChatSettings,
+                 gpu_offload: bool) -> None:  # fmt: skip
+        super().__init__()
+        self.model = model
+        form = QFormLayout(self)
+        if model is None:
+            form.addRow(QLabel("No model file is loaded: load one to give it settings of its own."))
+            self.rows: dict[str, tuple[QCheckBox, QWidget]] = {}
+            self.template = QPlainTextEdit()
+            return
+        title = QLabel(f"Settings of {model.name} (ticked rows replace the Chat page's values)")
+        title.setWordWrap(True)
+        form.addRow(title)
+        self.rows = {}
+        for name in self.NUMBERS:
+            if name == "n_gpu_layers" and not gpu_offload:
+                continue
+            own = getattr(overrides, name)
+            box = number_box(name, getattr(chat, name) if own is None else own)
+            self._row(form, name, label_of(name), box, own is not None)
+        kv = kv_combo(overrides.kv_type or chat.kv_type)
+        self._row(form, "kv_type", "KV cache type", kv, overrides.kv_type is not None)
+        fa = QCheckBox("On")
+        fa.setAccessibleName("Flash attention")
+        fa.setChecked(chat.flash_attn if overrides.flash_attn is None else overrides.flash_attn)
+        self._row(form, "flash_attn", "Flash attention", fa, overrides.flash_attn is not None)
+        kv.currentTextChanged.connect(self._kv_changed)
+        self.rows["kv_type"][0].toggled.connect(lambda _on: self._kv_changed(kv.currentText()))
+        self.template = QPlainTextEdit(overrides.chat_template or "")
+        self.template.setPlaceholderText("Empty: the chat template in the model file")
+        self.template.setAccessibleName("Chat template (Jinja)")
+        form.addRow("Chat template (Jinja)", self.template)
+
+    def _kv_changed(self, kv_type: str) -> None:
+        """A quantized KV cache of this model's own needs flash attention: tick it on with it."""
+        kv_tick, _ = self.rows["kv_type"]
+        fa_tick, fa = self.rows["flash_attn"]
+        if kv_tick.isChecked() and kv_type != "f16":
+            fa_tick.setChecked(True)
+            assert isinstance(fa, QCheckBox)
+            fa.setChecked(True)
+
+    def _row(self, form: QFormLayout, name: str, label: str, editor: QWidget, own: bool) -> None:
+        tick = QCheckBox()
+        tick.setAccessibleName(f"Use this model's own {label}")
+        tick.setToolTip("Ticked: this model uses the value beside; unticked: the Chat page's")
+        tick.setChecked(own)
+        editor.setEnabled(own)
+        tick.toggled.connect(editor.setEnabled)
+        row = QHBoxLayout()
+        row.addWidget(tick)
+        row.addWidget(editor, 1)
+        form.addRow(label, row)
+        self.rows[name] = (tick, editor)
+
+    def values(self) -> per_model.ModelOverrides:
+        values: dict[str, Any] = {}
+        for name, (tick, editor) in self.rows.items():
+            if not tick.isChecked():
+                continue
+            if isinstance(editor, QSpinBox | QDoubleSpinBox):
+                values[name] = editor.value()
+            elif isinstance(editor, QComboBox):
+                values[name] = editor.currentText()
+            elif isinstance(editor, QCheckBox):
+                values[name] = editor.isChecked()
+        template = self.template.toPlainText()
+        values["chat_template"] = template if template.strip() else None
+        return per_model.ModelOverrides(**values)
+
+
+class PresetsPage(QWidget):
+    """Named system prompt + sampling: saved from the Chat page's values, put back there in one click."""
+
+    def __init__(self, presets: list[Preset], chat_page: ChatPage, current: str) -> None:
+        super().__init__()
+        self.presets = {p.name: p for p in presets}
+        self.chat_page = chat_page
+        layout = QVBoxLayout(self)
+        self.list = QListWidget()
+        self.list.setAccessibleName("Presets")
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.name = QLineEdit(current, placeholderText="Preset name")
+        self.name.setAccessibleName("Preset name")
+        save = QPushButton("Save the Chat page's values as this preset")
+        self.use = QPushButton("Use for chat")
+        self.use.setToolTip("Put this preset's system prompt and sampling on the Chat page")
+        self.delete = QPushButton("Delete")
+        buttons = QHBoxLayout()
+        for b in (self.use, self.delete):
+            buttons.addWidget(b)
+        for w in (self.list, self.summary):
+            layout.addWidget(w)
+        layout.addLayout(buttons)
+        layout.addWidget(self.name)
+        layout.addWidget(save)
+        save.clicked.connect(self.save_current)
+        self.use.clicked.connect(self.use_selected)
+        self.delete.clicked.connect(self.delete_selected)
+        self.list.currentTextChanged.connect(self._selected)
+        self._fill(current)
+
+    def _fill(self, select: str = "") -> None:
+        self.list.clear()
+        self.list.addItems(list(self.presets))
+        matches = self.list.findItems(select, Qt.MatchFlag.MatchExactly) if select else []
+        self.list.setCurrentItem(matches[0] if matches else self.list.item(0))
+        self._selected(self.list.currentItem().text() if self.list.currentItem() else "")
+
+    def _selected(self, name: str) -> None:
+        preset = self.presets.get(name)
+        self.use.setEnabled(preset is not None)
+        self.delete.setEnabled(preset is not None)
+        if preset is None:
+            self.summary.setText("No presets yet: set the Chat page, name it below and save it.")
+            return
+        s = preset.sampling
+        self.summary.setText(
+            f"“{preset.system_prompt[:120]}” · temperature {s.temperature:g}, top-p {s.top_p:g},"
+            f" top-k {s.top_k}, min-p {s.min_p:g}, max {s.max_tokens} tokens"
+        )
+        self.name.setText(name)
+
+    def save_current(self) -> None:
+        name = self.name.text().strip()
+        if not name:
+            return
+        chat = self.chat_page.values()
+        self.presets[name] = Preset(name, chat.system_prompt, chat.sampling())
+        self._fill(name)
+
+    def use_selected(self) -> None:
+        item = self.list.currentItem()
+        if item is not None:
+            self.chat_page.show_preset(self.presets[item.text()])
+
+    def delete_selected(self) -> None:
+        item = self.list.currentItem()
+        if item is not None:
+            self.presets.pop(item.text(), None)
+            self._fill()
+
+    def values(self) -> list[Preset]:
+        return list(self.presets.values())
+
+
+class DocumentsPage(QWidget):
+    def __init__(self, docs: DocsSettings) -> None:
+        super().__init__()
+        self._original = docs
+        form = QFormLayout(self)
+        self.fields: dict[str, QSpinBox] = {}
+        for name, label, lo, hi in (
+            ("chunk_tokens", "Chunk size (word pieces)", 32, 254),
+            ("chunk_overlap", "Chunk overlap (word pieces)", 0, 128),
+            ("top_k", "Passages retrieved per question", 1, 100),
+            ("max_passages", "Passages per answer at most", 1, 50),
+        ):
+            box = QSpinBox()
+            box.setRange(lo, hi)
+            box.setValue(getattr(docs, name))
+            box.setAccessibleName(label)
+            self.fields[name] = box
+            form.addRow(label, box)
+        note = QLabel("A new chunk size applies to documents added from now on.")
+        note.setWordWrap(True)
+        form.addRow("", note)
+        self.ocr = QCheckBox("Read scanned pages (OCR)")
+        self.ocr.setChecked(docs.ocr)
+        form.addRow("", self.ocr)
+        self.chroma_url = QLineEdit(docs.chroma_url, placeholderText="Empty: the store on this computer")
+        self.chroma_url.setAccessibleName("Chroma server address")
+        form.addRow("Chroma server", self.chroma_url)
+
+    def values(self) -> DocsSettings:
+        values: dict[str, Any] = {name: box.value() for name, box in self.fields.items()}
+        values["chunk_overlap"] = min(values["chunk_overlap"], values["chunk_tokens"] // 2)
+        return replace(self._original, chroma_url=self.chroma_url.text().strip(), ocr=self.ocr.isChecked(),
+                       **values)  # fmt: skip
+
+
+class LibraryPage(QWidget):
+    """Models: where they are downloaded to, the Hugging Face token (OS keyring), the Hub's proxy."""
+
+    def __init__(self, models: ModelSettings) -> None:
+        super().__init__()
+        self._original = models
+        form = QFormLayout(self)
+        self.folder = QLineEdit(
+            models.models_dir, placeholderText="Empty: the models folder in Hearth's data"
+        )
+        self.folder.setAccessibleName("Download folder")
+        browse = QPushButton("Browse…")
+        browse.setAccessibleName("Choose the download folder")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.folder, 1)
+        row.addWidget(browse)
+        form.addRow("Download folder", row)
+        self.had_token = bool(secrets.get(hub.HF_TOKEN_ACCOUNT))
+        self.token = QLineEdit()
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token.setPlaceholderText("A token is saved: type a new one to replace it" if self.had_token
+                                      else "For gated and private models (hf_…)")  # fmt: skip
+        self.token.setAccessibleName("Hugging Face token")
+        self.forget_token = QCheckBox("Forget the saved token")
+        self.forget_token.setVisible(self.had_token)
+        form.addRow("Hugging Face token", self.token)
+        form.addRow("", self.forget_token)
+        form.addRow("", QLabel("The token is kept in the system keyring, not in the settings file."))
+        self.proxy = QLineEdit(models.proxy, placeholderText="Empty: no proxy (e.g. http://proxy:3128)")
+        self.proxy.setAccessibleName("Proxy for the Hub and downloads")
+        form.addRow("Proxy (Hub and downloads)", self.proxy)
+        self.retries = QSpinBox()
+        self.retries.setRange(0, 100)
+        self.retries.setValue(models.download_retries)
+        self.retries.setAccessibleName("Download retries")
+        form.addRow("Download retries", self.retries)
+        self.recommend = QCheckBox("Rank the Hub's most downloaded models into Recommended")
+        self.recommend.setToolTip(
+            "Asks the Hub each time the Models tab opens (off: nothing is sent unasked)"
+        )
+        self.recommend.setChecked(models.hub_recommendations)
+        form.addRow("", self.recommend)
+
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, "Download folder", self.folder.text() or str(Path.home())
+        )
+        if folder:
+            self.folder.setText(folder)
+
+    def token_change(self) -> str | None:
+        """The new token, "" to forget the saved one, None to leave the keyring alone."""
+        if self.token.text().strip():
+            return self.token.text().strip()
+        return "" if self.had_token and self.forget_token.isChecked() else None
+
+    def values(self) -> ModelSettings:
+        return replace(self._original, models_dir=self.folder.text().strip(), proxy=self.proxy.text().strip(),
+                       download_retries=self.retries.value(),
+                       hub_recommendations=self.recommend.isChecked())  # fmt: skip
+
+
+class AppearancePage(QWidget):
+    def __init__(self, appearance: AppearanceSettings) -> None:
+        super().__init__()
+        form = QFormLayout(self)
+        self.scheme = QComboBox()
+        for key in COLOR_SCHEMES:
+            self.scheme.addItem(SCHEME_TEXT[key], key)
+        self.scheme.setCurrentIndex(max(0, self.scheme.findData(appearance.color_scheme)))
+        self.scheme.setAccessibleName("Colours")
+        form.addRow("Colours", self.scheme)
+        self.font_size = QSpinBox()
+        self.font_size.setRange(0, 48)
+        self.font_size.setSpecialValueText("The system's size")
+        self.font_size.setSuffix(" pt")
+        self.font_size.setValue(appearance.font_size)
+        self.font_size.setAccessibleName("Font size")
+        form.addRow("Font size", self.font_size)
+
+    def values(self) -> AppearanceSettings:
+        return AppearanceSettings(str(self.scheme.currentData()), self.font_size.value())
