@@ -7,11 +7,11 @@ the GUI thread. The engine thread never calls Qt: it leaves what it reports in a
 GUI thread with one byte on a socket pair, which a ``QSocketNotifier`` watches (a cross-thread signal
 carrying Python objects can deadlock PySide against a window being destroyed, and has crashed it).
 Tokens are batched and posted at most every ~30 ms, so the GUI thread wakes ~33 times a second
-whatever the token rate. Stop goes
-straight to the reply (a thread-safe token the engine checks while reading the prompt and between
-tokens; a remote reply's socket is shut down). Shutdown is bounded: the reply is stopped and the
-thread joined with a timeout; if it is still busy then (loading a model or the embedder), the reply
-is written from the GUI thread and the caller is told so, to exit without waiting.
+whatever the token rate. Stop goes straight to the reply (a thread-safe token the engine checks
+while reading the prompt and between tokens; a remote reply's socket is shut down). Shutdown is
+bounded: the reply is stopped and the thread joined with a timeout; if it is still busy then
+(loading a model or the embedder), the reply is written from the GUI thread and the caller is told
+so, to exit without waiting.
 """
 
 from __future__ import annotations
@@ -43,15 +43,14 @@ SHUTDOWN_WAIT_MS = 1000
 
 
 class _Mailbox(QObject):
-    """What the engine thread reports, handed to the GUI thread without calling Qt from the engine
-    thread: :meth:`post` (any thread) appends to a queue and, if the GUI thread was not already woken,
-    writes one byte to a socket pair; the notifier on the other end drains the queue on the GUI thread
-    and calls ``deliver(kind, *args)`` for each item, in order."""
+    """Calls made from the engine thread, run on the GUI thread, without the engine thread calling Qt:
+    :meth:`post` (any thread) appends ``fn(*args)`` to a queue and, if the GUI thread was not already
+    woken, writes one byte to a socket pair; the notifier on the other end drains the queue on the GUI
+    thread, running each call in order."""
 
-    def __init__(self, deliver: Callable[..., None], parent: QObject) -> None:
+    def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
-        self._deliver = deliver
-        self._items: collections.deque[tuple[str, tuple[object, ...]]] = collections.deque()
+        self._items: collections.deque[tuple[Callable[..., None], tuple[object, ...]]] = collections.deque()
         self._lock = threading.Lock()
         self._woken = False
         self._read, self._write = socket.socketpair()
@@ -60,8 +59,8 @@ class _Mailbox(QObject):
         self._notifier = QSocketNotifier(self._read.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._drain)
 
-    def post(self, kind: str, *args: object) -> None:
-        self._items.append((kind, args))
+    def post(self, fn: Callable[..., None], *args: object) -> None:
+        self._items.append((fn, args))
         with self._lock:
             if self._woken:
                 return
@@ -69,7 +68,7 @@ class _Mailbox(QObject):
         try:
             self._write.send(b"\0")
         except OSError:  # closed: the window is gone, nothing will read it
-            log.debug("engine report after the window closed: %s", kind)
+            log.debug("engine report after the window closed: %s", getattr(fn, "__name__", fn))
 
     def _drain(self) -> None:
         with contextlib.suppress(OSError):
@@ -77,8 +76,8 @@ class _Mailbox(QObject):
         with self._lock:
             self._woken = False  # before draining: what is posted from now on wakes us again
         while self._items:
-            kind, args = self._items.popleft()
-            self._deliver(kind, *args)
+            fn, args = self._items.popleft()
+            fn(*args)
 
     def close(self) -> None:
         self._notifier.setEnabled(False)
@@ -89,8 +88,9 @@ class _Mailbox(QObject):
 class _ReplySink:
     """Receives a reply's events on the engine thread; batches tokens."""
 
-    def __init__(self, mailbox: _Mailbox, rid: int) -> None:
+    def __init__(self, mailbox: _Mailbox, controller: InferenceController, rid: int) -> None:
         self._mailbox = mailbox
+        self._controller = controller
         self._rid = rid
         self._batch: list[str] = []
         self._last = time.monotonic()
@@ -104,11 +104,11 @@ class _ReplySink:
                 self._last = now
             return
         self._flush()
-        self._mailbox.post("event", self._rid, event)
+        self._mailbox.post(self._controller._on_event, self._rid, event)
 
     def _flush(self) -> None:
         if self._batch:
-            self._mailbox.post("text", self._rid, "".join(self._batch))
+            self._mailbox.post(self._controller._on_text, self._rid, "".join(self._batch))
             self._batch.clear()
 
 
@@ -129,10 +129,10 @@ class InferenceController(QObject):
         remote_factory: Callable[[RemoteKey], Engine] | None = None,
     ) -> None:
         super().__init__(parent)
-        self._mailbox = _Mailbox(self._receive, self)
+        self._mailbox = _Mailbox(self)
         self.runner = EngineRunner(engine_factory, remote_factory)
         self.reply: Reply | None = None  # the window's reply being generated
-        self._rid = 0  # its request id in the bridge's signals
+        self._rid = 0  # its request id in what the engine thread posts
         self.model_info: ModelInfo | None = None
         self._loads = 0  # load jobs submitted and not yet done
 
@@ -148,18 +148,18 @@ class InferenceController(QObject):
         self.stop()
         self._loads += 1
         self.model_loading.emit(Path(path).name)
-        post = self._mailbox.post
+        post, loaded, failed = self._mailbox.post, self._on_loaded, self._on_load_failed
 
         def work(runner: EngineRunner) -> None:
             try:
-                post("loaded", cast(LocalEngine, runner.engine()).load(Path(path), params))
+                post(loaded, cast(LocalEngine, runner.engine()).load(Path(path), params))
             except ModelTooLarge as exc:
-                post("load_failed", str(exc), True)
+                post(failed, str(exc), True)
             except HearthError as exc:
-                post("load_failed", str(exc), False)
+                post(failed, str(exc), False)
             except Exception as exc:
                 log.exception("model load failed")
-                post("load_failed", f"Could not load the model: {exc}", False)
+                post(failed, f"Could not load the model: {exc}", False)
 
         self.runner.submit(work)
 
@@ -173,7 +173,7 @@ class InferenceController(QObject):
             self.reply_event.emit(
                 reply, PhaseChanged(Phase.IDLE, "Waiting for the model to finish what it is doing…")
             )
-        self.runner.submit_reply(reply, _ReplySink(self._mailbox, self._rid), remote=remote)
+        self.runner.submit_reply(reply, _ReplySink(self._mailbox, self, self._rid), remote=remote)
 
     def stop(self, as_phase: Phase = Phase.STOPPED) -> None:
         if self.reply is not None:
@@ -187,15 +187,6 @@ class InferenceController(QObject):
         stopped = self.runner.shutdown(timeout_ms / 1000)
         self._mailbox.close()
         return stopped
-
-    def _receive(self, kind: str, *args: object) -> None:
-        receivers: dict[str, Callable[..., None]] = {
-            "loaded": self._on_loaded,
-            "load_failed": self._on_load_failed,
-            "text": self._on_text,
-            "event": self._on_event,
-        }
-        receivers[kind](*args)
 
     def _on_loaded(self, info: ModelInfo) -> None:
         self._loads -= 1

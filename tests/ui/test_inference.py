@@ -14,11 +14,14 @@ from ui.inference import _Mailbox
 def test_posts_from_another_thread_arrive_in_order_on_the_gui_thread(qtbot: QtBot) -> None:
     owner = QObject()
     got: list[tuple[str, object, threading.Thread]] = []
-    box = _Mailbox(lambda kind, n: got.append((kind, n, threading.current_thread())), owner)
+    box = _Mailbox(owner)
+
+    def note(n: int) -> None:
+        got.append(("text", n, threading.current_thread()))
 
     def post() -> None:
         for n in range(2000):
-            box.post("text", n)
+            box.post(note, n)
 
     worker = threading.Thread(target=post)
     worker.start()
@@ -27,6 +30,6 @@ def test_posts_from_another_thread_arrive_in_order_on_the_gui_thread(qtbot: QtBo
     assert [n for _, n, _ in got] == list(range(2000))
     assert {t for _, _, t in got} == {threading.main_thread()}
     box.close()
-    box.post("text", -1)  # the window is gone: dropped
+    box.post(note, -1)  # the window is gone: dropped
     qtbot.wait(50)
     assert len(got) == 2000
