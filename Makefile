@@ -26,8 +26,10 @@ DIST_STAMP := $(DIST_VENV)/.installed
 EMBEDDER_ONNX := build/embedder-onnx/model.onnx
 # the version of the opencv-python that rapidocr-onnxruntime pulls in
 OPENCV_VERSION := 5.0.0.93
+# lupdate: tr_noop is app.i18n's QT_TR_NOOP; no file:line locations (they would churn on every edit)
+LUPDATE_ARGS := -tr-function-alias QT_TR_NOOP+=tr_noop -no-obsolete -locations none
 
-.PHONY: run test lint bench clean dist check-bundle screenshots
+.PHONY: run test lint bench clean dist check-bundle screenshots translations
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -63,6 +65,12 @@ bench: $(STAMP)
 
 # docs/screenshots/*.png: every page, light and dark, on the starter model (README, Screenshots);
 # needs Debian's xvfb and Qt's xcb libraries (README, System packages)
+# resources/i18n: every tr() string of app/ and ui/ into each .ts (new ones unfinished, gone ones
+# dropped), then each .ts compiled to the .qm the app loads; tests/test_i18n.py checks both are current
+translations: $(STAMP)
+	$(BIN)/pyside6-lupdate $(LUPDATE_ARGS) $$(find app ui -name '*.py' | sort) -ts resources/i18n/*.ts
+	for ts in resources/i18n/*.ts; do $(BIN)/pyside6-lrelease -silent $$ts; done
+
 screenshots: $(STAMP)
 	xvfb-run -a -s "-screen 0 1400x900x24" env QT_QPA_PLATFORM=xcb $(BIN)/python packaging/screenshots.py
 

@@ -161,6 +161,7 @@ class AppearanceSettings:
 
     color_scheme: str = "system"  # one of COLOR_SCHEMES
     font_size: int = 0  # points, app-wide; 0 = the system's size
+    language: str = ""  # "en", "de", ...; "" = the system's (ui.i18n), applied when Hearth starts
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Data shipped with Hearth, read through ``importlib.resources`` (a wheel, a bundle or a checkout).
 
-``catalog.json``: the curated model list; ``icons/``: the app icon as SVG and PNG sizes.
+``catalog.json``: the curated model list; ``icons/``: the app icon as SVG and PNG sizes; ``i18n/``:
+the translations (``.ts`` sources, ``.qm`` compiled: ``ui.i18n``).
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ from app.chat.types import ModelInfo, Notice, PromptProgress
 from app.errors import HearthError
 from app.models import bundled, setup
 from app.settings import ChatSettings
-from ui import about, appearance, doc_viewer, jobs, messages
+from ui import about, appearance, doc_viewer, i18n, jobs, messages
 from ui.api_switch import ApiSwitch
 from ui.chat_input import ChatInput
 from ui.conversations import ConversationDelegate, ConversationListModel
@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         self.settings = settings_mod.load()
         setup.apply(self.settings.models)  # the download folder and the Hub proxy
         appearance.apply(self.settings.appearance)
+        i18n.install(self.settings.appearance.language)  # before any widget takes its texts
         self.store = store or ChatStore()
         self.session = ChatSession(self.store)
         self.prompt_cache = PromptCache(paths.prompt_cache_dir(), self.settings.chat.prompt_cache_mb * MiB)

@@ -44,6 +44,7 @@ from app.settings import (
     ModelSettings,
     Preset,
 )
+from ui import i18n
 
 # field: (label, minimum, maximum, step)
 FLOATS = {
@@ -439,6 +440,18 @@ class AppearancePage(QWidget):
         self.font_size.setValue(appearance.font_size)
         self.font_size.setAccessibleName("Font size")
         form.addRow("Font size", self.font_size)
+        self.language = QComboBox()
+        self.language.addItem("The system's language", "")
+        for code, name in i18n.available().items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(appearance.language)))
+        self.language.setAccessibleName("Language")
+        form.addRow("Language", self.language)
+        note = QLabel("A new language applies when Hearth starts again.")
+        note.setWordWrap(True)
+        form.addRow("", note)
 
     def values(self) -> AppearanceSettings:
-        return AppearanceSettings(str(self.scheme.currentData()), self.font_size.value())
+        return AppearanceSettings(
+            str(self.scheme.currentData()), self.font_size.value(), str(self.language.currentData())
+        )
