@@ -1,6 +1,7 @@
 """Translation coverage, checked on the sources and on the shipped catalogues (``make translations``).
 
-- Every ``tr``/``tr_noop`` call has string literals, so ``lupdate`` sees the text that is looked up.
+- Every ``tr``/``tr_noop`` call has a string literal (``lupdate`` sees the text that is looked up), or
+  for ``tr`` a value marked with ``tr_noop`` where it was written; never text built in place.
 - No text reaches a Qt widget as a bare literal: the text setters and constructors of ``ui/`` get
   ``tr(...)`` (or a value computed from data), never ``"Send"`` or ``f"..."`` written in place.
 - Each catalogue is current (``lupdate`` finds nothing new in the sources) and complete (nothing
@@ -47,19 +48,17 @@ def sources(*folders: str) -> list[Path]:
     return sorted(p for folder in folders for p in (ROOT / folder).rglob("*.py"))
 
 
+def _literal(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
 def _words(node: ast.expr) -> bool:
     """A literal a user would read (letters in it), written in place."""
     if isinstance(node, ast.JoinedStr):
-        return any(
-            isinstance(v, ast.Constant) and re.search("[A-Za-z]{2}", str(v.value)) for v in node.values
-        )
+        return any(_words(v) for v in node.values)
     if isinstance(node, ast.BinOp):
         return _words(node.left) or _words(node.right)
-    return (
-        isinstance(node, ast.Constant)
-        and isinstance(node.value, str)
-        and bool(re.search("[A-Za-z]{2}", node.value))
-    )
+    return _literal(node) and bool(re.search("[A-Za-z]{2}", str(getattr(node, "value", ""))))
 
 
 def _name(func: ast.expr) -> str:
@@ -74,11 +73,12 @@ def test_tr_calls_have_literal_texts() -> None:
                 continue
             name = _name(node.func)
             if name in {"tr", "tr_noop"} and isinstance(node.func, ast.Name):
+                # a literal, or a value marked where it was written (tr_noop): never text built in place
                 args = [*node.args[:2], *(k.value for k in node.keywords if k.arg == "disambiguation")]
-                if not args or not all(
-                    isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args
-                ):
+                if not args or any(isinstance(a, ast.JoinedStr | ast.BinOp | ast.Call) for a in args):
                     bad.append(f"{path.relative_to(ROOT)}:{node.lineno}: tr() needs string literals")
+                elif name == "tr_noop" and not _literal(args[0]):
+                    bad.append(f"{path.relative_to(ROOT)}:{node.lineno}: tr_noop() needs a string literal")
             elif name in {"tr", "translate"} and isinstance(node.func, ast.Attribute) and path != INSTALLER:
                 bad.append(f"{path.relative_to(ROOT)}:{node.lineno}: use app.i18n.tr (one context for all)")
     assert not bad, "\n".join(bad)
