@@ -25,6 +25,7 @@ from tests.support.openai_server import Running, llama_cpp_server
 
 GUARD_SITE = Path(__file__).parent / "support" / "netguard_site"
 netguard.install()
+os.environ["LANGUAGE"] = "en"  # Qt's system language (ui.i18n): tests read English on any desktop
 HANG_S = 420  # pytest-timeout's limit is 300 s
 _terminal_fd = -1  # the terminal's stderr, duplicated before any test's output is captured
 
