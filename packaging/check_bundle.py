@@ -200,6 +200,14 @@ def sizes(archive: Path | None, bundle: Path) -> None:
     largest_parts(bundle)
 
 
+def check_translations(checks: Checks, bundle: Path) -> None:
+    """Each language Hearth ships is in the bundle: its catalogue and Qt's own (ui.i18n loads both)."""
+    for ts in sorted((ROOT / "resources" / "i18n").glob("hearth_*.ts")):
+        lang = ts.stem.removeprefix("hearth_")
+        for name in (f"hearth_{lang}.qm", f"qtbase_{lang}.qm"):
+            checks.check(any(bundle.rglob(name)), f"the bundle has the {lang} translation {name}")
+
+
 def check_runs(checks: Checks, runner: Runner, exe: Path) -> None:
     version = runner.run([str(exe), "--version"])
     checks.check(version.stdout.strip() == f"Hearth {__version__}", f"--version says Hearth {__version__}")
@@ -389,6 +397,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print("  WARNING: no Linux namespaces (unshare): the build tree stays visible, the network too")
         sizes(archive, bundle)
+        check_translations(checks, bundle)
         if sys.platform == "linux":
             optional = check_libraries(checks, runner, bundle)
             if optional:
