@@ -6,7 +6,9 @@ overrides live in ``model_settings.json`` under HEARTH_HOME, keyed by the file's
 resolved path and size: a re-downloaded or replaced file of another size starts afresh), and are
 merged over :class:`~app.settings.ChatSettings` when that model is loaded (:func:`effective`). A
 field left out (None) follows the global setting. A file that cannot be read is kept aside
-(``app.datafile``), never overwritten; an entry with mistyped values keeps the valid ones.
+(``app.datafile``), never overwritten; an entry with mistyped values keeps the valid ones. The
+parsed file is kept in memory while its stat (inode, size, modification time) stays the same: every
+chat message asks for its model's settings, and a send should not parse JSON.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ WHAT = "Your per-model settings"
 FALLBACK = "the global chat settings for every model"
 LOAD_FIELDS = ("n_ctx", "n_gpu_layers", "kv_type", "flash_attn", "chat_template")
 SAMPLING_FIELDS = ("temperature", "top_p", "top_k", "min_p", "repeat_penalty", "max_tokens", "seed")
+Stat = tuple[int, int, int] | None  # (inode, size, mtime in ns) of the file; None: there is none
+
+_cache: tuple[Path, Stat, dict[str, Any]] | None = None  # the file, its stat when read, its contents
 
 
 @dataclass(frozen=True)
@@ -74,9 +79,29 @@ def store_file() -> Path:
     return paths.home() / "model_settings.json"
 
 
+def _stat(file: Path) -> Stat:
+    try:
+        st = file.stat()
+    except FileNotFoundError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def _saved() -> dict[str, Any]:
+    """The file's contents, read again only when its stat changed since the last read (or ``put``)."""
+    global _cache
+    file = store_file()
+    stat = _stat(file)
+    if _cache is not None and _cache[:2] == (file, stat):
+        return _cache[2]
+    data = datafile.read_json(file, WHAT, FALLBACK) or {}
+    _cache = (file, stat, data)
+    return data
+
+
 def get(path: Path) -> ModelOverrides:
     """The overrides saved for the model file ``path`` (none saved: every field None)."""
-    data = datafile.read_json(store_file(), WHAT, FALLBACK) or {}
+    data = _saved()
     entry = data.get(model_key(path))
     if not isinstance(entry, dict):
         return ModelOverrides()
@@ -98,7 +123,9 @@ def put(path: Path, overrides: ModelOverrides) -> None:
         else:
             data.pop(key, None)
 
+    global _cache
     datafile.update(store_file(), WHAT, FALLBACK, change)
+    _cache = None  # the next get reads what was written (the stat would tell too, unless it looks the same)
 
 
 def effective(chat: ChatSettings, path: Path | None) -> ChatSettings:

@@ -8,13 +8,14 @@ choice is kept in the settings (``api.enabled``) and restored at start-up.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
 from app import settings
 from app.assistant.runner import EngineRunner
-from app.assistant.server import ApiServer, server_config
+from app.assistant.server import ApiServer, cors_origins, server_config
 from app.errors import HearthError
 from ui import messages
 
@@ -32,6 +33,7 @@ class ApiSwitch(QObject):
         self.action = QAction("Serve the local &API", self, checkable=True)
         self.action.toggled.connect(self.set_on)
         self._show()
+        self.apply()
         if config.api.enabled:
             self.action.setChecked(True)
 
@@ -51,6 +53,13 @@ class ApiSwitch(QObject):
             self.config.api.enabled = on
             settings.save(self.config)
         self._show()
+
+    def apply(self) -> None:
+        """Put the settings' queue size and CORS origins in force, also on a running API (the
+        handlers read its config per request)."""
+        self.runner.max_waiting = self.config.api.queue_size
+        if self.server is not None:
+            self.server.config = replace(self.server.config, cors_origins=cors_origins(self.config.api))
 
     def _show(self) -> None:
         where = self.server.url if self.server else f"{self.config.api.host}:{self.config.api.port}"

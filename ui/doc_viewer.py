@@ -36,19 +36,21 @@ from app.docs.readers import location
 from ui import jobs
 
 HIGHLIGHT = "#ffeb3b"
+HIGHLIGHT_TEXT = "#1a1a1a"  # dark text on the yellow in either colour scheme (dark mode's is light)
 ZOOMS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
 _open: list[QWidget] = []  # keep top-level viewers alive until closed
 
 
 def highlight_html(page_text: str, passage: str) -> str:
-    """``page_text`` as HTML with ``passage`` on a yellow background (Qt's rich text has no <mark>)."""
+    """``page_text`` as HTML with ``passage`` in dark text on a yellow background (Qt's rich text has no
+    <mark>)."""
     span = find_span(page_text, passage)
     if span is None:
         return f"<pre style='white-space: pre-wrap'>{html.escape(page_text)}</pre>"
     a, b = span
     body = (
         html.escape(page_text[:a])
-        + f'<a name="hit"></a><span style="background-color:{HIGHLIGHT}">'
+        + f'<a name="hit"></a><span style="background-color:{HIGHLIGHT}; color:{HIGHLIGHT_TEXT}">'
         + html.escape(page_text[a:b])
         + "</span>"
         + html.escape(page_text[b:])
@@ -235,7 +237,7 @@ class PageViewer(QWidget):
         scale = self._scale()
         painter = QPainter(pixmap)
         painter.drawImage(0, 0, image)
-        color = QColor(HIGHLIGHT)
+        color = QColor(HIGHLIGHT)  # over the page's own dark text on white: readable in either scheme
         color.setAlpha(110)
         for box in self.boxes:
             painter.fillRect(QRectF(box.topLeft() * scale, box.size() * scale), color)

@@ -290,8 +290,8 @@ class DocsPanel(QWidget):
         def work(cancel: CancelToken) -> Any:
             from app.docs.watch import watch
 
-            yield from watch(folder, library, index=_index(cfg.chroma_url), settings=cfg,
-                             interval=cfg.watch_interval_s, cancel=cancel)  # fmt: skip
+            # no interval: the watch reads cfg.watch_interval_s (the window's, shared) at each wait
+            yield from watch(folder, library, index=_index(cfg.chroma_url), settings=cfg, cancel=cancel)
 
         progress = partial(self._watch_progress, library)
         job = jobs.run(work, self, f"watching {folder}", kind="long", on_progress=progress)

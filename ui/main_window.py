@@ -766,8 +766,13 @@ class MainWindow(QMainWindow):
         before = self._chat_settings()
         new = edited.settings
         moved = new.models.models_dir != self.settings.models.models_dir
+        fit_ctx = new.models.fit_ctx != self.settings.models.fit_ctx
+        # the Remote servers panel's list and the API switch's state are theirs, maybe changed meanwhile
+        new.remote.servers, new.api.enabled = self.settings.remote.servers, self.settings.api.enabled
+        reconnect = new.remote != self.settings.remote
         self.settings.chat = new.chat
-        for section in ("models", "docs"):  # shared by reference with the Models and Documents pages
+        # shared by reference with the Models and Documents pages, the servers panel and the API switch
+        for section in ("models", "docs", "remote", "api"):
             settings_mod.copy_into(getattr(self.settings, section), getattr(new, section))
         self.settings.appearance, self.settings.presets = new.appearance, new.presets
         if edited.preset_used is not None and self.conversation_id is not None:  # "Use for chat": this one
@@ -783,6 +788,11 @@ class MainWindow(QMainWindow):
         setup.apply(self.settings.models)
         if moved:
             self.models_page.refresh_installed()  # the models in the new download folder
+        if fit_ctx:
+            self.models_page.set_fit_context(self.settings.models.fit_ctx)
+        if reconnect:
+            self.controller.runner.forget_remote()  # new timeouts: remote engines made afresh
+        self.api_switch.apply()
         appearance.apply(self.settings.appearance)
         self.prompt_cache.max_bytes = new.chat.prompt_cache_mb * MiB
         settings_mod.save(self.settings)

@@ -171,6 +171,11 @@ class ModelsPage(QWidget):
         jobs.cancel_all(self)
         self.downloads_panel.shutdown()
 
+    def set_fit_context(self, n_ctx: int) -> None:
+        """Judge what fits at ``n_ctx`` tokens of context (Settings → Models changed it)."""
+        self.ctx_box.setValue(n_ctx)
+        self._ctx_changed()
+
     def _ctx_changed(self) -> None:
         if self.ctx_box.value() != self.n_ctx:
             self.n_ctx = self.ctx_box.value()

@@ -14,7 +14,15 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTabWidget, QVBoxLayout
 from app import per_model
 from app.chat.prompt_cache import PromptCache
 from app.settings import ChatSettings, Preset, Settings
-from ui.settings_pages import AppearancePage, ChatPage, DocumentsPage, LibraryPage, ModelPage, PresetsPage
+from ui.settings_pages import (
+    AppearancePage,
+    ChatPage,
+    DocumentsPage,
+    LibraryPage,
+    ModelPage,
+    PresetsPage,
+    ServersPage,
+)
 
 RELOAD_FIELDS = ("n_ctx", "n_threads", "n_gpu_layers", "kv_type", "flash_attn", "chat_template")
 
@@ -49,12 +57,14 @@ class SettingsDialog(QDialog):
         self.presets = PresetsPage(settings.preset_list(), self.chat, settings.chat.preset)
         self.documents = DocumentsPage(settings.docs)
         self.library = LibraryPage(settings.models)
+        self.servers = ServersPage(settings.remote, settings.api)
         self.appearance = AppearancePage(settings.appearance)
         for page, title in (
             (self.chat, "Chat"), (self.model_page, "Model"), (self.presets, "Presets"),
             (self.documents, "Documents"), (self.library, "Models"), (self.appearance, "Appearance"),
         ):  # fmt: skip
             self.tabs.addTab(page, title)
+        self.tabs.insertTab(self.tabs.indexOf(self.appearance), self.servers, self.tr("Servers"))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -70,6 +80,7 @@ class SettingsDialog(QDialog):
         new.set_presets(self.presets.values())
         new.docs = self.documents.values()
         new.models = self.library.values()
+        new.remote, new.api = self.servers.values()
         new.appearance = self.appearance.values()
         return Edited(new, self.model, self.model_page.values(), self.library.token_change(), self.chat.used)
 

@@ -3,15 +3,17 @@ back an edited copy (``values()``); none saves or applies anything (the main win
 
 Chat: sampling, the system prompt of new chats, how models load, the prompt cache budget. Model: the
 current model file's own values over those (``app.per_model``), its chat template among them.
-Presets: named system prompt + sampling. Documents, Models (download folder, Hugging Face token in
-the OS keyring, proxy) and Appearance (colour scheme, font size).
+Presets: named system prompt + sampling. Documents (retrieval, the embedding model, and reading,
+budgets and polling under Advanced), Models (download folder, Hugging Face token in the OS keyring,
+proxy, Hub search), Servers (remote servers' timeouts, the local API's queue and CORS) and Appearance
+(colour scheme, font size).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -38,11 +41,13 @@ from app.settings import (
     COLOR_SCHEMES,
     GPU_LAYERS_AUTO,
     KV_TYPES,
+    ApiSettings,
     AppearanceSettings,
     ChatSettings,
     DocsSettings,
     ModelSettings,
     Preset,
+    RemoteSettings,
 )
 from ui import i18n
 
@@ -65,6 +70,37 @@ INTS = {
 }
 FA_NEEDED = "A quantized KV cache needs flash attention (llama.cpp cannot quantize V without it)."
 SCHEME_TEXT = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
+BUNDLED_EMBEDDER = DocsSettings.embedding_model  # "bundled": the embedding model that comes with Hearth
+
+
+@overload
+def spin_box(
+    value: int, lo: int, hi: int, name: str, step: int = 1, decimals: int = 0, suffix: str = ""
+) -> QSpinBox: ...
+
+
+@overload
+def spin_box(
+    value: float, lo: float, hi: float, name: str, step: float = 1, decimals: int = 0, suffix: str = ""
+) -> QDoubleSpinBox: ...
+
+
+def spin_box(value: float, lo: float, hi: float, name: str, step: float = 1, decimals: int = 0,
+             suffix: str = "") -> QSpinBox | QDoubleSpinBox:  # fmt: skip
+    """A spin box from ``lo`` to ``hi`` showing ``value``, named ``name`` for screen readers: for a
+    float setting a QDoubleSpinBox with ``decimals`` (its value stays a float), else a QSpinBox."""
+    box: QSpinBox | QDoubleSpinBox
+    if isinstance(value, float):
+        box = QDoubleSpinBox()
+        box.setDecimals(decimals)
+    else:
+        box = QSpinBox()
+    box.setRange(lo, hi)
+    box.setSingleStep(step)
+    box.setSuffix(suffix)
+    box.setValue(value)
+    box.setAccessibleName(name)
+    return box
 
 
 def number_box(name: str, value: float) -> QSpinBox | QDoubleSpinBox:
@@ -330,7 +366,7 @@ class DocumentsPage(QWidget):
         super().__init__()
         self._original = docs
         form = QFormLayout(self)
-        self.fields: dict[str, QSpinBox] = {}
+        self.fields: dict[str, QSpinBox | QDoubleSpinBox] = {}
         for name, label, lo, hi in (
             ("chunk_tokens", "Chunk size (word pieces)", 32, 254),
             ("chunk_overlap", "Chunk overlap (word pieces)", 0, 128),
@@ -352,12 +388,88 @@ class DocumentsPage(QWidget):
         self.chroma_url = QLineEdit(docs.chroma_url, placeholderText="Empty: the store on this computer")
         self.chroma_url.setAccessibleName("Chroma server address")
         form.addRow("Chroma server", self.chroma_url)
+        self._embedding_row(form, docs.embedding_model)
+        form.addRow(self._advanced(docs))
+
+    def _embedding_row(self, form: QFormLayout, model: str) -> None:
+        self.embedding_model = QLineEdit("" if model == BUNDLED_EMBEDDER else model)
+        self.embedding_model.setPlaceholderText(self.tr("bundled (all-MiniLM-L6-v2, comes with Hearth)"))
+        self.embedding_model.setAccessibleName(self.tr("Embedding model"))
+        self.embedding_model.setToolTip(
+            self.tr(
+                "Empty or “bundled”: the model that comes with Hearth; else the folder of a"
+                " sentence-transformers model on this computer"
+            )
+        )
+        browse = QPushButton(self.tr("Browse…"))
+        browse.setAccessibleName(self.tr("Choose the embedding model's folder"))
+        browse.clicked.connect(self._browse_embedder)
+        row = QHBoxLayout()
+        row.addWidget(self.embedding_model, 1)
+        row.addWidget(browse)
+        form.addRow(self.tr("Embedding model"), row)
+        self.reindex_note = QLabel(
+            self.tr(
+                "Documents must be indexed again with a new embedding model. A library indexed with"
+                " another model cannot be searched until then (nothing is mixed): adding a document"
+                " to it indexes all of its documents again with the new model."
+            )
+        )
+        self.reindex_note.setWordWrap(True)
+        form.addRow("", self.reindex_note)
+        self.embedding_model.textChanged.connect(self._embedding_changed)
+        self._embedding_changed()
+
+    def _embedding(self) -> str:
+        return self.embedding_model.text().strip() or BUNDLED_EMBEDDER
+
+    def _embedding_changed(self) -> None:
+        self.reindex_note.setVisible(self._embedding() != self._original.embedding_model)
+
+    def _browse_embedder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Embedding model folder"), self.embedding_model.text() or str(Path.home())
+        )
+        if folder:
+            self.embedding_model.setText(folder)
+
+    def _advanced(self, docs: DocsSettings) -> QGroupBox:
+        """Reading, prompt budgets, fusion, polling and batching: rarely changed."""
+        group = QGroupBox(self.tr("Advanced"))
+        form = QFormLayout(group)
+        seconds = self.tr(" s")
+        for name, label, box in (
+            ("page_timeout_s", self.tr("Give up on a file when one page takes longer than"),
+             spin_box(docs.page_timeout_s, 1, 3600, self.tr("Page time limit"), 5, suffix=seconds)),
+            ("file_timeout_s", self.tr("…or when the whole file takes longer than"),
+             spin_box(docs.file_timeout_s, 10, 86400, self.tr("File time limit"), 60, suffix=seconds)),
+            ("context_fraction", self.tr("Share of the free context for passages"),
+             spin_box(docs.context_fraction, 0.05, 0.95, self.tr("Share of the free context for passages"),
+                      0.05, 2)),
+            ("first_token_budget_s", self.tr("Cut the passages to be read by the model in about"),
+             spin_box(docs.first_token_budget_s, 0.5, 600, self.tr("Time the model reads passages"), 1, 1,
+                      seconds)),
+            ("keyword_weight", self.tr("Keyword ranking's weight (0 = meaning only)"),
+             spin_box(docs.keyword_weight, 0, 4, self.tr("Keyword ranking's weight"), 0.1, 2)),
+            ("watch_interval_s", self.tr("Look for changes in watched folders every"),
+             spin_box(docs.watch_interval_s, 0.5, 3600, self.tr("Watched folders' polling interval"), 1, 1,
+                      seconds)),
+            ("embed_batch", self.tr("Chunks embedded at a time"),
+             spin_box(docs.embed_batch, 1, 1024, self.tr("Chunks embedded at a time"), 8)),
+        ):  # fmt: skip
+            self.fields[name] = box
+            form.addRow(label, box)
+        note = QLabel(self.tr("These apply to what starts next: the next question, the next document read,"
+                              " a watched folder's next look."))  # fmt: skip
+        note.setWordWrap(True)
+        form.addRow(note)
+        return group
 
     def values(self) -> DocsSettings:
         values: dict[str, Any] = {name: box.value() for name, box in self.fields.items()}
         values["chunk_overlap"] = min(values["chunk_overlap"], values["chunk_tokens"] // 2)
         return replace(self._original, chroma_url=self.chroma_url.text().strip(), ocr=self.ocr.isChecked(),
-                       **values)  # fmt: skip
+                       embedding_model=self._embedding(), **values)  # fmt: skip
 
 
 class LibraryPage(QWidget):
@@ -403,6 +515,11 @@ class LibraryPage(QWidget):
         )
         self.recommend.setChecked(models.hub_recommendations)
         form.addRow("", self.recommend)
+        self.search_limit = spin_box(models.search_limit, 1, 500, self.tr("Hub search results"), 10)
+        form.addRow(self.tr("Hub search results"), self.search_limit)
+        fits = self.tr("Context assumed when judging what fits")
+        self.fit_ctx = spin_box(models.fit_ctx, 256, 1_048_576, fits, 1024, suffix=self.tr(" tokens"))
+        form.addRow(fits, self.fit_ctx)
 
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(
@@ -420,7 +537,60 @@ class LibraryPage(QWidget):
     def values(self) -> ModelSettings:
         return replace(self._original, models_dir=self.folder.text().strip(), proxy=self.proxy.text().strip(),
                        download_retries=self.retries.value(),
-                       hub_recommendations=self.recommend.isChecked())  # fmt: skip
+                       hub_recommendations=self.recommend.isChecked(), search_limit=self.search_limit.value(),
+                       fit_ctx=self.fit_ctx.value())  # fmt: skip
+
+
+class ServersPage(QWidget):
+    """Remote servers' connection settings and Hearth's own API (the servers themselves are listed on
+    the Models tab, the API switched on in the Chat menu)."""
+
+    def __init__(self, remote: RemoteSettings, api: ApiSettings) -> None:
+        super().__init__()
+        self._remote, self._api = remote, api
+        layout = QVBoxLayout(self)
+        group = QGroupBox(self.tr("Remote servers"))
+        form = QFormLayout(group)
+        seconds = self.tr(" s")
+        self.default_n_ctx = spin_box(remote.default_n_ctx, 256, 1_048_576,
+                                      self.tr("Context length when a server does not say"), 1024,
+                                      suffix=self.tr(" tokens"))  # fmt: skip
+        self.connect_timeout = spin_box(remote.connect_timeout_s, 1, 600, self.tr("Connection time limit"), 1,
+                                        suffix=seconds)  # fmt: skip
+        self.read_timeout = spin_box(remote.read_timeout_s, 5, 3600, self.tr("Silence time limit"), 10,
+                                     suffix=seconds)  # fmt: skip
+        form.addRow(self.tr("Context length when a server does not say"), self.default_n_ctx)
+        form.addRow(self.tr("Give up connecting after"), self.connect_timeout)
+        form.addRow(self.tr("Give up on a server silent for"), self.read_timeout)
+        note = QLabel(self.tr("Servers are added on the Models tab (Remote servers). These apply from the"
+                              " next reply."))  # fmt: skip
+        note.setWordWrap(True)
+        form.addRow(note)
+        layout.addWidget(group)
+        group = QGroupBox(self.tr("Local API"))
+        form = QFormLayout(group)
+        self.queue_size = spin_box(api.queue_size, 1, 100, self.tr("Requests waiting at most"))
+        self.queue_size.setToolTip(self.tr("One more is answered “busy” (HTTP 503) with a time to retry"))
+        self.cors_origins = QLineEdit(api.cors_origins)
+        self.cors_origins.setPlaceholderText(
+            self.tr("Empty: none (e.g. http://localhost:3000, https://app.example)")
+        )
+        self.cors_origins.setAccessibleName(self.tr("Web pages allowed to call the API (CORS origins)"))
+        form.addRow(self.tr("Requests waiting at most"), self.queue_size)
+        form.addRow(self.tr("Web pages allowed (CORS)"), self.cors_origins)
+        note = QLabel(self.tr("Switched on in the Chat menu. These apply at once, also to a running API;"
+                              " separate origins with commas."))  # fmt: skip
+        note.setWordWrap(True)
+        form.addRow(note)
+        layout.addWidget(group)
+        layout.addStretch(1)
+
+    def values(self) -> tuple[RemoteSettings, ApiSettings]:
+        remote = replace(self._remote, default_n_ctx=self.default_n_ctx.value(),
+                         connect_timeout_s=self.connect_timeout.value(),
+                         read_timeout_s=self.read_timeout.value())  # fmt: skip
+        origins = ", ".join(o.strip() for o in self.cors_origins.text().split(",") if o.strip())
+        return remote, replace(self._api, queue_size=self.queue_size.value(), cors_origins=origins)
 
 
 class AppearancePage(QWidget):

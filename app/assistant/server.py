@@ -39,7 +39,7 @@ from app.assistant.runner import API, EngineRunner, QueueFull
 from app.chat.engine import LocalEngine
 from app.chat.types import ChatMessage, Token
 from app.errors import HearthError
-from app.settings import DocsSettings, LoadParams, SamplingParams, Settings
+from app.settings import ApiSettings, DocsSettings, LoadParams, SamplingParams, Settings
 
 log = logging.getLogger(__name__)
 
@@ -79,10 +79,14 @@ def server_config(cfg: Settings, host: str | None = None, port: int | None = Non
     """The API's configuration from the settings (``host``/``port`` override them). With
     ``switch_models`` a request may name any installed model (``serve``); else the loaded one serves."""
     api = cfg.api
-    origins = tuple(o.strip() for o in api.cors_origins.split(",") if o.strip())
     load = cfg.chat.load_params() if switch_models else None
-    return ServerConfig(host or api.host, api.port if port is None else port, api_key(), origins,
+    return ServerConfig(host or api.host, api.port if port is None else port, api_key(), cors_origins(api),
                         cfg.chat.sampling(), load, cfg.docs)  # fmt: skip
+
+
+def cors_origins(api: ApiSettings) -> tuple[str, ...]:
+    """The origins CORS allows, from the settings' comma-separated list."""
+    return tuple(o.strip() for o in api.cors_origins.split(",") if o.strip())
 
 
 def check_config(config: ServerConfig) -> None:

@@ -203,10 +203,9 @@ def _watch(args: argparse.Namespace) -> int:
     from app.docs.watch import watch
 
     cfg, index = _setup(args)
-    interval = args.interval if args.interval is not None else cfg.watch_interval_s
     print(f"watching {args.folder} for library '{args.library}' (Ctrl+C to stop)", file=sys.stderr)
     for event in watch(
-        args.folder, args.library, index=index, settings=cfg, interval=interval, once=args.once
+        args.folder, args.library, index=index, settings=cfg, interval=args.interval, once=args.once
     ):
         if event.result is not None:
             r = event.result

@@ -21,6 +21,10 @@ from app.docs.readers import location
 
 SUPPORT_THRESHOLD = 0.5  # share of a sentence's key terms its passages must contain
 _MARK = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
+_MARKS = re.compile(rf"{_MARK.pattern}(?:\s*[,;]?\s*{_MARK.pattern})*")  # "[1]", "[1][3]", "[1], [2]"
+_EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]")  # what "([1])" leaves
+_SPACE_BEFORE = re.compile(r"\s+([.,;:!?)\]}])")
+_SPACE_AFTER = re.compile(r"([(\[{])\s+")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])|\n+")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -68,7 +72,7 @@ def terms(text: str) -> set[str]:
 
 @dataclass(frozen=True)
 class Claim:
-    sentence: str  # without its [n] markers
+    sentence: str  # without its [n] markers, spaced as text (see without_markers)
     cited: tuple[int, ...]
     support: float  # share of its key terms found in the cited passages (0..1)
     missing_numbers: tuple[str, ...]  # numbers it states that no cited passage contains
@@ -82,6 +86,14 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
 
 
+def without_markers(sentence: str) -> str:
+    """``sentence`` as a reader would quote it: its [n] markers gone, no space left before punctuation
+    or a closing bracket ("Paris is big [1]." -> "Paris is big."), nor brackets left empty."""
+    text = _EMPTY_BRACKETS.sub(" ", _MARKS.sub(" ", sentence))
+    text = " ".join(text.split())
+    return _SPACE_AFTER.sub(r"\1", _SPACE_BEFORE.sub(r"\1", text))
+
+
 def check_claims(answer: str, sources: Sequence[Mapping[str, Any]]) -> list[Claim]:
     """One :class:`Claim` per sentence of ``answer`` that cites a known source."""
     by_n = {
@@ -92,7 +104,7 @@ def check_claims(answer: str, sources: Sequence[Mapping[str, Any]]) -> list[Clai
         cited = tuple(n for n in cited_numbers(sentence) if n in by_n)
         if not cited:
             continue
-        plain = " ".join(_MARK.sub(" ", sentence).split())
+        plain = without_markers(sentence)
         passage = " ".join(by_n[n] for n in cited)
         wanted = terms(plain)
         found = wanted & terms(passage)

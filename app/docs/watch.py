@@ -78,14 +78,18 @@ def watch(
     *,
     index: DocIndex,
     settings: DocsSettings | None = None,
-    interval: float = 5.0,
+    interval: float | None = None,
     cancel: CancelToken | None = None,
     once: bool = False,
     embedder: Embedder | None = None,
 ) -> Generator[IngestProgress, None, None]:
-    """Yield ingestion progress (and ``removed`` results) for changes under ``folder`` until cancelled."""
+    """Yield ingestion progress (and ``removed`` results) for changes under ``folder`` until cancelled.
+
+    ``interval``: seconds between scans; None: ``settings.watch_interval_s``, read before each wait,
+    so that a change in the settings reaches a running watch."""
     from app.docs.ingest import FileResult, IngestProgress, ingest
 
+    settings = settings or DocsSettings()
     root = Path(folder).expanduser().resolve()
     cancel = cancel or CancelToken()
     # what the index already holds from this folder: files unchanged since are not read again
@@ -123,6 +127,7 @@ def watch(
                 pending.pop(p, None)
         if once:
             return
-        deadline = time.monotonic() + interval
+        wait = settings.watch_interval_s if interval is None else interval
+        deadline = time.monotonic() + wait
         while time.monotonic() < deadline and not cancel.cancelled:
-            time.sleep(min(0.1, interval))
+            time.sleep(min(0.1, wait))

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from app import per_model, settings
+from app import datafile, per_model, settings
 from app.cancel import CancelToken
 from app.chat import context
 from app.chat.engine import LocalEngine
@@ -60,6 +61,32 @@ def test_a_damaged_file_is_kept_aside_and_a_mistyped_value_ignored(
     per_model.store_file().write_text(raw, encoding="utf-8")
     assert per_model.get(model) == per_model.ModelOverrides(top_k=5)
     assert any("n_ctx='big'" in n for n in notices)
+
+
+def test_the_file_is_parsed_once_until_it_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    model = tmp_path / "m.gguf"
+    model.write_bytes(bytes(10))
+    per_model.put(model, per_model.ModelOverrides(top_k=3))
+    reads: list[Path] = []
+    read_json = datafile.read_json
+
+    def counting(path: Path, what: str, fallback: str) -> dict[str, Any] | None:
+        reads.append(path)
+        return read_json(path, what, fallback)
+
+    monkeypatch.setattr(datafile, "read_json", counting)
+    assert per_model.get(model).top_k == 3 and len(reads) == 1
+    assert per_model.get(model).top_k == 3 and len(reads) == 1  # a second send parses nothing
+    per_model.put(model, per_model.ModelOverrides(top_k=4))
+    assert per_model.get(model).top_k == 4  # what put() wrote is seen at once
+    before = len(reads)
+    assert per_model.get(model).top_k == 4 and len(reads) == before
+    # another process (a CLI command) rewrites the file: its stat changes, it is read again
+    raw = per_model.store_file().read_text(encoding="utf-8").replace('"top_k": 4', '"top_k": 12')
+    per_model.store_file().write_text(raw, encoding="utf-8")
+    assert per_model.get(model).top_k == 12 and len(reads) == before + 1
+    per_model.store_file().unlink()
+    assert per_model.get(model) == per_model.ModelOverrides()
 
 
 def test_the_template_override_reaches_llama_cpp(starter_model: Path) -> None:

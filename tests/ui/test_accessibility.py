@@ -79,7 +79,7 @@ def test_every_interactive_widget_has_an_accessible_name(qtbot: QtBot, window: M
             where = f"{dialog.windowTitle()}" + (f" → {tabs.tabText(i)}" if tabs is not None else "")
             missing += [f"{where}: {u}" for u in unnamed]
         dialog.close()
-    assert settings.tabs.count() == 6  # every page of the settings dialog was walked
+    assert settings.tabs.count() == 7  # every page of the settings dialog was walked
     assert not sorted(set(missing)), "\n".join(sorted(set(missing)))
     assert total > 40
     print(f"accessibility: {total} named interactive elements, 0 unnamed")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, QRectF, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QDropEvent, QTextDocument, QTextFormat
+from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -237,9 +238,16 @@ def test_a_pdf_qtpdf_cannot_open_falls_back_to_its_stored_text(qtbot: QtBot, tmp
     widget.close()
 
 
-def test_highlight_html() -> None:
+def test_highlight_html(qapp: QApplication) -> None:
     page = "Intro line.\nThe lighthouse keeper's cat\nis named Marmalade. More."
     out = highlight_html(page, "The lighthouse keeper's cat is named Marmalade.")
-    mark = '<span style="background-color:#ffeb3b">'
+    mark = '<span style="background-color:#ffeb3b; color:#1a1a1a">'
     assert mark + "The lighthouse keeper&#x27;s cat\nis named Marmalade</span>" in out
     assert mark not in highlight_html(page, "absent words here")
+    doc = QTextDocument()
+    doc.setHtml(out)
+    found = doc.find("lighthouse")
+    fmt = found.charFormat()
+    text, back = fmt.foreground().color(), fmt.background().color()
+    assert fmt.hasProperty(QTextFormat.Property.ForegroundBrush)  # not the palette's (light in dark mode)
+    assert text.lightness() < 64 < 128 < back.lightness()  # dark text on the yellow

@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
@@ -15,6 +16,7 @@ from pytestqt.qtbot import QtBot
 
 from app import paths, per_model, settings
 from app.assistant.reply import Reply
+from app.chat import servers
 from app.chat.servers import RemoteKey
 from app.models import hub
 from app.settings import AppearanceSettings, SamplingParams
@@ -106,6 +108,87 @@ def test_every_page_round_trips_through_settings_json(window: MainWindow, tmp_pa
     again.library.forget_token.setChecked(True)
     assert again.result_settings().hf_token == ""  # forgetting it is asked for explicitly
     again.deleteLater()
+
+
+def test_documents_models_and_servers_settings_are_saved_and_applied(
+    window: MainWindow, tmp_path: Path
+) -> None:
+    w = window
+    w.settings.api.port = 0  # any free port
+    w.api_switch.action.setChecked(True)  # the API runs while its settings change
+    forgot: list[bool] = []
+    forget = w.controller.runner.forget_remote
+
+    def recording() -> None:
+        forgot.append(True)
+        forget()
+
+    w.controller.runner.forget_remote = recording  # type: ignore[method-assign]
+    d = w.open_settings()
+    docs = d.documents
+    assert docs.embedding_model.text() == "" and "bundled" in docs.embedding_model.placeholderText()
+    assert docs.reindex_note.isHidden()
+    embedder = tmp_path / "my-embedder"
+    docs.embedding_model.setText(str(embedder))
+    assert not docs.reindex_note.isHidden() and "indexed again" in docs.reindex_note.text()
+    docs.embedding_model.setText(" bundled ")
+    assert docs.reindex_note.isHidden()  # the same model: nothing to index again
+    docs.embedding_model.setText(str(embedder))
+    advanced = {"page_timeout_s": 30.0, "file_timeout_s": 900.0, "context_fraction": 0.35,
+                "keyword_weight": 0.8, "first_token_budget_s": 4.5, "watch_interval_s": 12.5,
+                "embed_batch": 16}  # fmt: skip
+    for name, value in advanced.items():
+        docs.fields[name].setValue(value)
+    assert docs.fields["page_timeout_s"].suffix() == " s"
+    d.library.search_limit.setValue(50)
+    d.library.fit_ctx.setValue(8192)
+    d.servers.default_n_ctx.setValue(16384)
+    d.servers.connect_timeout.setValue(3)
+    d.servers.read_timeout.setValue(120)
+    d.servers.queue_size.setValue(9)
+    d.servers.cors_origins.setText(" http://localhost:3000 ,, https://app.example")
+    # the Remote servers panel saves a server while the dialog is open: accepting keeps it
+    servers.save(w.settings.remote, servers.RemoteServer("box", "http://127.0.0.1:9"))
+    settings.save(w.settings)
+    d.accept()
+
+    raw = json.loads(paths.settings_file().read_text(encoding="utf-8"))
+    assert {k: raw["docs"][k] for k in advanced} == advanced
+    assert raw["docs"]["embedding_model"] == str(embedder)
+    assert (raw["models"]["search_limit"], raw["models"]["fit_ctx"]) == (50, 8192)
+    remote = {k: raw["remote"][k] for k in ("default_n_ctx", "connect_timeout_s", "read_timeout_s")}
+    assert remote == {"default_n_ctx": 16384, "connect_timeout_s": 3.0, "read_timeout_s": 120.0}
+    assert [s["name"] for s in raw["remote"]["servers"]] == ["box"]
+    assert raw["api"]["queue_size"] == 9 and raw["api"]["enabled"] is True
+    assert raw["api"]["cors_origins"] == "http://localhost:3000, https://app.example"
+    # applied: the shared sections, the Models page's estimates, remote engines, the running API
+    assert w.docs_panel.settings is w.settings.docs and w.docs_panel.settings.watch_interval_s == 12.5
+    assert w.models_page.config.search_limit == 50 and w.models_page.ctx_box.value() == 8192
+    assert forgot == [True]
+    engine = w._remote_engine(("box", ""))
+    try:
+        timeout = engine.http().timeout
+        assert (timeout.connect, timeout.read) == (3.0, 120.0)
+        assert engine.settings.default_n_ctx == 16384
+    finally:
+        engine.unload()
+    assert w.controller.runner.max_waiting == 9
+    server = w.api_switch.server
+    assert server is not None and server.config.cors_origins == (
+        "http://localhost:3000",
+        "https://app.example",
+    )
+    preflight = httpx.options(f"{server.url}/chat/completions", headers={"Origin": "https://app.example"})
+    assert preflight.headers["access-control-allow-origin"] == "https://app.example"
+
+    again = SettingsDialog(settings.load())  # as the next start shows them
+    assert again.documents.embedding_model.text() == str(embedder) and again.documents.reindex_note.isHidden()
+    assert {k: again.documents.fields[k].value() for k in advanced} == advanced
+    assert (again.library.search_limit.value(), again.library.fit_ctx.value()) == (50, 8192)
+    assert again.servers.read_timeout.value() == 120.0 and again.servers.queue_size.value() == 9
+    assert again.servers.cors_origins.text() == "http://localhost:3000, https://app.example"
+    again.deleteLater()
+    w.api_switch.action.setChecked(False)
 
 
 def test_per_model_settings_persist_across_a_restart_and_apply_on_load(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.docs.citations import check_claims, cited_numbers, split_sources, where
+from app.docs.citations import check_claims, cited_numbers, split_sources, where, without_markers
 
 SOURCES = [
     {
@@ -60,4 +60,18 @@ def test_supported_and_unsupported_sentences() -> None:
     assert [c.cited for c in claims] == [(1,), (2,), (3,), (2,)]
     assert [c.supported for c in claims] == [True, False, True, False]
     assert claims[1].missing_numbers == ("22", "15")  # the passage says 23:40
-    assert claims[0].sentence == "The kiln is fired every Thursday ."  # markers removed
+    assert claims[0].sentence == "The kiln is fired every Thursday."  # markers removed, quoted as text
+
+
+def test_a_quoted_sentence_reads_as_text_without_its_markers() -> None:
+    cases = {
+        "Paris is big [1].": "Paris is big.",
+        "Paris [1], the capital [2][3], is big [1, 2]!": "Paris, the capital, is big!",
+        "It is big [1], [2]; it is old [3]?": "It is big; it is old?",
+        "It is big ([1]) and old (since 52 BC [2]).": "It is big and old (since 52 BC).",
+        "[1] It says: [2] yes [3] .": "It says: yes.",
+        "Keep 23:40, [x] and (this) as they are.": "Keep 23:40, [x] and (this) as they are.",
+    }
+    assert {s: without_markers(s) for s in cases} == cases
+    claim = check_claims("The ferry leaves at 23:40 [2] .", SOURCES)[0]
+    assert claim.sentence == "The ferry leaves at 23:40." and claim.supported

@@ -10,9 +10,11 @@ import pytest
 
 from app.cancel import CancelToken
 from app.docs import readers
+from app.docs import watch as watch_module
 from app.docs.embeddings import Embedder
-from app.docs.index import DocIndex
+from app.docs.index import DocIndex, Signature
 from app.docs.watch import set_watched, watch, watched
+from app.settings import DocsSettings
 from tests.support import pdfs
 
 
@@ -82,6 +84,39 @@ def test_watch_loop_waits_for_stable_files_and_cancels(
     watcher.join(120)
     assert not watcher.is_alive()
     assert seen == ["a.pdf:indexed"]  # a half-written file was never read (it would have failed)
+
+
+def test_a_running_watch_follows_the_settings_interval(
+    tmp_path: Path, index: DocIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scans: list[float] = []
+    scan = watch_module.scan
+
+    def counting(root: Path) -> dict[str, Signature]:
+        scans.append(time.monotonic())
+        return scan(root)
+
+    monkeypatch.setattr(watch_module, "scan", counting)
+    settings = DocsSettings(watch_interval_s=0.05)
+    cancel = CancelToken()
+    watcher = threading.Thread(
+        target=lambda: list(watch(tmp_path, "watched", index=index, settings=settings, cancel=cancel))
+    )
+    watcher.start()
+    try:
+        deadline = time.monotonic() + 30
+        while len(scans) < 3 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(scans) >= 3  # every 0.05 s
+        settings.watch_interval_s = 3600.0  # Settings → Documents, while it runs
+        time.sleep(1.0)  # the wait under way ends, the next one is an hour
+        seen = len(scans)
+        time.sleep(0.5)
+        assert len(scans) == seen
+    finally:
+        cancel.cancel()
+        watcher.join(10)
+    assert not watcher.is_alive()
 
 
 def test_a_watch_start_costs_a_stat_per_unchanged_file(
