@@ -93,11 +93,12 @@ def test_unknown_vram_is_not_zero(tmp_path: Path) -> None:
     assert not fit.plan(info, 512, 0, Machine(1 * MiB, 8 * GiB, None, True)).fits
 
 
-def test_flash_attention_drops_the_kq_matrix(starter_model: Path) -> None:
+def test_flash_attention_drops_the_kq_matrix_and_the_per_cell_term(starter_model: Path) -> None:
     info = gguf.read_file(starter_model)
-    plain = fit.plan(info, 4096, machine=BIG).compute_bytes
-    flash = fit.plan(info, 4096, machine=BIG, flash_attn=True).compute_bytes
-    assert flash < plain
+    plain = fit.plan(info, 4096, machine=BIG)
+    flash = fit.plan(info, 4096, machine=BIG, flash_attn=True)
+    assert flash.compute_bytes < plain.compute_bytes
+    assert plain.overhead_bytes - flash.overhead_bytes == 4096 * fit.RUNTIME_PER_CELL
 
 
 def test_check_fits_on_this_machine(starter_model: Path) -> None:
