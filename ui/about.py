@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMainWindow, QM
 
 import resources
 from app import __version__, backends, paths
+from app.i18n import tr
 
 
 def app_icon() -> QIcon:
@@ -31,28 +32,31 @@ def llama_line() -> str:
     """llama.cpp's version and backends, or a note that it is not loaded yet."""
     found = backends.loaded()
     if found is None:
-        return "llama.cpp: not loaded yet"
-    return f"llama-cpp-python {found.binding}; backends: {found.summary}"
+        return tr("llama.cpp: not loaded yet")
+    return tr("llama-cpp-python {version}; backends: {backends}").format(
+        version=found.binding, backends=found.summary
+    )
 
 
 def details() -> list[str]:
     return [
         f"Python {platform.python_version()}, Qt {qVersion()}, PySide6 {PySide6.__version__}",
         llama_line(),
-        f"Data folder: {paths.home()}",
+        tr("Data folder: {path}").format(path=paths.home()),
     ]
 
 
 class AboutDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("About Hearth")
+        self.setWindowTitle(tr("About Hearth"))
         layout = QVBoxLayout(self)
         logo = QLabel()
         logo.setPixmap(app_icon().pixmap(96, 96))
         logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(logo)
-        self.title = QLabel(f"<h2>Hearth {__version__}</h2>Chat with local models and your PDFs, offline.")
+        heading = f"<h2>Hearth {__version__}</h2>"
+        self.title = QLabel(heading + tr("Chat with local models and your PDFs, offline."))
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.title)
         self.details = QLabel("<br>".join(details()))
@@ -66,6 +70,6 @@ class AboutDialog(QDialog):
 
 def install(window: QMainWindow) -> QMenu:
     """Add Help → About Hearth to ``window``'s menu bar; returns the Help menu."""
-    menu = window.menuBar().addMenu("&Help")
-    menu.addAction("&About Hearth", lambda: AboutDialog(window).exec())
+    menu = window.menuBar().addMenu(tr("&Help"))
+    menu.addAction(tr("&About Hearth"), lambda: AboutDialog(window).exec())
     return menu

@@ -17,6 +17,7 @@ from app import settings
 from app.assistant.runner import EngineRunner
 from app.assistant.server import ApiServer, cors_origins, server_config
 from app.errors import HearthError
+from app.i18n import tr
 from ui import messages
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ class ApiSwitch(QObject):
         self.config = config  # the window's settings, saved on every change
         self.runner = runner
         self.server: ApiServer | None = None
-        self.action = QAction("Serve the local &API", self, checkable=True)
+        self.action = QAction(tr("Serve the local &API"), self, checkable=True)
         self.action.toggled.connect(self.set_on)
         self._show()
         self.apply()
@@ -45,7 +46,7 @@ class ApiSwitch(QObject):
                 messages.bridge().show_error(str(exc))
                 self.action.setChecked(False)
                 return
-            messages.bridge().show_info(f"Hearth's API is on at {self.server.url}")
+            messages.bridge().show_info(tr("Hearth's API is on at {url}").format(url=self.server.url))
         elif not on and self.server is not None:
             self.server.close()
             self.server = None
@@ -63,7 +64,9 @@ class ApiSwitch(QObject):
 
     def _show(self) -> None:
         where = self.server.url if self.server else f"{self.config.api.host}:{self.config.api.port}"
-        self.action.setToolTip(f"OpenAI-compatible API for your own tools at {where}")
+        self.action.setToolTip(
+            tr("OpenAI-compatible API for your own tools at {address}").format(address=where)
+        )
 
     def shutdown(self) -> None:
         if self.server is not None:

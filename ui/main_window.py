@@ -45,6 +45,7 @@ from app.chat.session import ChatSession, PendingReply
 from app.chat.store import ChatStore
 from app.chat.types import ModelInfo, Notice, PromptProgress
 from app.errors import HearthError
+from app.i18n import tr, tr_noop
 from app.models import bundled, setup
 from app.settings import ChatSettings
 from ui import about, appearance, doc_viewer, i18n, jobs, messages
@@ -63,7 +64,11 @@ from ui.shortcuts import ShortcutsDialog
 log = logging.getLogger(__name__)
 
 MiB = 2**20
-PHASE_TEXT = {Phase.RETRIEVING: "Searching documents…", Phase.READING: "Reading prompt…", Phase.STREAMING: ""}
+PHASE_TEXT = {
+    Phase.RETRIEVING: tr_noop("Searching documents…"),
+    Phase.READING: tr_noop("Reading prompt…"),
+    Phase.STREAMING: "",
+}
 
 
 def window_settings() -> QSettings:
@@ -74,7 +79,7 @@ def window_settings() -> QSettings:
 class MainWindow(QMainWindow):
     def __init__(self, controller: InferenceController | None = None, store: ChatStore | None = None) -> None:
         super().__init__()
-        self.setWindowTitle("Hearth")
+        self.setWindowTitle(tr("Hearth"))
         self.settings = settings_mod.load()
         setup.apply(self.settings.models)  # the download folder and the Hub proxy
         appearance.apply(self.settings.appearance)
@@ -103,10 +108,10 @@ class MainWindow(QMainWindow):
     # layout ----------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.search_box = QLineEdit(placeholderText="Search chats")
+        self.search_box = QLineEdit(placeholderText=tr("Search chats"))
         self.search_box.setClearButtonEnabled(True)
-        self.search_box.setAccessibleName("Search chats")
-        self.new_button = QPushButton("New chat")
+        self.search_box.setAccessibleName(tr("Search chats"))
+        self.new_button = QPushButton(tr("New chat"))
         self.conv_model = ConversationListModel(self.store, self)
         self.conv_list = QListView()
         self.conv_list.setObjectName("conversationList")
@@ -114,10 +119,10 @@ class MainWindow(QMainWindow):
         self.conv_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.conv_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.conv_list.setItemDelegate(ConversationDelegate(self.conv_list))
-        self.conv_list.setAccessibleName("Chats")
+        self.conv_list.setAccessibleName(tr("Chats"))
         self.folder_box = QComboBox()
-        self.folder_box.setAccessibleName("Folder")
-        self.folder_box.setToolTip("Show the chats of one folder")
+        self.folder_box.setAccessibleName(tr("Folder"))
+        self.folder_box.setToolTip(tr("Show the chats of one folder"))
         self._fill_folders()
         side = QWidget()
         side_layout = QVBoxLayout(side)
@@ -126,15 +131,15 @@ class MainWindow(QMainWindow):
         side_layout.addWidget(self.search_box)
         side_layout.addWidget(self.conv_list)
 
-        self.system_prompt = QLineEdit(placeholderText="System prompt for this chat")
+        self.system_prompt = QLineEdit(placeholderText=tr("System prompt for this chat"))
         self.system_prompt.setObjectName("systemPrompt")
-        self.system_prompt.setAccessibleName("System prompt")
+        self.system_prompt.setAccessibleName(tr("System prompt"))
         self.libraries: list[str] = []  # document libraries known to the index
         self.docs_menu = QMenu(self)
         self.docs_menu.aboutToShow.connect(self._fill_docs_menu)
         self.docs_button = QPushButton()  # a push button's menu arrow has room of its own (a tool
         self.docs_button.setMenu(self.docs_menu)  # button's is drawn over the end of its text)
-        self.docs_button.setToolTip("Answer from these document libraries, citing file and page")
+        self.docs_button.setToolTip(tr("Answer from these document libraries, citing file and page"))
         self.engine_picker = EnginePicker()
         top = QHBoxLayout()
         top.addWidget(self.system_prompt, 1)
@@ -142,10 +147,10 @@ class MainWindow(QMainWindow):
         top.addWidget(self.docs_button)
         self.view = MessageView()
         self.input = ChatInput()
-        self.input.setAccessibleName("Message")
-        self.send_button = QPushButton("Send")
-        self.stop_button = QPushButton("Stop")
-        self.regen_button = QPushButton("Regenerate")
+        self.input.setAccessibleName(tr("Message"))
+        self.send_button = QPushButton(tr("Send"))
+        self.stop_button = QPushButton(tr("Stop"))
+        self.regen_button = QPushButton(tr("Regenerate"))
         self.edit_banner = QLabel()
         self.edit_banner.hide()
         self.phase_label = QLabel()  # "Searching documents…", "Reading prompt 1,200 / 4,000 tokens…"
@@ -172,19 +177,19 @@ class MainWindow(QMainWindow):
         splitter.setSizes([220, 700])
         self.models_page = ModelsPage(self.settings.models)
         self.remote_panel = RemoteServersPanel(self.settings)
-        self.models_page.tabs.addTab(self.remote_panel, "Remote servers")
+        self.models_page.tabs.addTab(self.remote_panel, tr("Remote servers"))
         self.welcome = WelcomePanel(self.models_page)  # the first screen, while a chat is empty
         chat_layout.insertWidget(1, self.welcome)
         self.welcome.set_model(self.settings.chat.model_path)
         self.docs_panel = DocsPanel(self.settings.docs)
         self.tabs = QTabWidget()
-        self.tabs.addTab(splitter, "Chat")
-        self.tabs.addTab(self.models_page, "Models")
-        self.tabs.addTab(self.docs_panel, "Documents")
+        self.tabs.addTab(splitter, tr("Chat"))
+        self.tabs.addTab(self.models_page, tr("Models"))
+        self.tabs.addTab(self.docs_panel, tr("Documents"))
         self.setAcceptDrops(True)  # PDFs and folders dropped anywhere go to the Documents tab
         self.setCentralWidget(self.tabs)
 
-        self.model_label = QLabel("No model")
+        self.model_label = QLabel(tr("No model"))
         self.speed_label = QLabel("")
         self.context_label = QLabel("")
         self.device_label = QLabel("")
@@ -198,24 +203,24 @@ class MainWindow(QMainWindow):
             w.setMinimumWidth(width)
             bar.addPermanentWidget(w)
 
-        file_menu = self.menuBar().addMenu("&File")
-        self._action(file_menu, "&New chat", self.new_chat, QKeySequence.StandardKey.New)
-        self._action(file_menu, "&Open model…", self.open_model_dialog, QKeySequence.StandardKey.Open)
-        self._action(file_menu, "Export chat as &Markdown…", lambda: self.export_chat("md"))
-        self._action(file_menu, "Export chat as &JSON…", lambda: self.export_chat("json"))
-        self._action(file_menu, "&Import chat from JSON…", self.import_chat)
+        file_menu = self.menuBar().addMenu(tr("&File"))
+        self._action(file_menu, tr("&New chat"), self.new_chat, QKeySequence.StandardKey.New)
+        self._action(file_menu, tr("&Open model…"), self.open_model_dialog, QKeySequence.StandardKey.Open)
+        self._action(file_menu, tr("Export chat as &Markdown…"), lambda: self.export_chat("md"))
+        self._action(file_menu, tr("Export chat as &JSON…"), lambda: self.export_chat("json"))
+        self._action(file_menu, tr("&Import chat from JSON…"), self.import_chat)
         file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
-        chat_menu = self.menuBar().addMenu("&Chat")
-        self._action(chat_menu, "&Stop", self.stop, "Esc")
-        self._action(chat_menu, "&Regenerate", self.regenerate, "Ctrl+R")
-        self._action(chat_menu, "&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences)
+        self._action(file_menu, tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        chat_menu = self.menuBar().addMenu(tr("&Chat"))
+        self._action(chat_menu, tr("&Stop"), self.stop, "Esc")
+        self._action(chat_menu, tr("&Regenerate"), self.regenerate, "Ctrl+R")
+        self._action(chat_menu, tr("&Settings…"), self.open_settings, QKeySequence.StandardKey.Preferences)
         self.api_switch = ApiSwitch(self.settings, self.controller.runner, self)
         chat_menu.addAction(self.api_switch.action)
-        self._action(chat_menu, "Search c&hats", self.search_box.setFocus, QKeySequence.StandardKey.Find)
+        self._action(chat_menu, tr("Search c&hats"), self.search_box.setFocus, QKeySequence.StandardKey.Find)
         help_menu = about.install(self)
-        self._action(help_menu, "&Keyboard shortcuts", lambda: ShortcutsDialog(self).exec(), "Ctrl+/")
-        self._action(help_menu, "Open &log folder", self.open_log_folder)
+        self._action(help_menu, tr("&Keyboard shortcuts"), lambda: ShortcutsDialog(self).exec(), "Ctrl+/")
+        self._action(help_menu, tr("Open &log folder"), self.open_log_folder)
         self._update_buttons()
 
     def _action(self, menu: QMenu, text: str, slot: object, shortcut: object = None) -> QAction:
@@ -255,7 +260,9 @@ class MainWindow(QMainWindow):
         self.welcome.download_requested.connect(lambda _pick: self.tabs.setCurrentWidget(self.models_page))
         self.docs_panel.libraries_changed.connect(self.set_libraries)
         c = self.controller
-        c.model_loading.connect(lambda name: self.model_label.setText(f"Loading {name}…"))
+        c.model_loading.connect(
+            lambda name: self.model_label.setText(tr("Loading {name}…").format(name=name))
+        )
         c.model_loaded.connect(self._on_model_loaded)
         c.model_failed.connect(self._on_model_failed)
         c.reply_text.connect(self._on_reply_text)
@@ -291,7 +298,9 @@ class MainWindow(QMainWindow):
             self.load_model(self.settings.chat.model_path)
 
     def open_model_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a GGUF model", str(Path.home()), "GGUF (*.gguf)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, tr("Open a GGUF model"), str(Path.home()), tr("GGUF models (*.gguf)")
+        )
         if path:
             self.load_model(path)
 
@@ -303,17 +312,18 @@ class MainWindow(QMainWindow):
         self.welcome.set_model(self.settings.chat.model_path)
         self.model_label.setText(name)
         self.device_label.setText(info.device)
-        self.context_label.setText(f"0 / {info.n_ctx} tokens")
+        self.context_label.setText(tr("{used} / {total} tokens").format(used=0, total=info.n_ctx))
         if info.load_note:
             messages.bridge().show_info(info.load_note)
         self._update_buttons()
 
     @Slot(str, bool)
     def _on_model_failed(self, message: str, may_override: bool) -> None:
-        self.model_label.setText("No model")
+        self.model_label.setText(tr("No model"))
         self._update_buttons()
         if may_override:
-            answer = QMessageBox.question(self, "Model may not fit", f"{message}\n\nLoad it anyway?")
+            question = f"{message}\n\n{tr('Load it anyway?')}"
+            answer = QMessageBox.question(self, tr("Model may not fit"), question)
             if answer == QMessageBox.StandardButton.Yes:
                 self.load_model(self._requested_model, allow_oversize=True)
                 return
@@ -371,20 +381,20 @@ class MainWindow(QMainWindow):
         conv = self.conv_model.conversation_at(index.row())
         menu = QMenu(self)
         menu.addAction(
-            "Unpin" if conv.pinned else "Pin", lambda: self.pin_conversation(conv.id, not conv.pinned)
+            tr("Unpin") if conv.pinned else tr("Pin"), lambda: self.pin_conversation(conv.id, not conv.pinned)
         )
-        menu.addAction("Move to folder…", lambda: self.move_to_folder(conv.id))
-        menu.addAction("Duplicate", lambda: self.duplicate_conversation(conv.id))
-        menu.addAction("Rename", lambda: self.rename_conversation(conv.id))
-        menu.addAction("Delete", lambda: self.delete_conversation(conv.id))
+        menu.addAction(tr("Move to folder…"), lambda: self.move_to_folder(conv.id))
+        menu.addAction(tr("Duplicate"), lambda: self.duplicate_conversation(conv.id))
+        menu.addAction(tr("Rename"), lambda: self.rename_conversation(conv.id))
+        menu.addAction(tr("Delete"), lambda: self.delete_conversation(conv.id))
         menu.exec(self.conv_list.viewport().mapToGlobal(pos))
 
     def _fill_folders(self) -> None:
         """The folder filter: every chat, the chats in no folder, then each folder by name."""
         current = self.folder_box.currentData() if self.folder_box.count() else None
         self.folder_box.clear()
-        self.folder_box.addItem("All chats", None)
-        self.folder_box.addItem("Not in a folder", "")
+        self.folder_box.addItem(tr("All chats"), None)
+        self.folder_box.addItem(tr("Not in a folder"), "")
         for name in self.store.folders():
             self.folder_box.addItem(f"📁 {name}", name)
         row = self.folder_box.findData(current)
@@ -403,7 +413,7 @@ class MainWindow(QMainWindow):
             names = ["", *self.store.folders()]
             current = self.store.conversation(conversation_id).folder
             folder, ok = QInputDialog.getItem(
-                self, "Move to folder", "Folder (a new name makes a new folder; empty: none):", names,
+                self, tr("Move to folder"), tr("Folder (a new name makes a new folder; empty: none):"), names,
                 names.index(current) if current in names else 0, True,
             )  # fmt: skip
             if not ok:
@@ -419,7 +429,9 @@ class MainWindow(QMainWindow):
         self.select_conversation(copy.id)
 
     def import_chat(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import chat", "", "Chat exports (*.json);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, tr("Import chat"), "", tr("Chat exports (*.json);;All files (*)")
+        )
         if path:
             self.read_import(Path(path))
 
@@ -428,15 +440,18 @@ class MainWindow(QMainWindow):
         try:
             conv = export.from_file(self.store, path)
         except OSError as exc:
-            messages.bridge().show_error(f"Could not read {path}: {exc.strerror or exc}")
+            why = exc.strerror or exc
+            messages.bridge().show_error(tr("Could not read {path}: {reason}").format(path=path, reason=why))
             return
         except HearthError as exc:
-            messages.bridge().show_error(f"Could not import {path.name}: {exc}")
+            messages.bridge().show_error(
+                tr("Could not import {name}: {reason}").format(name=path.name, reason=exc)
+            )
             return
         self.search_box.clear()
         self.conv_model.reload()
         self.select_conversation(conv.id)
-        messages.bridge().show_info(f"Imported “{conv.title}”")
+        messages.bridge().show_info(tr("Imported “{title}”").format(title=conv.title))
 
     def _mark_current(self) -> None:
         """Select the shown chat in the list (where the list shows it)."""
@@ -447,7 +462,7 @@ class MainWindow(QMainWindow):
     def rename_conversation(self, conversation_id: int, title: str | None = None) -> None:
         if title is None:
             current = self.store.conversation(conversation_id).title
-            title, ok = QInputDialog.getText(self, "Rename chat", "Title:", text=current)
+            title, ok = QInputDialog.getText(self, tr("Rename chat"), tr("Title:"), text=current)
             if not ok:
                 return
         if title.strip():
@@ -457,7 +472,8 @@ class MainWindow(QMainWindow):
     def delete_conversation(self, conversation_id: int, confirm: bool = True) -> None:
         if confirm:
             title = self.store.conversation(conversation_id).title
-            answer = QMessageBox.question(self, "Delete chat", f"Delete “{title}” and all its messages?")
+            question = tr("Delete “{title}” and all its messages?").format(title=title)
+            answer = QMessageBox.question(self, tr("Delete chat"), question)
             if answer != QMessageBox.StandardButton.Yes:
                 return
         reply = self.controller.reply
@@ -476,7 +492,7 @@ class MainWindow(QMainWindow):
         if self.conversation_id is None:
             return
         title = self.store.conversation(self.conversation_id).title
-        path, _ = QFileDialog.getSaveFileName(self, "Export chat", f"{title}.{fmt}")
+        path, _ = QFileDialog.getSaveFileName(self, tr("Export chat"), f"{title}.{fmt}")
         if path:
             self.write_export(Path(path), fmt)
 
@@ -486,9 +502,12 @@ class MainWindow(QMainWindow):
         try:
             atomic.write_text(path, render(self.store, self.conversation_id))
         except OSError as exc:
-            messages.bridge().show_error(f"Could not export to {path}: {exc.strerror or exc}")
+            why = exc.strerror or exc
+            messages.bridge().show_error(
+                tr("Could not export to {path}: {reason}").format(path=path, reason=why)
+            )
             return
-        messages.bridge().show_info(f"Exported to {path}")
+        messages.bridge().show_info(tr("Exported to {path}").format(path=path))
 
     # replies ---------------------------------------------------------------------------------
 
@@ -531,7 +550,9 @@ class MainWindow(QMainWindow):
             return
         if confirm:
             answer = QMessageBox.question(
-                self, "Delete message", "Delete this message and everything that follows it in this chat?"
+                self,
+                tr("Delete message"),
+                tr("Delete this message and everything that follows it in this chat?"),
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
@@ -553,7 +574,7 @@ class MainWindow(QMainWindow):
         self.input.setPlainText(msg.content)
         self.input.setFocus()
         self.edit_banner.setText(
-            "Editing a past message: Send adds a new version (‹ › on it shows the old one)."
+            tr("Editing a past message: Send adds a new version (‹ › on it shows the old one).")
         )
         self.edit_banner.setProperty("message_id", message_id)
         self.edit_banner.show()
@@ -588,7 +609,7 @@ class MainWindow(QMainWindow):
         reply.stop()  # takes effect at once while the prompt is read or tokens stream
         self._progress = None
         self._progress_timer.stop()
-        self.phase_label.setText("Stopping…")  # e.g. while the embedder is still loading
+        self.phase_label.setText(tr("Stopping…"))  # e.g. while the embedder is still loading
 
     @Slot(object, str)
     def _on_reply_text(self, reply: Reply, text: str) -> None:
@@ -605,7 +626,8 @@ class MainWindow(QMainWindow):
         if isinstance(event, PhaseChanged):
             self._progress = None
             self._progress_timer.stop()
-            self.phase_label.setText(event.detail or PHASE_TEXT.get(event.phase, ""))
+            phase = PHASE_TEXT.get(event.phase, "")
+            self.phase_label.setText(event.detail or (tr(phase) if phase else ""))
         elif isinstance(event, PromptProgress):
             self._progress = (event, time.monotonic())
             self._paint_progress()
@@ -621,8 +643,12 @@ class MainWindow(QMainWindow):
         p, since = self._progress
         done = min(p.done + (p.tokens_per_s or 0.0) * (time.monotonic() - since), p.reading_to)
         left = p.seconds_left(done)
-        eta = f" · ~{left:.0f} s left" if left is not None and left >= 1 else ""
-        self.phase_label.setText(f"Reading prompt {int(done):,} / {p.total:,} tokens{eta}")
+        text = tr("Reading prompt {done} / {total} tokens").format(
+            done=f"{int(done):,}", total=f"{p.total:,}"
+        )
+        if left is not None and left >= 1:
+            text += " · " + tr("~{seconds} s left").format(seconds=f"{left:.0f}")
+        self.phase_label.setText(text)
 
     @Slot(object, object)
     def _on_reply_finished(self, reply: Reply, finished: Finished) -> None:
@@ -633,9 +659,10 @@ class MainWindow(QMainWindow):
         self.phase_label.setText("")
         stats = finished.stats
         if stats is not None and stats.completion_tokens:
-            self.speed_label.setText(f"{stats.tokens_per_s:.1f} tok/s")
+            self.speed_label.setText(tr("{speed} tok/s").format(speed=f"{stats.tokens_per_s:.1f}"))
         if stats is not None:
-            self.context_label.setText(f"{stats.context_used} / {stats.n_ctx} tokens")
+            used, total = stats.context_used, stats.n_ctx
+            self.context_label.setText(tr("{used} / {total} tokens").format(used=used, total=total))
         if finished.error:  # failed, or broken off (a remote reply: what arrived is kept)
             messages.bridge().show_error(finished.error)
         if self.conversation_id is not None and reply.conversation_id == self.conversation_id:
@@ -657,12 +684,14 @@ class MainWindow(QMainWindow):
         key = self._remote_key()
         if key is None and self.controller.model_info is None:
             messages.bridge().show_error(
-                "No model is loaded yet: wait for it, or open one (File → Open model…)."
+                tr("No model is loaded yet: wait for it, or open one (File → Open model…).")
             )
             return False
         if key is not None and not any(s.name == key[0] for s in servers.saved(self.settings.remote)):
             messages.bridge().show_error(
-                f"The remote server '{key[0]}' is no longer saved: pick another model for this chat."
+                tr("The remote server '{name}' is no longer saved: pick another model for this chat.").format(
+                    name=key[0]
+                )
             )
             return False
         return True
@@ -694,7 +723,8 @@ class MainWindow(QMainWindow):
             self._show_docs_choice(self.store.conversation(self.conversation_id).libraries)
 
     def _show_docs_choice(self, chosen: list[str]) -> None:
-        self.docs_button.setText("Documents: " + (", ".join(chosen) if chosen else "none"))
+        names = ", ".join(chosen) if chosen else tr("none", "no document library chosen")
+        self.docs_button.setText(tr("Documents: {libraries}").format(libraries=names))
 
     def _fill_docs_menu(self) -> None:
         self.docs_menu.clear()
@@ -707,7 +737,7 @@ class MainWindow(QMainWindow):
             action.setChecked(name in chosen)
             action.toggled.connect(lambda on, n=name: self.choose_library(n, on))
         if not self.docs_menu.actions():
-            self.docs_menu.addAction("No libraries yet: add PDFs in the Documents tab").setEnabled(False)
+            self.docs_menu.addAction(tr("No libraries yet: add PDFs in the Documents tab")).setEnabled(False)
 
     def choose_library(self, name: str, use: bool) -> None:
         if self.conversation_id is None:

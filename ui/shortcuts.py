@@ -17,13 +17,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-KEYS = [  # what widgets do by themselves, not menu actions
-    ("Enter", "Send the message (in the message box)"),
-    ("Shift+Enter", "A new line in the message"),
-    ("Esc", "Stop the reply (in the message box)"),
-    ("F2", "Rename the selected chat (in the chat list)"),
-    ("Tab, Shift+Tab", "Move to the next or the previous control"),
-    ("Alt+underlined letter", "Open a menu"),
+from app.i18n import tr, tr_noop
+
+KEYS = [  # what widgets do by themselves, not menu actions (shown translated: tr(keys), tr(does))
+    (tr_noop("Enter"), tr_noop("Send the message (in the message box)")),
+    (tr_noop("Shift+Enter"), tr_noop("A new line in the message")),
+    (tr_noop("Esc"), tr_noop("Stop the reply (in the message box)")),
+    ("F2", tr_noop("Rename the selected chat (in the chat list)")),
+    (tr_noop("Tab, Shift+Tab"), tr_noop("Move to the next or the previous control")),
+    (tr_noop("Alt+underlined letter"), tr_noop("Open a menu")),
 ]
 
 
@@ -48,11 +50,11 @@ def menu_shortcuts(window: QMainWindow) -> list[tuple[str, str]]:
 class ShortcutsDialog(QDialog):
     def __init__(self, window: QMainWindow, parent: QWidget | None = None) -> None:
         super().__init__(parent or window)
-        self.setWindowTitle("Keyboard shortcuts")
-        rows = menu_shortcuts(window) + KEYS
+        self.setWindowTitle(tr("Keyboard shortcuts"))
+        rows = menu_shortcuts(window) + [(tr(keys), tr(does)) for keys, does in KEYS]
         self.table = QTableWidget(len(rows), 2)
-        self.table.setAccessibleName("Keyboard shortcuts")
-        self.table.setHorizontalHeaderLabels(["Keys", "Does"])
+        self.table.setAccessibleName(tr("Keyboard shortcuts"))
+        self.table.setHorizontalHeaderLabels([tr("Keys"), tr("Does")])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
