@@ -16,13 +16,14 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 
 from app.cancel import CancelToken
 from app.errors import HearthError
+from app.i18n import tr, tr_noop
 from app.models import bundled, catalog, fit
 from app.models.hub import RemoteFile
 from ui import jobs
 from ui.models_models import gb
 from ui.models_page import ModelsPage
 
-STARTER_NOTE = (
+STARTER_NOTE = tr_noop(
     "You are chatting with <b>SmolLM2-135M</b>, a tiny demo model that ships with Hearth so that it works "
     "offline from the first minute. Its answers are often wrong: download a real model below."
 )
@@ -37,17 +38,17 @@ class WelcomePanel(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.models_page = models_page
         self.pick: catalog.Pick | None = None
-        self.model_note = QLabel(STARTER_NOTE)
+        self.model_note = QLabel(tr(STARTER_NOTE))
         self.model_note.setWordWrap(True)
         self.model_note.setObjectName("starterNote")
-        self.title = QLabel("<b>Recommended for this machine</b>")
-        self.offer = QLabel("Checking what runs well here…")
+        self.title = QLabel(tr("<b>Recommended for this machine</b>"))
+        self.offer = QLabel(tr("Checking what runs well here…"))
         self.offer.setWordWrap(True)
         self.offer.setTextFormat(Qt.TextFormat.RichText)
-        self.download_button = QPushButton("Download")
+        self.download_button = QPushButton(tr("Download"))
         self.download_button.setEnabled(False)
         self.download_button.clicked.connect(self.download)
-        self.more_button = QPushButton("More models…")
+        self.more_button = QPushButton(tr("More models…"))
         self.more_button.clicked.connect(self._show_models)
         row = QHBoxLayout()
         row.addWidget(self.download_button)
@@ -78,29 +79,33 @@ class WelcomePanel(QFrame):
             picks = catalog.recommend(machine, n_ctx)
             return picks[0] if picks else None
 
-        return jobs.run(work, self, "recommending a model", key="pick", on_result=self._show,
+        return jobs.run(work, self, tr("recommending a model"), key="pick", on_result=self._show,
                         on_failed=self._failed)  # fmt: skip
 
     def _show(self, pick: catalog.Pick | None) -> None:
         self.pick = pick
         if pick is None:
-            self.offer.setText("None of the curated models fits in the memory this machine has free.")
+            self.offer.setText(tr("None of the curated models fits in the memory this machine has free."))
             self.download_button.setEnabled(False)
         else:
             e, rep = pick.entry, pick.report
             tps = rep.predicted_tokens_per_s
-            speed = f"about {tps:.0f} tokens/s here" if tps else "speed unknown"
-            self.offer.setText(
-                f"<b>{e.name}</b> ({e.quant}) — download {gb(e.size_gb * 1e9)}, needs {gb(rep.ram_bytes)} "
-                f"of memory at {rep.n_ctx:,} tokens of context, {speed} (predicted from this machine's "
-                f"measured memory bandwidth; sizes approximate until the file is read).<br>"
-                f"<span style='color:gray'>{e.repo} / {e.file}</span>"
+            speed = tr("about {rate} tokens/s here").format(rate=f"{tps:.0f}") if tps else tr("speed unknown")
+            offer = tr(
+                "<b>{name}</b> ({quant}) — download {size}, needs {memory} of memory at {n_ctx} tokens of "
+                "context, {speed} (predicted from this machine's measured memory bandwidth; sizes "
+                "approximate until the file is read)."
+            ).format(name=e.name, quant=e.quant, size=gb(e.size_gb * 1e9), memory=gb(rep.ram_bytes),
+                     n_ctx=f"{rep.n_ctx:,}", speed=speed)  # fmt: skip
+            html = f"{offer}<br><span style='color:gray'>{e.repo} / {e.file}</span>"  # repo and file: names
+            self.offer.setText(html)
+            self.download_button.setText(
+                tr("Download {name} ({size})").format(name=e.name, size=gb(e.size_gb * 1e9))
             )
-            self.download_button.setText(f"Download {e.name} ({gb(e.size_gb * 1e9)})")
             self.download_button.setEnabled(True)
 
     def _failed(self, text: str) -> None:
-        self.offer.setText(f"Could not plan the catalog for this machine: {text}")
+        self.offer.setText(tr("Could not plan the catalog for this machine: {reason}").format(reason=text))
 
     def download(self) -> jobs.Job | None:
         """Start the pick's download in the Models page (which shows its progress)."""
@@ -118,7 +123,7 @@ class WelcomePanel(QFrame):
             self.models_page.download(remote)
             self.download_requested.emit(pick)
 
-        return jobs.run(work, self, "looking up a model", on_result=found)
+        return jobs.run(work, self, tr("looking up a model"), on_result=found)
 
     def _show_models(self) -> None:
         self.download_requested.emit(None)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHeaderView, QVBoxLayout, QWidget
 
 from app import settings
 from app.cancel import CancelToken
+from app.i18n import tr
 from app.models.hub import RemoteFile
 from ui import jobs
 from ui.models_models import DownloadRow, DownloadsModel, RowState
@@ -25,13 +26,13 @@ class DownloadsPanel(QWidget):
         self.config = config
         self._active: dict[int, jobs.Job] = {}  # id(DownloadRow) -> running download job
         self.model = DownloadsModel(self)
-        self.view = table(self.model, "Downloads")
+        self.view = table(self.model, tr("Downloads"))
         self.view.setItemDelegateForColumn(1, ProgressDelegate(self.view))
         self.view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         self.view.setColumnWidth(1, 180)
-        row = buttons(("Pause", lambda: self._on_selected_download(self.pause)),
-                      ("Resume", lambda: self._on_selected_download(self.resume)),
-                      ("Cancel", lambda: self._on_selected_download(self.cancel)))  # fmt: skip
+        row = buttons((tr("Pause"), lambda: self._on_selected_download(self.pause)),
+                      (tr("Resume"), lambda: self._on_selected_download(self.resume)),
+                      (tr("Cancel"), lambda: self._on_selected_download(self.cancel)))  # fmt: skip
         lay = QVBoxLayout(self)
         lay.addWidget(self.view)
         lay.addLayout(row)
@@ -99,7 +100,7 @@ class DownloadsPanel(QWidget):
         self._active[id(row)] = jobs.run(
             work,
             self,
-            f"downloading {remote.filename}",
+            tr("downloading {name}").format(name=remote.filename),
             kind="long",
             on_progress=progress,
             on_result=done,
@@ -122,11 +123,11 @@ class DownloadsPanel(QWidget):
             known = {r.remote for r in self.model.rows}
             for remote, have in found:
                 if remote not in known:
-                    row = DownloadRow(remote, state="paused", message="unfinished from last time")
+                    row = DownloadRow(remote, state="paused", message=tr("unfinished from last time"))
                     row.progress = Progress(remote.filename, have, remote.size, 0.0, None, "paused")
                     self.model.add(row)
 
-        jobs.run(work, self, "listing unfinished downloads", on_result=done)
+        jobs.run(work, self, tr("listing unfinished downloads"), on_result=done)
 
     def pause(self, row: DownloadRow) -> None:
         job = self._active.get(id(row))
@@ -157,7 +158,7 @@ class DownloadsPanel(QWidget):
 
             download.discard(remote)
 
-        jobs.run(work, self, "removing a partial download")
+        jobs.run(work, self, tr("removing a partial download"))
 
     def shutdown(self) -> None:
         """Cancel the running download (its partial files stay: it resumes next time)."""

@@ -12,6 +12,7 @@ from typing import Any, Generic, Literal, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
 
+from app.i18n import tr, tr_noop
 from app.models import fit
 from app.models.catalog import Pick
 from app.models.download import Progress
@@ -23,6 +24,11 @@ RowState = Literal["queued", "downloading", "paused", "done", "failed", "cancell
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the row object itself
 FRACTION_ROLE = Qt.ItemDataRole.UserRole + 2  # download progress 0..1
+# a download's state as the table shows it
+STATE_TEXT: dict[RowState, str] = {
+    "queued": tr_noop("queued"), "downloading": tr_noop("downloading"), "paused": tr_noop("paused"),
+    "done": tr_noop("done"), "failed": tr_noop("failed"), "cancelled": tr_noop("cancelled"),
+}  # fmt: skip
 
 # verdict colours (fits, tight, does not fit) on a light base and on a dark one: the light set is
 # too dark to read on a dark table, so the palette picks (a light/dark switch repaints the views)
@@ -58,7 +64,10 @@ def verdict_color(report: fit.FitReport | None) -> QColor | None:
 class RowsModel(QAbstractTableModel, Generic[R]):
     """A read-only table of rows; subclasses say how a cell looks."""
 
-    headers: tuple[str, ...] = ()
+    headers: tuple[str, ...] = ()  # English, marked with tr_noop; shown through header_text
+
+    def header_text(self, section: int) -> str:
+        return tr(self.headers[section])
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -80,7 +89,7 @@ class RowsModel(QAbstractTableModel, Generic[R]):
     ) -> Any:
         horizontal = orientation == Qt.Orientation.Horizontal
         if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.headers):
-            return self.headers[section]
+            return self.header_text(section)
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -105,13 +114,14 @@ class InstalledRow:
 
 
 class InstalledModel(RowsModel[InstalledRow]):
-    headers = ("Model", "Quant", "Size", "Memory fit", "Speed", "Source")
+    headers = (tr_noop("Model"), tr_noop("Quant"), tr_noop("Size"), tr_noop("Memory fit"), tr_noop("Speed"),
+               tr_noop("Source"))  # fmt: skip
 
     def cell(self, row: InstalledRow, column: int, role: int) -> Any:
         m, rep = row.model, row.report
         if role == Qt.ItemDataRole.DisplayRole:
             fit_text = rep.verdict if rep else m.problem
-            source = "tiny demo model (starter)" if m.source == "starter" else m.source
+            source = tr("tiny demo model (starter)") if m.source == "starter" else m.source
             return (m.name, m.quant, gb(m.size), fit_text, speed(rep), source)[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return rep.summary if rep else m.error or str(m.path)
@@ -122,17 +132,27 @@ class InstalledModel(RowsModel[InstalledRow]):
 
 
 class RecommendedModel(RowsModel[Pick]):
-    headers = ("Model", "Quant", "Download", "Needs", "Speed", "Source", "Repo")
+    """The "Download" column is the download's size: header_text gives it a text of its own."""
+
+    headers = (tr_noop("Model"), tr_noop("Quant"), "Download", tr_noop("Needs"), tr_noop("Speed"),
+               tr_noop("Source"), tr_noop("Repo"))  # fmt: skip
+
+    def header_text(self, section: int) -> str:
+        return tr("Download", "size of the download") if section == 2 else super().header_text(section)
 
     def cell(self, row: Pick, column: int, role: int) -> Any:
         e, rep = row.entry, row.report
         approx = "≈" if row.approximate else ""
         if role == Qt.ItemDataRole.DisplayRole:
-            source = "curated" if e.source == "curated" else "Hub: most downloaded"
+            source = tr("curated") if e.source == "curated" else tr("Hub: most downloaded")
             return (e.name, e.quant, f"{approx}{gb(e.size_gb * 1e9)}", f"{approx}{gb(rep.ram_bytes)}",
                     speed(rep, row.approximate), source, e.repo)[column]  # fmt: skip
         if role == Qt.ItemDataRole.ToolTipRole:
-            note = " Sizes are approximate until Hearth reads the file's header." if row.approximate else ""
+            note = (
+                " " + tr("Sizes are approximate until Hearth reads the file's header.")
+                if row.approximate
+                else ""
+            )
             return f"{e.repo} / {e.file}\n{rep.summary}{note}"
         if role == Qt.ItemDataRole.ForegroundRole and column == 3:
             color = verdict_color(rep)
@@ -141,23 +161,25 @@ class RecommendedModel(RowsModel[Pick]):
 
 
 class SearchModel(RowsModel[RepoResult]):
-    headers = ("Repo", "Downloads", "Likes")
+    headers = (tr_noop("Repo"), tr_noop("Downloads"), tr_noop("Likes"))
 
     def cell(self, row: RepoResult, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            name = row.repo_id + ("  (gated)" if row.gated else "")
+            name = row.repo_id + ("  " + tr("(gated)") if row.gated else "")
             return (name, f"{row.downloads:,}", str(row.likes))[column]
         return None
 
 
 class FilesModel(RowsModel[FilePlan]):
-    headers = ("File", "Quant", "Size", "Needs", "Fit", "Speed")
+    headers = (tr_noop("File"), tr_noop("Quant"), tr_noop("Size"), tr_noop("Needs"), tr_noop("Fit"),
+               tr_noop("Speed"))  # fmt: skip
 
     def cell(self, row: FilePlan, column: int, role: int) -> Any:
         rep = row.report
         if role == Qt.ItemDataRole.DisplayRole:
-            badge = ("★ best: " if row.best else "") + rep.verdict
-            parts = f" ({len(row.remote.parts)} parts)" if len(row.remote.parts) > 1 else ""
+            badge = tr("★ best: {verdict}").format(verdict=rep.verdict) if row.best else rep.verdict
+            count = len(row.remote.parts)
+            parts = " " + tr("({count} parts)").format(count=count) if count > 1 else ""
             return (
                 row.remote.filename + parts,
                 row.remote.quant,
@@ -197,7 +219,7 @@ class DownloadRow:
 
 
 class DownloadsModel(RowsModel[DownloadRow]):
-    headers = ("File", "Progress", "Speed", "ETA", "State")
+    headers = (tr_noop("File"), tr_noop("Progress"), tr_noop("Speed"), tr_noop("ETA"), tr_noop("State"))
 
     def add(self, row: DownloadRow) -> None:
         self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows))
@@ -218,7 +240,7 @@ class DownloadsModel(RowsModel[DownloadRow]):
                 f"{p.speed_bps / 1e6:.1f} MB/s" if p and p.speed_bps and row.state == "downloading" else ""
             )
             eta = f"{p.eta_s:.0f} s" if p and p.eta_s is not None and row.state == "downloading" else ""
-            state = row.state + (f": {row.message}" if row.message else "")
+            state = tr(STATE_TEXT[row.state]) + (f": {row.message}" if row.message else "")
             return (row.remote.filename, f"{row.fraction:.0%}", speed, eta, state)[column]
         if role == Qt.ItemDataRole.ToolTipRole:
             return row.message or row.path or row.remote.repo_id

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from app import settings
 from app.cancel import CancelToken
 from app.errors import HearthError
+from app.i18n import tr
 from app.models import fit
 from app.models.catalog import Pick
 from app.models.hub import FilePlan, RemoteFile
@@ -82,32 +83,32 @@ class ModelsPage(QWidget):
     # -- layout ---------------------------------------------------------------------------------
     def _build(self) -> None:
         top = QHBoxLayout()
-        top.addWidget(QLabel("Context for memory estimates:"))
+        top.addWidget(QLabel(tr("Context for memory estimates:")))
         self.ctx_box = QSpinBox()
-        self.ctx_box.setAccessibleName("Context for memory estimates")
+        self.ctx_box.setAccessibleName(tr("Context for memory estimates"))
         self.ctx_box.setRange(256, 1_048_576)
         self.ctx_box.setSingleStep(1024)
         self.ctx_box.setValue(self.n_ctx)
-        self.ctx_box.setSuffix(" tokens")
+        self.ctx_box.setSuffix(tr(" tokens"))
         self.ctx_box.editingFinished.connect(self._ctx_changed)
         top.addWidget(self.ctx_box)
         top.addStretch(1)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._recommended_tab(), "Recommended")  # first: what a new user needs
-        self.tabs.addTab(self._installed_tab(), "Installed")
-        self.tabs.addTab(self._search_tab(), "Search the Hub")
-        self.tabs.addTab(self.downloads_panel, "Downloads")
+        self.tabs.addTab(self._recommended_tab(), tr("Recommended"))  # first: what a new user needs
+        self.tabs.addTab(self._installed_tab(), tr("Installed"))
+        self.tabs.addTab(self._search_tab(), tr("Search the Hub"))
+        self.tabs.addTab(self.downloads_panel, tr("Downloads"))
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.tabs)
 
     def _installed_tab(self) -> QWidget:
         w = QWidget()
-        self.installed_view = table(self.installed, "Installed models")
+        self.installed_view = table(self.installed, tr("Installed models"))
         self.installed_view.doubleClicked.connect(lambda _i: self.load_selected())
-        row = buttons(("Load", self.load_selected), ("Delete", self.delete_selected),
-                               ("Open folder", self.open_folder), ("Import…", self.import_dialog),
-                               ("Refresh", self.refresh_installed))  # fmt: skip
+        row = buttons((tr("Load"), self.load_selected), (tr("Delete"), self.delete_selected),
+                      (tr("Open folder"), self.open_folder), (tr("Import…"), self.import_dialog),
+                      (tr("Refresh"), self.refresh_installed))  # fmt: skip
         lay = QVBoxLayout(w)
         lay.addWidget(self.installed_view)
         lay.addLayout(row)
@@ -118,12 +119,12 @@ class ModelsPage(QWidget):
         self.ram_label = QLabel("")
         self.ram_label.setWordWrap(True)
         self.hub_note = QLabel("")
-        self.recommended_view = table(self.recommended, "Recommended models")
+        self.recommended_view = table(self.recommended, tr("Recommended models"))
         self.recommended_view.doubleClicked.connect(lambda _i: self.download_recommended())
         row = buttons(
-            ("Download", self.download_recommended),
-            ("Show all files", self.files_of_recommended),
-            ("Add the Hub's most downloaded", self.rank_hub),
+            (tr("Download"), self.download_recommended),
+            (tr("Show all files"), self.files_of_recommended),
+            (tr("Add the Hub's most downloaded"), self.rank_hub),
         )
         lay = QVBoxLayout(w)
         lay.addWidget(self.ram_label)
@@ -135,18 +136,18 @@ class ModelsPage(QWidget):
     def _search_tab(self) -> QWidget:
         w = QWidget()
         self.query = QLineEdit()
-        self.query.setAccessibleName("Search the Hub")
-        self.query.setPlaceholderText("Search GGUF models on the Hugging Face Hub, e.g. qwen2.5 instruct")
+        self.query.setAccessibleName(tr("Search the Hub"))
+        self.query.setPlaceholderText(tr("Search GGUF models on the Hugging Face Hub, e.g. qwen2.5 instruct"))
         self.query.returnPressed.connect(lambda: self.search(self.query.text()))
-        go = QPushButton("Search")
+        go = QPushButton(tr("Search"))
         go.clicked.connect(lambda: self.search(self.query.text()))
         bar = QHBoxLayout()
         bar.addWidget(self.query)
         bar.addWidget(go)
-        self.results_view = table(self.results, "Hub search results")
+        self.results_view = table(self.results, tr("Hub search results"))
         self.results_view.selectionModel().currentRowChanged.connect(self._result_chosen)
-        self.files_view = table(self.files, "Files of the selected repository")
-        self.files_label = QLabel("Pick a repo to see its files and whether they fit.")
+        self.files_view = table(self.files, tr("Files of the selected repository"))
+        self.files_label = QLabel(tr("Pick a repo to see its files and whether they fit."))
         split = QSplitter()
         split.addWidget(self.results_view)
         right = QWidget()
@@ -154,7 +155,7 @@ class ModelsPage(QWidget):
         rl.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(self.files_label)
         rl.addWidget(self.files_view)
-        row = buttons(("Download", self.download_selected_file))
+        row = buttons((tr("Download"), self.download_selected_file))
         rl.addLayout(row)
         split.addWidget(right)
         lay = QVBoxLayout(w)
@@ -194,7 +195,9 @@ class ModelsPage(QWidget):
             machine = fit.Machine.current()
             return [InstalledRow(m, m.fit(n_ctx, machine)) for m in library.installed()]
 
-        return self._run(work, "listing installed models", key="installed", on_result=self.installed.set_rows)
+        return self._run(
+            work, tr("listing installed models"), key="installed", on_result=self.installed.set_rows
+        )
 
     def load_selected(self) -> None:
         row = selected(self.installed_view)
@@ -203,7 +206,9 @@ class ModelsPage(QWidget):
 
     def delete_selected(self) -> jobs.Job | None:
         row = selected(self.installed_view)
-        if row is None or not self.confirm(f"Delete {row.model.name} ({row.model.size / 1e9:.2f} GB)?"):
+        if row is None or not self.confirm(
+            tr("Delete {name} ({size} GB)?").format(name=row.model.name, size=f"{row.model.size / 1e9:.2f}")
+        ):
             return None
         name = str(row.model.path)
 
@@ -212,10 +217,10 @@ class ModelsPage(QWidget):
 
             return library.remove(name)
 
-        return self._run(work, "deleting a model", on_result=lambda _p: self.refresh_installed())
+        return self._run(work, tr("deleting a model"), on_result=lambda _p: self.refresh_installed())
 
     def _ask(self, text: str) -> bool:
-        answer = QMessageBox.question(self, "Models", text)
+        answer = QMessageBox.question(self, tr("Models"), text)
         return bool(answer == QMessageBox.StandardButton.Yes)
 
     def open_folder(self) -> None:
@@ -224,9 +229,9 @@ class ModelsPage(QWidget):
         self.open_url(QUrl.fromLocalFile(str(library.folder())))
 
     def import_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import a GGUF model", "", "GGUF models (*.gguf)")
+        path, _ = QFileDialog.getOpenFileName(self, tr("Import a GGUF model"), "", tr("GGUF models (*.gguf)"))
         if path:
-            keep = self.confirm("Copy the file into Hearth's model folder? (No = use it where it is)")
+            keep = self.confirm(tr("Copy the file into Hearth's model folder? (No = use it where it is)"))
             self.import_path(Path(path), copy=keep)
 
     def import_path(self, path: Path, copy: bool = True) -> jobs.Job:
@@ -241,13 +246,15 @@ class ModelsPage(QWidget):
             percent = p[0] * 100 // max(p[1], 1)
             if percent != shown[0]:  # one status message per percent, not per block copied
                 shown[0] = percent
-                messages.bridge().show_info(f"Copying {path.name} into the library: {percent} %")
+                messages.bridge().show_info(
+                    tr("Copying {name} into the library: {percent} %").format(name=path.name, percent=percent)
+                )
 
         def done(result: Any) -> None:
-            messages.bridge().show_info(f"Imported {Path(result).name}")
+            messages.bridge().show_info(tr("Imported {name}").format(name=Path(result).name))
             self.refresh_installed()
 
-        return self._run(work, "importing a model", kind="long", on_progress=progress, on_result=done)
+        return self._run(work, tr("importing a model"), kind="long", on_progress=progress, on_result=done)
 
     # -- recommended ----------------------------------------------------------------------------
     def refresh_recommended(self) -> jobs.Job:
@@ -266,21 +273,25 @@ class ModelsPage(QWidget):
             machine, picks = result
             ram = machine.available_ram / 1e9
             self.ram_label.setText(
-                f"Best first for this machine ({ram:.0f} GB of RAM available, {n_ctx} tokens of context); "
-                "speeds are predicted from this machine's measured memory bandwidth:"
+                tr(
+                    "Best first for this machine ({ram} GB of RAM available, {n_ctx} tokens of context); "
+                    "speeds are predicted from this machine's measured memory bandwidth:"
+                ).format(ram=f"{ram:.0f}", n_ctx=n_ctx)
             )
-            self.tabs.setTabText(0, f"Recommended for your {machine.total_ram / 1e9:.0f} GB")
+            self.tabs.setTabText(
+                0, tr("Recommended for your {ram} GB").format(ram=f"{machine.total_ram / 1e9:.0f}")
+            )
             self.recommended.set_rows(picks)
             if self.config.hub_recommendations:
                 self.rank_hub()
 
-        return self._run(work, "loading the model catalog", key="recommended", on_result=done)
+        return self._run(work, tr("loading the model catalog"), key="recommended", on_result=done)
 
     def rank_hub(self) -> jobs.Job:
         """Rank the Hub's most downloaded GGUF chat repos in (``hub_job``); a Hub that does not
         answer is said on the page, not in an error message."""
         n_ctx = self.n_ctx
-        self.hub_note.setText("Asking the Hub for its most downloaded GGUF models…")
+        self.hub_note.setText(tr("Asking the Hub for its most downloaded GGUF models…"))
 
         def work(cancel: CancelToken) -> tuple[list[Pick], str]:
             from app.models import catalog
@@ -295,14 +306,16 @@ class ModelsPage(QWidget):
 
             extra, problem = result
             if problem:
-                self.hub_note.setText(f"Curated models only: {problem}")
+                self.hub_note.setText(tr("Curated models only: {problem}").format(problem=problem))
                 return
             curated = [p for p in self.recommended.rows if p.entry.source == "curated"]
             self.recommended.set_rows(sorted([*curated, *extra], key=catalog.rank_key))
-            self.hub_note.setText(f"Including {len(extra)} of the Hub's most downloaded GGUF models.")
+            self.hub_note.setText(
+                tr("Including {count} of the Hub's most downloaded GGUF models.").format(count=len(extra))
+            )
 
         self.hub_job = self._run(
-            work, "ranking the Hub's popular models", key="hub-recommended", on_result=done
+            work, tr("ranking the Hub's popular models"), key="hub-recommended", on_result=done
         )
         return self.hub_job
 
@@ -317,7 +330,7 @@ class ModelsPage(QWidget):
 
             return download.find_remote(repo, file)
 
-        self._run(work, "looking up a model", on_result=self.download)
+        self._run(work, tr("looking up a model"), on_result=self.download)
 
     def files_of_recommended(self) -> None:
         pick = selected(self.recommended_view)
@@ -337,9 +350,9 @@ class ModelsPage(QWidget):
         def done(results: Any) -> None:
             self.results.set_rows(results)
             if not results:
-                messages.bridge().show_info(f"No GGUF models found for “{query}”.")
+                messages.bridge().show_info(tr("No GGUF models found for “{query}”.").format(query=query))
 
-        return self._run(work, "searching the Hub", key="search", on_result=done)
+        return self._run(work, tr("searching the Hub"), key="search", on_result=done)
 
     def _result_chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
         row = self.results.row_at(current)
@@ -348,7 +361,7 @@ class ModelsPage(QWidget):
 
     def show_files(self, repo_id: str) -> jobs.Job:
         n_ctx = self.n_ctx
-        self.files_label.setText(f"Reading {repo_id} …")
+        self.files_label.setText(tr("Reading {repo} …").format(repo=repo_id))
 
         def work(cancel: CancelToken) -> tuple[list[FilePlan], int]:
             from app.models import hub
@@ -358,13 +371,16 @@ class ModelsPage(QWidget):
         def done(result: tuple[list[FilePlan], int]) -> None:
             plans, fetched = result
             self.files.set_rows(plans)
-            note = f"read {fetched / 1e6:.1f} MB of headers; ★ = best that fits"
-            self.files_label.setText(f"{repo_id}: {len(plans)} GGUF files at {n_ctx} tokens ({note})")
+            text = tr(
+                "{repo}: {count} GGUF files at {n_ctx} tokens (read {size} MB of headers; ★ = best that fits)"
+            )
+            size = f"{fetched / 1e6:.1f}"
+            self.files_label.setText(text.format(repo=repo_id, count=len(plans), n_ctx=n_ctx, size=size))
 
         def failed(text: str) -> None:
             self.files_label.setText(text)
 
-        return self._run(work, "reading model files", key="files", on_result=done, on_failed=failed)
+        return self._run(work, tr("reading model files"), key="files", on_result=done, on_failed=failed)
 
     def download_selected_file(self) -> None:
         plan = selected(self.files_view)
@@ -386,5 +402,5 @@ class ModelsPage(QWidget):
         self.downloads_panel.cancel(row)
 
     def _downloaded(self, path: str) -> None:
-        messages.bridge().show_info(f"Downloaded {Path(path).name}")
+        messages.bridge().show_info(tr("Downloaded {name}").format(name=Path(path).name))
         self.refresh_installed()

@@ -30,6 +30,7 @@ from app.chat import servers
 from app.chat.remote import RemoteEngine
 from app.chat.servers import RemoteServer
 from app.errors import HearthError
+from app.i18n import tr
 from ui import jobs, messages
 from ui.models_widgets import buttons
 
@@ -47,20 +48,22 @@ def probe(server: RemoteServer, config: settings.RemoteSettings, api_key: str | 
 class AddServerDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Add a remote server")
-        self.name = QLineEdit(placeholderText="e.g. gpu-box")
-        self.url = QLineEdit(placeholderText="e.g. http://192.168.1.20:8080 (llama-server, vLLM, Ollama…)")
-        self.key = QLineEdit(placeholderText="optional; kept in the system keyring")
+        self.setWindowTitle(tr("Add a remote server"))
+        self.name = QLineEdit(placeholderText=tr("e.g. gpu-box"))
+        self.url = QLineEdit(
+            placeholderText=tr("e.g. http://192.168.1.20:8080 (llama-server, vLLM, Ollama…)")
+        )
+        self.key = QLineEdit(placeholderText=tr("optional; kept in the system keyring"))
         self.key.setEchoMode(QLineEdit.EchoMode.Password)
         self.n_ctx = QSpinBox()
         self.n_ctx.setRange(0, 1_048_576)
         self.n_ctx.setSingleStep(1024)
-        self.n_ctx.setSpecialValueText("ask the server (else the default)")
+        self.n_ctx.setSpecialValueText(tr("ask the server (else the default)"))
         form = QFormLayout(self)
-        form.addRow("Name", self.name)
-        form.addRow("Address", self.url)
-        form.addRow("API key", self.key)
-        form.addRow("Context length", self.n_ctx)
+        form.addRow(tr("Name"), self.name)
+        form.addRow(tr("Address"), self.url)
+        form.addRow(tr("API key"), self.key)
+        form.addRow(tr("Context length"), self.n_ctx)
         box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         box.accepted.connect(self.accept)
         box.rejected.connect(self.reject)
@@ -83,14 +86,14 @@ class RemoteServersPanel(QWidget):
         super().__init__(parent)
         self.config = config  # the window's own settings, saved here on every change
         self.list = QListWidget()
-        self.list.setAccessibleName("Saved servers")
-        self.status = QLabel("Generation on another machine: any OpenAI-compatible server.")
+        self.list.setAccessibleName(tr("Saved servers"))
+        self.status = QLabel(tr("Generation on another machine: any OpenAI-compatible server."))
         self.status.setWordWrap(True)
         lay = QVBoxLayout(self)
         lay.addWidget(self.list)
         lay.addWidget(self.status)
-        lay.addLayout(buttons(("Add…", self.add_dialog), ("Test connection", self.test_selected),
-                              ("Remove", self.remove_selected)))  # fmt: skip
+        lay.addLayout(buttons((tr("Add…"), self.add_dialog), (tr("Test connection"), self.test_selected),
+                              (tr("Remove"), self.remove_selected)))  # fmt: skip
         self.refresh()
 
     def saved(self) -> list[RemoteServer]:
@@ -99,7 +102,7 @@ class RemoteServersPanel(QWidget):
     def refresh(self) -> None:
         self.list.clear()
         for s in self.saved():
-            models = ", ".join(s.models) if s.models else "models not listed yet"
+            models = ", ".join(s.models) if s.models else tr("models not listed yet")
             self.list.addItem(f"{s.name} — {s.url} — {models}")
         if self.list.count():
             self.list.setCurrentRow(0)
@@ -130,13 +133,14 @@ class RemoteServersPanel(QWidget):
         server = self._selected()
         if server is None:
             return
-        self.status.setText(f"Connecting to {server.name}…")
+        self.status.setText(tr("Connecting to {name}…").format(name=server.name))
         remote = self.config.remote
 
         def work(_cancel: CancelToken) -> RemoteServer:
             return probe(server, remote)
 
-        jobs.run(work, self, f"Testing {server.name}", key="test", on_result=self._tested,
+        name = tr("Testing {name}").format(name=server.name)
+        jobs.run(work, self, name, key="test", on_result=self._tested,
                  on_failed=lambda text: self._report(f"{server.name}: {text}"))  # fmt: skip
 
     def _tested(self, server: RemoteServer) -> None:
@@ -145,7 +149,8 @@ class RemoteServersPanel(QWidget):
             settings.save(self.config)
             self.refresh()
             self.changed.emit()
-        self._report(f"{server.name}: connected; it offers {', '.join(server.models) or 'no models'}.")
+        offered = ", ".join(server.models) or tr("no models")
+        self._report(tr("{name}: connected; it offers {models}.").format(name=server.name, models=offered))
 
     def _report(self, text: str) -> None:
         self.status.setText(text)
@@ -171,17 +176,17 @@ class EnginePicker(QComboBox):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("enginePicker")
-        self.setToolTip("Answer this chat with the local model or a model on a remote server")
+        self.setToolTip(tr("Answer this chat with the local model or a model on a remote server"))
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.activated.connect(lambda i: self.picked.emit(self.itemData(i)))
 
     def fill(self, saved: list[RemoteServer], current: str) -> None:
         self.blockSignals(True)
         self.clear()
-        self.addItem("Local model", "")
+        self.addItem(tr("Local model"), "")
         for s in saved:
             for model in s.models or (s.model,):
-                label = f"{s.name} · {model}" if model else f"{s.name} (its model)"
+                label = f"{s.name} · {model}" if model else tr("{name} (its model)").format(name=s.name)
                 self.addItem(label, servers.engine_text((s.name, model)))
         self.show_choice(current)
         self.blockSignals(False)
@@ -190,6 +195,7 @@ class EnginePicker(QComboBox):
         key = servers.engine_key(engine)
         index = self.findData(servers.engine_text(key))
         if index < 0 and key is not None:  # a server since removed, or a model it no longer lists
-            self.addItem(f"{key[0]} · {key[1] or 'its model'} (not available)", engine)
+            model = key[1] or tr("its model")
+            self.addItem(tr("{name} · {model} (not available)").format(name=key[0], model=model), engine)
             index = self.count() - 1
         self.setCurrentIndex(max(0, index))

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTabWidget, QVBoxLayout
 
 from app import per_model
 from app.chat.prompt_cache import PromptCache
+from app.i18n import tr
 from app.settings import ChatSettings, Preset, Settings
 from ui.settings_pages import (
     AppearancePage,
@@ -46,11 +47,11 @@ class SettingsDialog(QDialog):
         model: Path | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(tr("Settings"))
         self._settings = settings
         self.model = model
         self.tabs = QTabWidget()
-        self.tabs.setAccessibleName("Settings sections")
+        self.tabs.setAccessibleName(tr("Settings sections"))
         self.chat = ChatPage(settings.chat, gpu_offload, prompt_cache)
         overrides = per_model.get(model) if model is not None else per_model.ModelOverrides()
         self.model_page = ModelPage(model, overrides, settings.chat, gpu_offload)
@@ -60,11 +61,12 @@ class SettingsDialog(QDialog):
         self.servers = ServersPage(settings.remote, settings.api)
         self.appearance = AppearancePage(settings.appearance)
         for page, title in (
-            (self.chat, "Chat"), (self.model_page, "Model"), (self.presets, "Presets"),
-            (self.documents, "Documents"), (self.library, "Models"), (self.appearance, "Appearance"),
+            (self.chat, tr("Chat")), (self.model_page, tr("Model")), (self.presets, tr("Presets")),
+            (self.documents, tr("Documents")), (self.library, tr("Models")),
+            (self.appearance, tr("Appearance")),
         ):  # fmt: skip
             self.tabs.addTab(page, title)
-        self.tabs.insertTab(self.tabs.indexOf(self.appearance), self.servers, self.tr("Servers"))
+        self.tabs.insertTab(self.tabs.indexOf(self.appearance), self.servers, tr("Servers"))
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

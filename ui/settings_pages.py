@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from app import per_model, secrets
 from app.chat.prompt_cache import PromptCache
+from app.i18n import tr, tr_noop
 from app.models import hub
 from app.settings import (
     COLOR_SCHEMES,
@@ -53,23 +54,23 @@ from ui import i18n
 
 # field: (label, minimum, maximum, step)
 FLOATS = {
-    "temperature": ("Temperature", 0.0, 2.0, 0.05),
-    "top_p": ("Top-p", 0.0, 1.0, 0.01),
-    "min_p": ("Min-p", 0.0, 1.0, 0.01),
-    "repeat_penalty": ("Repeat penalty", 0.5, 2.0, 0.01),
+    "temperature": (tr_noop("Temperature"), 0.0, 2.0, 0.05),
+    "top_p": (tr_noop("Top-p"), 0.0, 1.0, 0.01),
+    "min_p": (tr_noop("Min-p"), 0.0, 1.0, 0.01),
+    "repeat_penalty": (tr_noop("Repeat penalty"), 0.5, 2.0, 0.01),
 }
 # field: (label, minimum, maximum)
 INTS = {
-    "top_k": ("Top-k (0 = off)", 0, 1000),
-    "max_tokens": ("Max reply tokens", 1, 32768),
-    "seed": ("Seed (-1 = random)", -1, 2**31 - 1),
-    "n_ctx": ("Context length", 256, 262144),
-    "n_threads": ("Threads (0 = auto)", 0, 256),
-    "n_gpu_layers": ("GPU layers (-1 = all)", GPU_LAYERS_AUTO, 999),
-    "prompt_cache_mb": ("Saved conversations (MB on disk)", 0, 1_000_000),
+    "top_k": (tr_noop("Top-k (0 = off)"), 0, 1000),
+    "max_tokens": (tr_noop("Max reply tokens"), 1, 32768),
+    "seed": (tr_noop("Seed (-1 = random)"), -1, 2**31 - 1),
+    "n_ctx": (tr_noop("Context length"), 256, 262144),
+    "n_threads": (tr_noop("Threads (0 = auto)"), 0, 256),
+    "n_gpu_layers": (tr_noop("GPU layers (-1 = all)"), GPU_LAYERS_AUTO, 999),
+    "prompt_cache_mb": (tr_noop("Saved conversations (MB on disk)"), 0, 1_000_000),
 }
-FA_NEEDED = "A quantized KV cache needs flash attention (llama.cpp cannot quantize V without it)."
-SCHEME_TEXT = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
+FA_NEEDED = tr_noop("A quantized KV cache needs flash attention (llama.cpp cannot quantize V without it).")
+SCHEME_TEXT = {"system": tr_noop("Follow the system"), "light": tr_noop("Light"), "dark": tr_noop("Dark")}
 BUNDLED_EMBEDDER = DocsSettings.embedding_model  # "bundled": the embedding model that comes with Hearth
 
 
@@ -117,22 +118,23 @@ def number_box(name: str, value: float) -> QSpinBox | QDoubleSpinBox:
         box = QSpinBox()
         box.setRange(ilo, ihi)
         if name == "n_gpu_layers":
-            box.setSpecialValueText("Auto (what fits in free VRAM)")
+            box.setSpecialValueText(tr("Auto (what fits in free VRAM)"))
     box.setValue(value)  # type: ignore[arg-type]
     box.setAccessibleName(label_of(name))
     return box
 
 
 def label_of(name: str) -> str:
-    return (FLOATS.get(name) or INTS[name])[0]
+    """The setting's label in the user's language."""
+    return tr((FLOATS.get(name) or INTS[name])[0])
 
 
 def kv_combo(value: str) -> QComboBox:
     combo = QComboBox()
     combo.addItems(list(KV_TYPES))
     combo.setCurrentText(value)
-    combo.setToolTip("q8_0 halves the KV cache's memory, q4_0 quarters it, at some loss of quality")
-    combo.setAccessibleName("KV cache type")
+    combo.setToolTip(tr("q8_0 halves the KV cache's memory, q4_0 quarters it, at some loss of quality"))
+    combo.setAccessibleName(tr("KV cache type"))
     return combo
 
 
@@ -153,23 +155,23 @@ class ChatPage(QWidget):
             self.fields[name] = number_box(name, getattr(chat, name))
             form.addRow(label_of(name), self.fields[name])
         self.system_prompt = QPlainTextEdit(chat.system_prompt)
-        self.system_prompt.setAccessibleName("System prompt of new chats")
+        self.system_prompt.setAccessibleName(tr("System prompt of new chats"))
         self.system_prompt.setMaximumHeight(80)
-        form.insertRow(len(self.SAMPLING), "System prompt of new chats", self.system_prompt)
+        form.insertRow(len(self.SAMPLING), tr("System prompt of new chats"), self.system_prompt)
         self.kv_type = kv_combo(chat.kv_type)
-        self.flash_attn = QCheckBox("Flash attention")
+        self.flash_attn = QCheckBox(tr("Flash attention"))
         self.flash_attn.setChecked(chat.flash_attn)
-        self.fa_note = QLabel(FA_NEEDED)
+        self.fa_note = QLabel(tr(FA_NEEDED))
         self.fa_note.setWordWrap(True)
-        form.addRow("KV cache type", self.kv_type)
+        form.addRow(tr("KV cache type"), self.kv_type)
         form.addRow("", self.flash_attn)
         form.addRow("", self.fa_note)
         self.kv_type.currentTextChanged.connect(self._kv_changed)
         self._kv_changed(self.kv_type.currentText())
         if prompt_cache is not None:
             self.cache_usage = QLabel()
-            clear = QPushButton("Clear")
-            clear.setToolTip("Delete the saved conversation states (the next turn reads its chat again)")
+            clear = QPushButton(tr("Clear"))
+            clear.setToolTip(tr("Delete the saved conversation states (the next turn reads its chat again)"))
             clear.clicked.connect(self._clear_cache)
             row = QHBoxLayout()
             row.addWidget(self.cache_usage, 1)
@@ -186,7 +188,9 @@ class ChatPage(QWidget):
 
     def _show_usage(self) -> None:
         assert self._cache is not None
-        self.cache_usage.setText(f"In use: {self._cache.usage_bytes() / 2**20:,.0f} MB")
+        self.cache_usage.setText(
+            tr("In use: {size} MB").format(size=f"{self._cache.usage_bytes() / 2**20:,.0f}")
+        )
 
     def _clear_cache(self) -> None:
         assert self._cache is not None
@@ -220,11 +224,13 @@ class ModelPage(QWidget):
         self.model = model
         form = QFormLayout(self)
         if model is None:
-            form.addRow(QLabel("No model file is loaded: load one to give it settings of its own."))
+            form.addRow(QLabel(tr("No model file is loaded: load one to give it settings of its own.")))
             self.rows: dict[str, tuple[QCheckBox, QWidget]] = {}
             self.template = QPlainTextEdit()
             return
-        title = QLabel(f"Settings of {model.name} (ticked rows replace the Chat page's values)")
+        title = QLabel(
+            tr("Settings of {model} (ticked rows replace the Chat page's values)").format(model=model.name)
+        )
         title.setWordWrap(True)
         form.addRow(title)
         self.rows = {}
@@ -235,17 +241,17 @@ class ModelPage(QWidget):
             box = number_box(name, getattr(chat, name) if own is None else own)
             self._row(form, name, label_of(name), box, own is not None)
         kv = kv_combo(overrides.kv_type or chat.kv_type)
-        self._row(form, "kv_type", "KV cache type", kv, overrides.kv_type is not None)
-        fa = QCheckBox("On")
-        fa.setAccessibleName("Flash attention")
+        self._row(form, "kv_type", tr("KV cache type"), kv, overrides.kv_type is not None)
+        fa = QCheckBox(tr("On", "switched on"))
+        fa.setAccessibleName(tr("Flash attention"))
         fa.setChecked(chat.flash_attn if overrides.flash_attn is None else overrides.flash_attn)
-        self._row(form, "flash_attn", "Flash attention", fa, overrides.flash_attn is not None)
+        self._row(form, "flash_attn", tr("Flash attention"), fa, overrides.flash_attn is not None)
         kv.currentTextChanged.connect(self._kv_changed)
         self.rows["kv_type"][0].toggled.connect(lambda _on: self._kv_changed(kv.currentText()))
         self.template = QPlainTextEdit(overrides.chat_template or "")
-        self.template.setPlaceholderText("Empty: the chat template in the model file")
-        self.template.setAccessibleName("Chat template (Jinja)")
-        form.addRow("Chat template (Jinja)", self.template)
+        self.template.setPlaceholderText(tr("Empty: the chat template in the model file"))
+        self.template.setAccessibleName(tr("Chat template (Jinja)"))
+        form.addRow(tr("Chat template (Jinja)"), self.template)
 
     def _kv_changed(self, kv_type: str) -> None:
         """A quantized KV cache of this model's own needs flash attention: tick it on with it."""
@@ -258,8 +264,8 @@ class ModelPage(QWidget):
 
     def _row(self, form: QFormLayout, name: str, label: str, editor: QWidget, own: bool) -> None:
         tick = QCheckBox()
-        tick.setAccessibleName(f"Use this model's own {label}")
-        tick.setToolTip("Ticked: this model uses the value beside; unticked: the Chat page's")
+        tick.setAccessibleName(tr("Use this model's own {setting}").format(setting=label))
+        tick.setToolTip(tr("Ticked: this model uses the value beside; unticked: the Chat page's"))
         tick.setChecked(own)
         editor.setEnabled(own)
         tick.toggled.connect(editor.setEnabled)
@@ -294,15 +300,15 @@ class PresetsPage(QWidget):
         self.chat_page = chat_page
         layout = QVBoxLayout(self)
         self.list = QListWidget()
-        self.list.setAccessibleName("Presets")
+        self.list.setAccessibleName(tr("Presets"))
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.name = QLineEdit(current, placeholderText="Preset name")
-        self.name.setAccessibleName("Preset name")
-        save = QPushButton("Save the Chat page's values as this preset")
-        self.use = QPushButton("Use for chat")
-        self.use.setToolTip("Put this preset's system prompt and sampling on the Chat page")
-        self.delete = QPushButton("Delete")
+        self.name = QLineEdit(current, placeholderText=tr("Preset name"))
+        self.name.setAccessibleName(tr("Preset name"))
+        save = QPushButton(tr("Save the Chat page's values as this preset"))
+        self.use = QPushButton(tr("Use for chat"))
+        self.use.setToolTip(tr("Put this preset's system prompt and sampling on the Chat page"))
+        self.delete = QPushButton(tr("Delete"))
         buttons = QHBoxLayout()
         for b in (self.use, self.delete):
             buttons.addWidget(b)
@@ -329,12 +335,21 @@ class PresetsPage(QWidget):
         self.use.setEnabled(preset is not None)
         self.delete.setEnabled(preset is not None)
         if preset is None:
-            self.summary.setText("No presets yet: set the Chat page, name it below and save it.")
+            self.summary.setText(tr("No presets yet: set the Chat page, name it below and save it."))
             return
         s = preset.sampling
         self.summary.setText(
-            f"“{preset.system_prompt[:120]}” · temperature {s.temperature:g}, top-p {s.top_p:g},"
-            f" top-k {s.top_k}, min-p {s.min_p:g}, max {s.max_tokens} tokens"
+            tr(
+                "“{prompt}” · temperature {temperature}, top-p {top_p}, top-k {top_k}, min-p {min_p},"
+                " max {max_tokens} tokens"
+            ).format(
+                prompt=preset.system_prompt[:120],
+                temperature=f"{s.temperature:g}",
+                top_p=f"{s.top_p:g}",
+                top_k=s.top_k,
+                min_p=f"{s.min_p:g}",
+                max_tokens=s.max_tokens,
+            )
         )
         self.name.setText(name)
 
@@ -368,10 +383,10 @@ class DocumentsPage(QWidget):
         form = QFormLayout(self)
         self.fields: dict[str, QSpinBox | QDoubleSpinBox] = {}
         for name, label, lo, hi in (
-            ("chunk_tokens", "Chunk size (word pieces)", 32, 254),
-            ("chunk_overlap", "Chunk overlap (word pieces)", 0, 128),
-            ("top_k", "Passages retrieved per question", 1, 100),
-            ("max_passages", "Passages per answer at most", 1, 50),
+            ("chunk_tokens", tr("Chunk size (word pieces)"), 32, 254),
+            ("chunk_overlap", tr("Chunk overlap (word pieces)"), 0, 128),
+            ("top_k", tr("Passages retrieved per question"), 1, 100),
+            ("max_passages", tr("Passages per answer at most"), 1, 50),
         ):
             box = QSpinBox()
             box.setRange(lo, hi)
@@ -379,37 +394,37 @@ class DocumentsPage(QWidget):
             box.setAccessibleName(label)
             self.fields[name] = box
             form.addRow(label, box)
-        note = QLabel("A new chunk size applies to documents added from now on.")
+        note = QLabel(tr("A new chunk size applies to documents added from now on."))
         note.setWordWrap(True)
         form.addRow("", note)
-        self.ocr = QCheckBox("Read scanned pages (OCR)")
+        self.ocr = QCheckBox(tr("Read scanned pages (OCR)"))
         self.ocr.setChecked(docs.ocr)
         form.addRow("", self.ocr)
-        self.chroma_url = QLineEdit(docs.chroma_url, placeholderText="Empty: the store on this computer")
-        self.chroma_url.setAccessibleName("Chroma server address")
-        form.addRow("Chroma server", self.chroma_url)
+        self.chroma_url = QLineEdit(docs.chroma_url, placeholderText=tr("Empty: the store on this computer"))
+        self.chroma_url.setAccessibleName(tr("Chroma server address"))
+        form.addRow(tr("Chroma server"), self.chroma_url)
         self._embedding_row(form, docs.embedding_model)
         form.addRow(self._advanced(docs))
 
     def _embedding_row(self, form: QFormLayout, model: str) -> None:
         self.embedding_model = QLineEdit("" if model == BUNDLED_EMBEDDER else model)
-        self.embedding_model.setPlaceholderText(self.tr("bundled (all-MiniLM-L6-v2, comes with Hearth)"))
-        self.embedding_model.setAccessibleName(self.tr("Embedding model"))
+        self.embedding_model.setPlaceholderText(tr("bundled (all-MiniLM-L6-v2, comes with Hearth)"))
+        self.embedding_model.setAccessibleName(tr("Embedding model"))
         self.embedding_model.setToolTip(
-            self.tr(
+            tr(
                 "Empty or “bundled”: the model that comes with Hearth; else the folder of a"
                 " sentence-transformers model on this computer"
             )
         )
-        browse = QPushButton(self.tr("Browse…"))
-        browse.setAccessibleName(self.tr("Choose the embedding model's folder"))
+        browse = QPushButton(tr("Browse…"))
+        browse.setAccessibleName(tr("Choose the embedding model's folder"))
         browse.clicked.connect(self._browse_embedder)
         row = QHBoxLayout()
         row.addWidget(self.embedding_model, 1)
         row.addWidget(browse)
-        form.addRow(self.tr("Embedding model"), row)
+        form.addRow(tr("Embedding model"), row)
         self.reindex_note = QLabel(
-            self.tr(
+            tr(
                 "Documents must be indexed again with a new embedding model. A library indexed with"
                 " another model cannot be searched until then (nothing is mixed): adding a document"
                 " to it indexes all of its documents again with the new model."
@@ -428,38 +443,38 @@ class DocumentsPage(QWidget):
 
     def _browse_embedder(self) -> None:
         folder = QFileDialog.getExistingDirectory(
-            self, self.tr("Embedding model folder"), self.embedding_model.text() or str(Path.home())
+            self, tr("Embedding model folder"), self.embedding_model.text() or str(Path.home())
         )
         if folder:
             self.embedding_model.setText(folder)
 
     def _advanced(self, docs: DocsSettings) -> QGroupBox:
         """Reading, prompt budgets, fusion, polling and batching: rarely changed."""
-        group = QGroupBox(self.tr("Advanced"))
+        group = QGroupBox(tr("Advanced"))
         form = QFormLayout(group)
-        seconds = self.tr(" s")
+        seconds = tr(" s")
         for name, label, box in (
-            ("page_timeout_s", self.tr("Give up on a file when one page takes longer than"),
-             spin_box(docs.page_timeout_s, 1, 3600, self.tr("Page time limit"), 5, suffix=seconds)),
-            ("file_timeout_s", self.tr("…or when the whole file takes longer than"),
-             spin_box(docs.file_timeout_s, 10, 86400, self.tr("File time limit"), 60, suffix=seconds)),
-            ("context_fraction", self.tr("Share of the free context for passages"),
-             spin_box(docs.context_fraction, 0.05, 0.95, self.tr("Share of the free context for passages"),
+            ("page_timeout_s", tr("Give up on a file when one page takes longer than"),
+             spin_box(docs.page_timeout_s, 1, 3600, tr("Page time limit"), 5, suffix=seconds)),
+            ("file_timeout_s", tr("…or when the whole file takes longer than"),
+             spin_box(docs.file_timeout_s, 10, 86400, tr("File time limit"), 60, suffix=seconds)),
+            ("context_fraction", tr("Share of the free context for passages"),
+             spin_box(docs.context_fraction, 0.05, 0.95, tr("Share of the free context for passages"),
                       0.05, 2)),
-            ("first_token_budget_s", self.tr("Cut the passages to be read by the model in about"),
-             spin_box(docs.first_token_budget_s, 0.5, 600, self.tr("Time the model reads passages"), 1, 1,
+            ("first_token_budget_s", tr("Cut the passages to be read by the model in about"),
+             spin_box(docs.first_token_budget_s, 0.5, 600, tr("Time the model reads passages"), 1, 1,
                       seconds)),
-            ("keyword_weight", self.tr("Keyword ranking's weight (0 = meaning only)"),
-             spin_box(docs.keyword_weight, 0, 4, self.tr("Keyword ranking's weight"), 0.1, 2)),
-            ("watch_interval_s", self.tr("Look for changes in watched folders every"),
-             spin_box(docs.watch_interval_s, 0.5, 3600, self.tr("Watched folders' polling interval"), 1, 1,
+            ("keyword_weight", tr("Keyword ranking's weight (0 = meaning only)"),
+             spin_box(docs.keyword_weight, 0, 4, tr("Keyword ranking's weight"), 0.1, 2)),
+            ("watch_interval_s", tr("Look for changes in watched folders every"),
+             spin_box(docs.watch_interval_s, 0.5, 3600, tr("Watched folders' polling interval"), 1, 1,
                       seconds)),
-            ("embed_batch", self.tr("Chunks embedded at a time"),
-             spin_box(docs.embed_batch, 1, 1024, self.tr("Chunks embedded at a time"), 8)),
+            ("embed_batch", tr("Chunks embedded at a time"),
+             spin_box(docs.embed_batch, 1, 1024, tr("Chunks embedded at a time"), 8)),
         ):  # fmt: skip
             self.fields[name] = box
             form.addRow(label, box)
-        note = QLabel(self.tr("These apply to what starts next: the next question, the next document read,"
+        note = QLabel(tr("These apply to what starts next: the next question, the next document read,"
                               " a watched folder's next look."))  # fmt: skip
         note.setWordWrap(True)
         form.addRow(note)
@@ -480,50 +495,50 @@ class LibraryPage(QWidget):
         self._original = models
         form = QFormLayout(self)
         self.folder = QLineEdit(
-            models.models_dir, placeholderText="Empty: the models folder in Hearth's data"
+            models.models_dir, placeholderText=tr("Empty: the models folder in Hearth's data")
         )
-        self.folder.setAccessibleName("Download folder")
-        browse = QPushButton("Browse…")
-        browse.setAccessibleName("Choose the download folder")
+        self.folder.setAccessibleName(tr("Download folder"))
+        browse = QPushButton(tr("Browse…"))
+        browse.setAccessibleName(tr("Choose the download folder"))
         browse.clicked.connect(self._browse)
         row = QHBoxLayout()
         row.addWidget(self.folder, 1)
         row.addWidget(browse)
-        form.addRow("Download folder", row)
+        form.addRow(tr("Download folder"), row)
         self.had_token = bool(secrets.get(hub.HF_TOKEN_ACCOUNT))
         self.token = QLineEdit()
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token.setPlaceholderText("A token is saved: type a new one to replace it" if self.had_token
-                                      else "For gated and private models (hf_…)")  # fmt: skip
-        self.token.setAccessibleName("Hugging Face token")
-        self.forget_token = QCheckBox("Forget the saved token")
+        self.token.setPlaceholderText(tr("A token is saved: type a new one to replace it") if self.had_token
+                                      else tr("For gated and private models (hf_…)"))  # fmt: skip
+        self.token.setAccessibleName(tr("Hugging Face token"))
+        self.forget_token = QCheckBox(tr("Forget the saved token"))
         self.forget_token.setVisible(self.had_token)
-        form.addRow("Hugging Face token", self.token)
+        form.addRow(tr("Hugging Face token"), self.token)
         form.addRow("", self.forget_token)
-        form.addRow("", QLabel("The token is kept in the system keyring, not in the settings file."))
-        self.proxy = QLineEdit(models.proxy, placeholderText="Empty: no proxy (e.g. http://proxy:3128)")
-        self.proxy.setAccessibleName("Proxy for the Hub and downloads")
-        form.addRow("Proxy (Hub and downloads)", self.proxy)
+        form.addRow("", QLabel(tr("The token is kept in the system keyring, not in the settings file.")))
+        self.proxy = QLineEdit(models.proxy, placeholderText=tr("Empty: no proxy (e.g. http://proxy:3128)"))
+        self.proxy.setAccessibleName(tr("Proxy for the Hub and downloads"))
+        form.addRow(tr("Proxy (Hub and downloads)"), self.proxy)
         self.retries = QSpinBox()
         self.retries.setRange(0, 100)
         self.retries.setValue(models.download_retries)
-        self.retries.setAccessibleName("Download retries")
-        form.addRow("Download retries", self.retries)
-        self.recommend = QCheckBox("Rank the Hub's most downloaded models into Recommended")
+        self.retries.setAccessibleName(tr("Download retries"))
+        form.addRow(tr("Download retries"), self.retries)
+        self.recommend = QCheckBox(tr("Rank the Hub's most downloaded models into Recommended"))
         self.recommend.setToolTip(
-            "Asks the Hub each time the Models tab opens (off: nothing is sent unasked)"
+            tr("Asks the Hub each time the Models tab opens (off: nothing is sent unasked)")
         )
         self.recommend.setChecked(models.hub_recommendations)
         form.addRow("", self.recommend)
-        self.search_limit = spin_box(models.search_limit, 1, 500, self.tr("Hub search results"), 10)
-        form.addRow(self.tr("Hub search results"), self.search_limit)
-        fits = self.tr("Context assumed when judging what fits")
-        self.fit_ctx = spin_box(models.fit_ctx, 256, 1_048_576, fits, 1024, suffix=self.tr(" tokens"))
+        self.search_limit = spin_box(models.search_limit, 1, 500, tr("Hub search results"), 10)
+        form.addRow(tr("Hub search results"), self.search_limit)
+        fits = tr("Context assumed when judging what fits")
+        self.fit_ctx = spin_box(models.fit_ctx, 256, 1_048_576, fits, 1024, suffix=tr(" tokens"))
         form.addRow(fits, self.fit_ctx)
 
     def _browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(
-            self, "Download folder", self.folder.text() or str(Path.home())
+            self, tr("Download folder"), self.folder.text() or str(Path.home())
         )
         if folder:
             self.folder.setText(folder)
@@ -549,36 +564,36 @@ class ServersPage(QWidget):
         super().__init__()
         self._remote, self._api = remote, api
         layout = QVBoxLayout(self)
-        group = QGroupBox(self.tr("Remote servers"))
+        group = QGroupBox(tr("Remote servers"))
         form = QFormLayout(group)
-        seconds = self.tr(" s")
+        seconds = tr(" s")
         self.default_n_ctx = spin_box(remote.default_n_ctx, 256, 1_048_576,
-                                      self.tr("Context length when a server does not say"), 1024,
-                                      suffix=self.tr(" tokens"))  # fmt: skip
-        self.connect_timeout = spin_box(remote.connect_timeout_s, 1, 600, self.tr("Connection time limit"), 1,
+                                      tr("Context length when a server does not say"), 1024,
+                                      suffix=tr(" tokens"))  # fmt: skip
+        self.connect_timeout = spin_box(remote.connect_timeout_s, 1, 600, tr("Connection time limit"), 1,
                                         suffix=seconds)  # fmt: skip
-        self.read_timeout = spin_box(remote.read_timeout_s, 5, 3600, self.tr("Silence time limit"), 10,
+        self.read_timeout = spin_box(remote.read_timeout_s, 5, 3600, tr("Silence time limit"), 10,
                                      suffix=seconds)  # fmt: skip
-        form.addRow(self.tr("Context length when a server does not say"), self.default_n_ctx)
-        form.addRow(self.tr("Give up connecting after"), self.connect_timeout)
-        form.addRow(self.tr("Give up on a server silent for"), self.read_timeout)
-        note = QLabel(self.tr("Servers are added on the Models tab (Remote servers). These apply from the"
+        form.addRow(tr("Context length when a server does not say"), self.default_n_ctx)
+        form.addRow(tr("Give up connecting after"), self.connect_timeout)
+        form.addRow(tr("Give up on a server silent for"), self.read_timeout)
+        note = QLabel(tr("Servers are added on the Models tab (Remote servers). These apply from the"
                               " next reply."))  # fmt: skip
         note.setWordWrap(True)
         form.addRow(note)
         layout.addWidget(group)
-        group = QGroupBox(self.tr("Local API"))
+        group = QGroupBox(tr("Local API"))
         form = QFormLayout(group)
-        self.queue_size = spin_box(api.queue_size, 1, 100, self.tr("Requests waiting at most"))
-        self.queue_size.setToolTip(self.tr("One more is answered “busy” (HTTP 503) with a time to retry"))
+        self.queue_size = spin_box(api.queue_size, 1, 100, tr("Requests waiting at most"))
+        self.queue_size.setToolTip(tr("One more is answered “busy” (HTTP 503) with a time to retry"))
         self.cors_origins = QLineEdit(api.cors_origins)
         self.cors_origins.setPlaceholderText(
-            self.tr("Empty: none (e.g. http://localhost:3000, https://app.example)")
+            tr("Empty: none (e.g. http://localhost:3000, https://app.example)")
         )
-        self.cors_origins.setAccessibleName(self.tr("Web pages allowed to call the API (CORS origins)"))
-        form.addRow(self.tr("Requests waiting at most"), self.queue_size)
-        form.addRow(self.tr("Web pages allowed (CORS)"), self.cors_origins)
-        note = QLabel(self.tr("Switched on in the Chat menu. These apply at once, also to a running API;"
+        self.cors_origins.setAccessibleName(tr("Web pages allowed to call the API (CORS origins)"))
+        form.addRow(tr("Requests waiting at most"), self.queue_size)
+        form.addRow(tr("Web pages allowed (CORS)"), self.cors_origins)
+        note = QLabel(tr("Switched on in the Chat menu. These apply at once, also to a running API;"
                               " separate origins with commas."))  # fmt: skip
         note.setWordWrap(True)
         form.addRow(note)
@@ -599,25 +614,25 @@ class AppearancePage(QWidget):
         form = QFormLayout(self)
         self.scheme = QComboBox()
         for key in COLOR_SCHEMES:
-            self.scheme.addItem(SCHEME_TEXT[key], key)
+            self.scheme.addItem(tr(SCHEME_TEXT[key]), key)
         self.scheme.setCurrentIndex(max(0, self.scheme.findData(appearance.color_scheme)))
-        self.scheme.setAccessibleName("Colours")
-        form.addRow("Colours", self.scheme)
+        self.scheme.setAccessibleName(tr("Colours"))
+        form.addRow(tr("Colours"), self.scheme)
         self.font_size = QSpinBox()
         self.font_size.setRange(0, 48)
-        self.font_size.setSpecialValueText("The system's size")
-        self.font_size.setSuffix(" pt")
+        self.font_size.setSpecialValueText(tr("The system's size"))
+        self.font_size.setSuffix(tr(" pt"))
         self.font_size.setValue(appearance.font_size)
-        self.font_size.setAccessibleName("Font size")
-        form.addRow("Font size", self.font_size)
+        self.font_size.setAccessibleName(tr("Font size"))
+        form.addRow(tr("Font size"), self.font_size)
         self.language = QComboBox()
-        self.language.addItem("The system's language", "")
+        self.language.addItem(tr("The system's language"), "")
         for code, name in i18n.available().items():
             self.language.addItem(name, code)
         self.language.setCurrentIndex(max(0, self.language.findData(appearance.language)))
-        self.language.setAccessibleName("Language")
-        form.addRow("Language", self.language)
-        note = QLabel("A new language applies when Hearth starts again.")
+        self.language.setAccessibleName(tr("Language"))
+        form.addRow(tr("Language"), self.language)
+        note = QLabel(tr("A new language applies when Hearth starts again."))
         note.setWordWrap(True)
         form.addRow("", note)
 
