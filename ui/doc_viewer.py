@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from app.cancel import CancelToken
 from app.docs.locate import find_span
 from app.docs.readers import location
+from app.i18n import tr
 from ui import jobs
 
 HIGHLIGHT = "#ffeb3b"
@@ -75,7 +76,7 @@ class TextViewer(QWidget):
         self.page = 1
         self.passage = ""
         self.info = QLabel(self)
-        self.external = QPushButton("Open in its app", self)
+        self.external = QPushButton(tr("Open in its app"), self)
         self.external.clicked.connect(lambda: _external(self.path, self.page))
         top = QHBoxLayout()
         top.addWidget(self.info, 1)
@@ -92,7 +93,7 @@ class TextViewer(QWidget):
         self.path, self.page, self.passage = str(path), max(1, page), passage
         self.setWindowTitle(Path(path).name)
         self.info.setText(Path(path).name)
-        self.text.setPlainText("Loading…")
+        self.text.setPlainText(tr("Loading…"))
         target = self.path, self.page
 
         def work(cancel: CancelToken) -> tuple[str, str, str] | None:
@@ -101,12 +102,17 @@ class TextViewer(QWidget):
             return shared_index(chroma_url).stored_unit(*target)
 
         jobs.run(
-            work, self, "reading a document's text", key="unit", on_result=self._show, on_failed=self._failed
+            work,
+            self,
+            tr("reading a document's text"),
+            key="unit",
+            on_result=self._show,
+            on_failed=self._failed,
         )
 
     def _show(self, stored: tuple[str, str, str] | None) -> None:
         if stored is None:
-            self._failed("it is not in the index (any more)")
+            self._failed(tr("it is not in the index (any more)"))
             return
         text, label, kind = stored
         where = f"{Path(self.path).name}, {location(kind, self.page, label)}"
@@ -117,7 +123,7 @@ class TextViewer(QWidget):
         self.loaded.emit(True)
 
     def _failed(self, message: str) -> None:
-        self.text.setPlainText(f"Could not show this passage: {message}")
+        self.text.setPlainText(tr("Could not show this passage: {reason}").format(reason=message))
         self.loaded.emit(False)
 
 
@@ -144,10 +150,10 @@ class PageViewer(QWidget):
 
         self.info = QLabel(self)
         self.page_box = QSpinBox(self)
-        self.page_box.setAccessibleName("Page")
+        self.page_box.setAccessibleName(tr("Page"))
         self.page_box.setRange(1, max(1, document.pageCount()))
-        self.page_box.setPrefix("page ")
-        self.page_box.setSuffix(f" of {document.pageCount()}")
+        self.page_box.setPrefix(tr("page "))
+        self.page_box.setSuffix(tr(" of {count}").format(count=document.pageCount()))
         self.page_box.valueChanged.connect(lambda v: self.show_page(v - 1))
         buttons = {}
         for name, text, slot in (
@@ -155,7 +161,7 @@ class PageViewer(QWidget):
             ("next", "▶", lambda: self.show_page(self.page + 1)),
             ("zoom_out", "−", lambda: self.set_zoom(self._step(-1))),
             ("zoom_in", "+", lambda: self.set_zoom(self._step(1))),
-            ("external", "Open in PDF viewer", lambda: _external(self.path, self.page + 1)),
+            ("external", tr("Open in PDF viewer"), lambda: _external(self.path, self.page + 1)),
         ):
             buttons[name] = QPushButton(text, self)
             buttons[name].clicked.connect(slot)

@@ -12,14 +12,17 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-COLUMNS = ("File", "Status", "Pages", "Chunks", "Details")  # "Pages": pages, or sections without pages
+from app.i18n import tr, tr_noop
+
+# "Pages": pages, or sections without pages
+COLUMNS = (tr_noop("File"), tr_noop("Status"), tr_noop("Pages"), tr_noop("Chunks"), tr_noop("Details"))
 STATUS_TEXT = {
-    "complete": "indexed",
-    "indexed": "indexed",
-    "unchanged": "indexed",
-    "indexing": "indexing…",
-    "queued": "queued",
-    "failed": "failed",
+    "complete": tr_noop("indexed"),
+    "indexed": tr_noop("indexed"),
+    "unchanged": tr_noop("indexed"),
+    "indexing": tr_noop("indexing…"),
+    "queued": tr_noop("queued"),
+    "failed": tr_noop("failed"),
 }
 
 Index = QModelIndex | QPersistentModelIndex
@@ -36,8 +39,12 @@ class DocRow:
 
     @property
     def status_text(self) -> str:
-        text = STATUS_TEXT.get(self.status, self.status)
-        return f"{text} (OCR)" if text == "indexed" and self.ocr_pages else text
+        text = STATUS_TEXT.get(self.status)
+        if text is None:  # a status this table does not know: shown as it is
+            return self.status
+        if text == STATUS_TEXT["indexed"] and self.ocr_pages:
+            return tr("indexed (OCR)")
+        return tr(text)
 
 
 class DocumentsModel(QAbstractTableModel):
@@ -61,7 +68,7 @@ class DocumentsModel(QAbstractTableModel):
             and role == Qt.ItemDataRole.DisplayRole
             and 0 <= section < len(COLUMNS)
         ):
-            return COLUMNS[section]
+            return tr(COLUMNS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

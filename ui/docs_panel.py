@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from app import settings as app_settings
 from app.cancel import CancelToken
 from app.docs import DEFAULT_LIBRARY, readers
+from app.i18n import tr
 from ui import jobs
 from ui.docs_models import DocRow, DocumentsModel
 from ui.messages import bridge
@@ -72,22 +73,22 @@ class DocsPanel(QWidget):
         self.library_box = QComboBox(self)
         self.library_box.setObjectName("libraryChooser")
         self.library_box.setEditable(True)  # type a new name to start a library
-        self.library_box.setAccessibleName("Library")
+        self.library_box.setAccessibleName(tr("Library"))
         editor = self.library_box.lineEdit()
         if editor is not None:
-            editor.setAccessibleName("Library name")
-        self.library_box.setToolTip("Library: type a new name to create one")
+            editor.setAccessibleName(tr("Library name"))
+        self.library_box.setToolTip(tr("Library: type a new name to create one"))
         self.library_box.addItem(DEFAULT_LIBRARY)
-        self.add_files_button = QPushButton("Add documents…", self)
-        self.add_folder_button = QPushButton("Add folder…", self)
-        self.remove_button = QPushButton("Remove", self)
-        self.watch_button = QPushButton("Watched folders", self)
+        self.add_files_button = QPushButton(tr("Add documents…"), self)
+        self.add_folder_button = QPushButton(tr("Add folder…"), self)
+        self.remove_button = QPushButton(tr("Remove"), self)
+        self.watch_button = QPushButton(tr("Watched folders"), self)
         self.watch_menu = QMenu(self)
         self.watch_button.setMenu(self.watch_menu)
-        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button = QPushButton(tr("Cancel"), self)
         self.cancel_button.setEnabled(False)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Library:", self))
+        top.addWidget(QLabel(tr("Library:"), self))
         top.addWidget(self.library_box, 1)
         for b in (self.add_files_button, self.add_folder_button, self.watch_button, self.remove_button):
             top.addWidget(b)
@@ -95,7 +96,7 @@ class DocsPanel(QWidget):
         self.model = DocumentsModel(self)
         self.table = QTableView(self)
         self.table.setObjectName("documentsTable")
-        self.table.setAccessibleName("Documents in the library")
+        self.table.setAccessibleName(tr("Documents in the library"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -105,7 +106,7 @@ class DocsPanel(QWidget):
         self.progress = QProgressBar(self)
         self.progress.setVisible(False)
         self.status = QLabel(
-            "Drop documents (PDF, Word, EPUB, HTML, text) or folders here to index them.", self
+            tr("Drop documents (PDF, Word, EPUB, HTML, text) or folders here to index them."), self
         )
         self.status.setWordWrap(True)
         bottom = QHBoxLayout()
@@ -148,7 +149,7 @@ class DocsPanel(QWidget):
             ]
             return index.libraries(), docs
 
-        return jobs.run(listing, self, "listing documents", key="listing", on_result=self._listed)
+        return jobs.run(listing, self, tr("listing documents"), key="listing", on_result=self._listed)
 
     @Slot(object)
     def _listed(self, value: tuple[list[str], list[DocRow]]) -> None:
@@ -178,7 +179,7 @@ class DocsPanel(QWidget):
         if not paths:
             return None
         if self.busy():
-            bridge().show_info("Already indexing; wait for it to finish or cancel it.")
+            bridge().show_info(tr("Already indexing; wait for it to finish or cancel it."))
             return None
         cfg, library = self.settings, self.library
         for p in paths:
@@ -193,13 +194,13 @@ class DocsPanel(QWidget):
             )
             return [r.to_json() for r in results]
 
-        self._ingest = jobs.run(work, self, "indexing documents", kind="long", on_progress=self._progress,
+        self._ingest = jobs.run(work, self, tr("indexing documents"), kind="long", on_progress=self._progress,
                                 on_result=self._ingested, on_cancelled=self._ingest_cancelled,
                                 on_finished=self._ingest_done)  # fmt: skip
         self.cancel_button.setEnabled(True)
         self.progress.setVisible(True)
         self.progress.setRange(0, 0)
-        self.status.setText(f"Indexing into library '{library}'…")
+        self.status.setText(tr("Indexing into library '{library}'…").format(library=library))
         return self._ingest
 
     @Slot(object)
@@ -211,9 +212,18 @@ class DocsPanel(QWidget):
             self.model.upsert(DocRow(p.current, "indexing"))
         if p.result is not None:
             self._show_result(p.result)
-        eta = f", about {p.eta_s:.0f} s left" if p.eta_s is not None and p.files_done < p.files_total else ""
-        counts = f"{p.files_done}/{p.files_total} files, {p.pages_done} pages read"
-        self.status.setText(f"{counts}, {p.chunks_done} chunks embedded{eta}")
+        if p.eta_s is not None and p.files_done < p.files_total:
+            text = tr(
+                "{done}/{total} files, {pages} pages read, {chunks} chunks embedded, about {eta} s left"
+            )
+        else:
+            text = tr("{done}/{total} files, {pages} pages read, {chunks} chunks embedded")
+        eta = f"{p.eta_s:.0f}" if p.eta_s is not None else ""
+        self.status.setText(
+            text.format(
+                done=p.files_done, total=p.files_total, pages=p.pages_done, chunks=p.chunks_done, eta=eta
+            )
+        )
 
     def _show_result(self, r: Any) -> None:
         """A file's final row: failed with its reason, or complete (indexed or unchanged)."""
@@ -224,12 +234,14 @@ class DocsPanel(QWidget):
     def _ingested(self, results: list[dict[str, Any]]) -> None:
         failed = sum(r["status"] == "failed" for r in results)
         done = len(results) - failed
-        self.status.setText(f"Done: {done} indexed or unchanged, {failed} failed.")
+        self.status.setText(
+            tr("Done: {done} indexed or unchanged, {failed} failed.").format(done=done, failed=failed)
+        )
         self.ingest_finished.emit(results)
 
     @Slot()
     def _ingest_cancelled(self) -> None:
-        self.status.setText("Indexing cancelled; finished files were kept.")
+        self.status.setText(tr("Indexing cancelled; finished files were kept."))
 
     @Slot()
     def _ingest_done(self) -> None:
@@ -242,7 +254,7 @@ class DocsPanel(QWidget):
     def cancel(self) -> None:
         if self._ingest is not None:
             self._ingest.cancel()
-            self.status.setText("Cancelling…")
+            self.status.setText(tr("Cancelling…"))
 
     def shutdown(self) -> None:
         """Cancel every job this panel started (call when the window closes)."""
@@ -271,7 +283,9 @@ class DocsPanel(QWidget):
             old.cancel()
         job = self._start_watch(folder, library)
         self._fill_watch_menu(folders)
-        self.status.setText(f"Watching {folder} for library '{library}'.")
+        self.status.setText(
+            tr("Watching {folder} for library '{library}'.").format(folder=folder, library=library)
+        )
         return job
 
     def unwatch_folder(self, folder: str) -> None:
@@ -282,7 +296,9 @@ class DocsPanel(QWidget):
         if job is not None:
             job.cancel()
         self._fill_watch_menu(folders)
-        self.status.setText(f"Stopped watching {folder}; its documents stay in the library.")
+        self.status.setText(
+            tr("Stopped watching {folder}; its documents stay in the library.").format(folder=folder)
+        )
 
     def _start_watch(self, folder: str, library: str) -> jobs.Job:
         cfg = self.settings
@@ -294,7 +310,9 @@ class DocsPanel(QWidget):
             yield from watch(folder, library, index=_index(cfg.chroma_url), settings=cfg, cancel=cancel)
 
         progress = partial(self._watch_progress, library)
-        job = jobs.run(work, self, f"watching {folder}", kind="long", on_progress=progress)
+        job = jobs.run(
+            work, self, tr("watching {folder}").format(folder=folder), kind="long", on_progress=progress
+        )
         self._watchers[folder] = job
         return job
 
@@ -309,19 +327,23 @@ class DocsPanel(QWidget):
             else:
                 self._show_result(r)
         if r.status != "unchanged":
-            self.status.setText(f"Watched folder: {name} {r.label} in library '{library}'.")
+            text = tr("Watched folder: {name} {status} in library '{library}'.")
+            self.status.setText(text.format(name=name, status=r.label, library=library))
         if r.status in ("indexed", "removed") and library not in self.libraries:
             self.refresh()
 
     def _fill_watch_menu(self, folders: dict[str, str]) -> None:
         self.watch_menu.clear()
-        self.watch_menu.addAction("Watch a folder…", self._choose_watch_folder)
+        self.watch_menu.addAction(tr("Watch a folder…"), self._choose_watch_folder)
         if folders:
             self.watch_menu.addSeparator()
         for folder, library in sorted(folders.items()):
-            label = f"Stop watching {folder} ({library})"
+            label = tr("Stop watching {folder} ({library})").format(folder=folder, library=library)
             self.watch_menu.addAction(label, partial(self.unwatch_folder, folder))
-        self.watch_button.setText(f"Watched folders ({len(folders)})" if folders else "Watched folders")
+        if folders:
+            self.watch_button.setText(tr("Watched folders ({count})").format(count=len(folders)))
+        else:
+            self.watch_button.setText(tr("Watched folders"))
 
     # removing / opening ------------------------------------------------------------------------
 
@@ -339,13 +361,13 @@ class DocsPanel(QWidget):
                 index.remove(library, p)
             return paths
 
-        jobs.run(work, self, "removing documents", on_result=self._removed)
+        jobs.run(work, self, tr("removing documents"), on_result=self._removed)
 
     @Slot(object)
     def _removed(self, paths: list[str]) -> None:
         for p in paths:
             self.model.remove_path(p)
-        self.status.setText(f"Removed {len(paths)} document(s).")
+        self.status.setText(tr("Removed {count} document(s).").format(count=len(paths)))
         self.refresh()
 
     @Slot(QModelIndex)
@@ -354,23 +376,24 @@ class DocsPanel(QWidget):
 
         row = self.model.rows()[index.row()]
         if row.status != "complete":  # QtPdf opens only what the time-bounded worker could read
-            bridge().show_info(f"{Path(row.path).name} is not indexed: {row.error or row.status_text}")
+            text = tr("{name} is not indexed: {reason}")
+            bridge().show_info(text.format(name=Path(row.path).name, reason=row.error or row.status_text))
             return
         kind = readers.reader_for(Path(row.path))
         source = {"path": row.path, "page": 1, "kind": kind.kind if kind else ""}
         open_source(source, chroma_url=self.settings.chroma_url)
 
     def _choose_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Add documents", "", readers.dialog_filter())
+        files, _ = QFileDialog.getOpenFileNames(self, tr("Add documents"), "", readers.dialog_filter())
         self.add_paths(files)
 
     def _choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Add a folder of documents")
+        folder = QFileDialog.getExistingDirectory(self, tr("Add a folder of documents"))
         if folder:
             self.add_paths([folder])
 
     def _choose_watch_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Keep a folder of documents indexed")
+        folder = QFileDialog.getExistingDirectory(self, tr("Keep a folder of documents indexed"))
         if folder:
             self.watch_folder(folder)
 

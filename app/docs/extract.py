@@ -29,6 +29,7 @@ from typing import Any
 
 from app.docs import readers
 from app.docs.readers import ReadError, Unit
+from app.i18n import tr, tr_noop
 
 
 @dataclass
@@ -53,7 +54,8 @@ def _ocr_engine() -> readers.OcrEngine:
 
 
 def _extract(path: str, send: Callable[[tuple[Any, ...]], None], delay: float, ocr: bool) -> None:
-    """Worker side: ('kind', k), ('unit', text, label, ocr) per unit, then ('done',) or ('error', msg)."""
+    """Worker side: ('kind', k), ('unit', text, label, ocr) per unit, then ('done',), ('error', reason)
+    or ('crash', details) (an unexpected exception: the parent words the reason)."""
     import warnings
 
     warnings.simplefilter("ignore")
@@ -61,7 +63,7 @@ def _extract(path: str, send: Callable[[tuple[Any, ...]], None], delay: float, o
     reason = readers.sniff(file)
     reader = readers.reader_for(file)
     if reason or reader is None:
-        send(("error", reason or "not a supported kind of file"))
+        send(("error", reason or tr("not a supported kind of file")))
         return
     send(("kind", reader.kind))
     try:
@@ -75,7 +77,8 @@ def _extract(path: str, send: Callable[[tuple[Any, ...]], None], delay: float, o
         send(("error", str(exc)))
     except Exception as exc:
         logging.getLogger(__name__).warning("cannot read %s", path, exc_info=True)
-        send(("error", f"could not read this file ({type(exc).__name__}: {str(exc)[:200]})"))
+        # the worker has no translator: the parent words it (("crash", details), see iter_units)
+        send(("crash", f"{type(exc).__name__}: {str(exc)[:200]}"))
 
 
 def serve(paths: Connection, out: Connection, delay: float = 0.0, ocr: bool = True) -> None:
@@ -136,7 +139,7 @@ class _Worker:
         self.kill()
 
 
-WORKER_DIED = "the document reader crashed on this file"
+WORKER_DIED = tr_noop("the document reader crashed on this file")
 
 
 class Extractor:
@@ -198,7 +201,7 @@ class Extractor:
         try:
             worker.send(os.fspath(path))
         except OSError:
-            self._give_up(result, "the document reader could not start")
+            self._give_up(result, tr("the document reader could not start"))
             return
         start = time.monotonic()
         finished = False
@@ -208,12 +211,13 @@ class Extractor:
                 try:
                     msg = worker.recv(wait)
                 except queue.Empty:
+                    took = f"{time.monotonic() - start:.0f}"
                     self._give_up(
-                        result, f"took too long to read (gave up after {time.monotonic() - start:.0f} s)"
+                        result, tr("took too long to read (gave up after {seconds} s)").format(seconds=took)
                     )
                     return
                 if msg is None:
-                    self._give_up(result, WORKER_DIED)
+                    self._give_up(result, tr(WORKER_DIED))
                     return
                 kind = msg[0]
                 if kind == "kind":
@@ -224,9 +228,12 @@ class Extractor:
                 elif kind == "done":
                     finished = True
                     break
-                else:  # ("error", message): the worker is ready for the next file
+                else:  # ("error", message) or ("crash", details): the worker is ready for the next file
                     finished = True
-                    result.error = str(msg[1])
+                    if kind == "crash":
+                        result.error = tr("could not read this file ({details})").format(details=msg[1])
+                    else:
+                        result.error = str(msg[1])
                     result.units = []
                     return
         finally:
@@ -235,8 +242,8 @@ class Extractor:
                 self._worker = None
         if not any(u.text.strip() for u in result.units):
             result.error = (
-                "scanned? no text to index (no page has a text layer)"
+                tr("scanned? no text to index (no page has a text layer)")
                 if readers.has_pages(result.kind)
-                else "no text to index (the document is empty)"
+                else tr("no text to index (the document is empty)")
             )
             result.units = []

@@ -42,6 +42,7 @@ from app.docs.chunking import Chunk
 from app.docs.manifest import MIGRATIONS, fts_query
 from app.docs.readers import Unit
 from app.errors import HearthError
+from app.i18n import tr
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +161,11 @@ class DocIndex:
                         settings=settings,
                     )
                 except Exception as exc:
-                    raise HearthError(f"Cannot reach the Chroma server at {self.chroma_url}: {exc}") from exc
+                    raise HearthError(
+                        tr("Cannot reach the Chroma server at {url}: {error}").format(
+                            url=self.chroma_url, error=exc
+                        )
+                    ) from exc
             else:
                 self._client = chromadb.PersistentClient(path=str(self.root / "chroma"), settings=settings)
         return self._client
@@ -183,7 +188,7 @@ class DocIndex:
         """Create ``library`` for ``model``; if it was built by another model, drop its vectors and
         return the paths of its documents (they must be indexed again). Never mixes vectors."""
         if not library.strip():
-            raise HearthError("A library needs a name.")
+            raise HearthError(tr("A library needs a name."))
         current = self.library_model(library)
         if current == (model, dim):
             self.collection(library)
@@ -203,7 +208,7 @@ class DocIndex:
     def collection(self, library: str) -> Any:
         info = self.library_model(library)
         if info is None:
-            raise HearthError(f"There is no library named '{library}'.")
+            raise HearthError(tr("There is no library named '{library}'.").format(library=library))
         return self.client.get_or_create_collection(
             collection_name(library),
             configuration={"hnsw": {"space": "cosine"}},
@@ -283,7 +288,7 @@ class DocIndex:
         with self._tx() as db:
             row = db.execute("SELECT library, path FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
             if row is None:
-                raise HearthError("The document was removed while it was being indexed.")
+                raise HearthError(tr("The document was removed while it was being indexed."))
             library, path = row
             db.executemany(
                 "INSERT INTO pages(doc_id, page, text, n_tokens, label, ocr) VALUES (?,?,?,?,?,?)",

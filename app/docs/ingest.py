@@ -29,9 +29,16 @@ from app.docs.chunking import Chunk, chunk_pages, clean_page
 from app.docs.embeddings import Embedder, get_embedder, resolve
 from app.docs.extract import DocText, Extractor
 from app.docs.index import DocIndex, DocRecord, Signature
+from app.i18n import tr, tr_noop
 from app.settings import DocsSettings
 
 FileStatus = Literal["indexed", "unchanged", "failed", "removed"]
+STATUS_LABELS: dict[str, str] = {  # a file's status as the user reads it
+    "indexed": tr_noop("indexed"),
+    "unchanged": tr_noop("unchanged"),
+    "failed": tr_noop("failed"),
+    "removed": tr_noop("removed"),
+}
 
 
 @dataclass
@@ -46,7 +53,10 @@ class FileResult:
     @property
     def label(self) -> str:
         """The status as shown: "indexed (OCR)" when some pages had to be read from their image."""
-        return f"{self.status} (OCR)" if self.status == "indexed" and self.ocr_pages else self.status
+        if self.status == "indexed" and self.ocr_pages:
+            return tr("indexed (OCR)")
+        label = STATUS_LABELS.get(self.status)
+        return tr(label) if label is not None else self.status
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -89,7 +99,7 @@ def expand(paths: Iterable[str | Path]) -> tuple[list[Path], list[FileResult]]:
         elif p.is_file():
             files.append(p.resolve())
         else:
-            missing.append(FileResult(path=str(p), status="failed", error="no such file or folder"))
+            missing.append(FileResult(path=str(p), status="failed", error=tr("no such file or folder")))
     return list(dict.fromkeys(files)), missing
 
 
@@ -161,9 +171,8 @@ def _parse_one(
             return _Parsed(path, "", st.st_size, signature, FileResult(str(path), "failed", error=bad.error))
         sha = readers.sha256_file(path)
     except OSError as exc:
-        return _Parsed(
-            path, "", 0, None, FileResult(str(path), "failed", error=f"cannot read the file ({exc})")
-        )
+        why = tr("cannot read the file ({error})").format(error=exc)
+        return _Parsed(path, "", 0, None, FileResult(str(path), "failed", error=why))
     item = _Parsed(path, sha, st.st_size, signature)
     for doc in known:
         if doc.sha256 == sha:  # touched, not changed
@@ -186,7 +195,7 @@ def _parse_one(
     enc = tokenizer([u.text for u in item.units], add_special_tokens=False, verbose=False)["input_ids"]
     item.unit_tokens = [len(ids) for ids in enc]
     if not item.chunks:
-        item.result = FileResult(str(path), "failed", error="no text to index")
+        item.result = FileResult(str(path), "failed", error=tr("no text to index"))
     return item
 
 
@@ -288,7 +297,7 @@ def ingest(
                 )
             elif item.result.status == "failed" and item.sha256:
                 index.fail(
-                    library, str(item.path), item.sha256, item.result.error or "failed", item.signature
+                    library, str(item.path), item.sha256, item.result.error or tr("failed"), item.signature
                 )
             done_bytes += item.size
             elapsed = time.monotonic() - start

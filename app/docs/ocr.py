@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from app.errors import HearthError
+from app.i18n import tr
 
 MIN_SCORE = 0.5  # recognitions below this confidence are noise (specks, ruling lines)
 
@@ -22,7 +23,7 @@ class RapidOcr:
         try:
             from rapidocr_onnxruntime import RapidOCR
         except ImportError as exc:  # pragma: no cover - a dependency, but say so plainly
-            raise HearthError("OCR needs the rapidocr-onnxruntime package") from exc
+            raise HearthError(tr("OCR needs the rapidocr-onnxruntime package")) from exc
         logging.getLogger("RapidOCR").setLevel(logging.ERROR)
         self._engine: Any = RapidOCR()
 

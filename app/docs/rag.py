@@ -19,6 +19,7 @@ from app.docs.embeddings import Embedder, get_embedder
 from app.docs.index import ChunkRow, DocIndex, DocRecord, shared_index
 from app.docs.readers import location
 from app.errors import HearthError
+from app.i18n import tr
 from app.settings import DocsSettings
 
 RRF_K = 60
@@ -74,12 +75,17 @@ def _check(index: DocIndex, libraries: Sequence[str], embedder: Embedder) -> Non
         info = index.library_model(lib)
         if info is None:
             raise HearthError(
-                f"There is no library named '{lib}'. Add PDFs first: hearth docs add PATH --library {lib}"
+                tr(
+                    "There is no library named '{library}'. "
+                    "Add PDFs first: hearth docs add PATH --library {library}"
+                ).format(library=lib)
             )
         if info != (embedder.name, embedder.dim):
             raise HearthError(
-                f"Library '{lib}' was indexed with the embedding model {info[0]}; "
-                f"add its PDFs again to re-index them with {embedder.name}."
+                tr(
+                    "Library '{library}' was indexed with the embedding model {old}; "
+                    "add its PDFs again to re-index them with {new}."
+                ).format(library=lib, old=info[0], new=embedder.name)
             )
 
 

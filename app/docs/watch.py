@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from app import datafile, paths
 from app.cancel import Cancelled, CancelToken
 from app.docs import readers
+from app.i18n import tr, tr_noop
 from app.settings import DocsSettings
 
 if TYPE_CHECKING:  # the window reads the watched list at start: numpy and the index load later
@@ -34,12 +35,12 @@ def _watched_file() -> Path:
     return paths.index_dir() / "watched.json"
 
 
-WATCHED = "The list of watched folders"
+WATCHED = tr_noop("The list of watched folders")
 
 
 def watched() -> dict[str, str]:
     """{folder: library} of the folders kept watched (empty when none; a damaged file is kept aside)."""
-    data = datafile.read_json(_watched_file(), WATCHED, "no watched folders") or {}
+    data = datafile.read_json(_watched_file(), tr(WATCHED), tr("no watched folders")) or {}
     return {str(k): str(v) for k, v in data.items()}
 
 
@@ -54,7 +55,7 @@ def set_watched(folder: str | Path, library: str | None) -> dict[str, str]:
             data[key] = library
         return {str(k): str(v) for k, v in data.items()}
 
-    return datafile.update(_watched_file(), WATCHED, "no watched folders", change)
+    return datafile.update(_watched_file(), tr(WATCHED), tr("no watched folders"), change)
 
 
 def scan(folder: Path) -> dict[str, Signature]:
