@@ -41,6 +41,7 @@ WIDGET_CLASSES = {
     "QLabel", "QPushButton", "QCheckBox", "QRadioButton", "QGroupBox", "QAction", "QToolButton",
     "QLineEdit", "QMenu",
 }  # fmt: skip
+LOGGERS = {"log", "logger", "logging", "_log", "LOG"}
 TEXT_KEYWORDS = {"placeholderText", "toolTip", "text", "title", "windowTitle", "statusTip"}
 
 
@@ -65,6 +66,20 @@ def _name(func: ast.expr) -> str:
     return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
+def _receiver(func: ast.expr) -> str:
+    """``log`` for ``log.warning``, ``QCoreApplication`` for ``QCoreApplication.translate``..."""
+    value = func.value if isinstance(func, ast.Attribute) else None
+    return _name(value) if value is not None else ""
+
+
+def _qt_translate(func: ast.expr) -> bool:
+    """``self.tr(...)`` or ``QCoreApplication.translate(...)``: a per-class context, not app.i18n's."""
+    return isinstance(func, ast.Attribute) and (
+        (func.attr == "tr" and _receiver(func) == "self")
+        or (func.attr == "translate" and _receiver(func).endswith("Application"))
+    )
+
+
 def test_tr_calls_have_literal_texts() -> None:
     bad = []
     for path in sources("app", "ui"):
@@ -79,7 +94,7 @@ def test_tr_calls_have_literal_texts() -> None:
                     bad.append(f"{path.relative_to(ROOT)}:{node.lineno}: tr() needs string literals")
                 elif name == "tr_noop" and not _literal(args[0]):
                     bad.append(f"{path.relative_to(ROOT)}:{node.lineno}: tr_noop() needs a string literal")
-            elif name in {"tr", "translate"} and isinstance(node.func, ast.Attribute) and path != INSTALLER:
+            elif _qt_translate(node.func) and path != INSTALLER:
                 bad.append(f"{path.relative_to(ROOT)}:{node.lineno}: use app.i18n.tr (one context for all)")
     assert not bad, "\n".join(bad)
 
@@ -91,6 +106,8 @@ def test_ui_shows_no_untranslated_literal() -> None:
             if not isinstance(node, ast.Call):
                 continue
             name = _name(node.func)
+            if _receiver(node.func) in LOGGERS:  # log.warning(...) is a log line, not a message box
+                continue
             args = node.args if name in TEXT_SETTERS | WIDGET_CLASSES else []
             args = [*args, *(k.value for k in node.keywords if k.arg in TEXT_KEYWORDS)]
             for arg in args:

@@ -7,7 +7,7 @@ import html
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt
-from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QPainter, QPalette, QTextDocument, QTransform
+from PySide6.QtGui import QAbstractTextDocumentLayout, QFont, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.chat.store import HIT_END, HIT_START, ChatStore, Conversation, SearchHit
@@ -140,8 +140,7 @@ class ConversationDelegate(QStyledItemDelegate):
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, background, painter, widget)
         super().paint(painter, title, index)
         painter.save()
-        # (a combined QTransform, not painter.translate: tests/test_i18n.py reads any .translate() as Qt's)
-        painter.setTransform(QTransform.fromTranslate(rect.left() + 6, rect.top() + line), True)
+        painter.translate(rect.left() + 6, rect.top() + line)
         painter.setClipRect(0, 0, rect.width() - 6, rect.height() - line)
         context = QAbstractTextDocumentLayout.PaintContext()
         selected = bool(option.state & QStyle.StateFlag.State_Selected)

@@ -18,6 +18,7 @@ import resources
 from app import i18n
 
 SOURCE_LANGUAGE = "en"
+log = logging.getLogger(__name__)
 _installed: list[QTranslator] = []
 
 
@@ -61,6 +62,6 @@ def install(language: str) -> str:
         if translator.load(name, folder) and app.installTranslator(translator):
             _installed.append(translator)
         else:
-            logging.getLogger(__name__).warning("no translation catalogue %s in %s", name, folder)
+            log.warning("no translation catalogue %s in %s", name, folder)
     i18n.install(lambda text, disambiguation, n: QCoreApplication.translate("", text, disambiguation, n))
     return code

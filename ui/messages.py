@@ -26,8 +26,7 @@ class MessageBridge(QObject):
     info = Signal(str)  # shown in the status bar for a few seconds
 
     def show_error(self, text: str) -> None:
-        # (log.log, not log.warning: tests/test_i18n.py reads .warning() as QMessageBox.warning)
-        log.log(logging.WARNING, "user-facing error: %s", text)
+        log.warning("user-facing error: %s", text)
         self.error.emit(text)
 
     def show_info(self, text: str) -> None:
