@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from app import datafile, paths
+from app.i18n import tr, tr_noop
 from app.settings import ChatSettings
 
-WHAT = "Your per-model settings"
-FALLBACK = "the global chat settings for every model"
+WHAT = tr_noop("Your per-model settings")
+FALLBACK = tr_noop("the global chat settings for every model")
 LOAD_FIELDS = ("n_ctx", "n_gpu_layers", "kv_type", "flash_attn", "chat_template")
 SAMPLING_FIELDS = ("temperature", "top_p", "top_k", "min_p", "repeat_penalty", "max_tokens", "seed")
 
@@ -60,7 +61,11 @@ class ModelOverrides:
             if type(value) is expected or (expected is float and type(value) is int):
                 values[name] = expected(value)
             else:
-                problems.append(f"{name}={value!r} (expected {expected.__name__})")
+                problems.append(
+                    tr("{field}={value} (expected {type})").format(
+                        field=name, value=repr(value), type=expected.__name__
+                    )
+                )
         return cls(**values)
 
 
@@ -76,14 +81,15 @@ def store_file() -> Path:
 
 def get(path: Path) -> ModelOverrides:
     """The overrides saved for the model file ``path`` (none saved: every field None)."""
-    data = datafile.read_json(store_file(), WHAT, FALLBACK) or {}
+    data = datafile.read_json(store_file(), tr(WHAT), tr(FALLBACK)) or {}
     entry = data.get(model_key(path))
     if not isinstance(entry, dict):
         return ModelOverrides()
     problems: list[str] = []
     found = ModelOverrides.from_dict(entry, problems)
     if problems:
-        datafile.keep_copy(store_file(), WHAT, f"{Path(path).name}: ignoring " + "; ".join(problems))
+        reason = tr("{name}: ignoring {problems}").format(name=Path(path).name, problems="; ".join(problems))
+        datafile.keep_copy(store_file(), tr(WHAT), reason)
     return found
 
 
@@ -98,7 +104,7 @@ def put(path: Path, overrides: ModelOverrides) -> None:
         else:
             data.pop(key, None)
 
-    datafile.update(store_file(), WHAT, FALLBACK, change)
+    datafile.update(store_file(), tr(WHAT), tr(FALLBACK), change)
 
 
 def effective(chat: ChatSettings, path: Path | None) -> ChatSettings:
