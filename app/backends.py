@@ -21,6 +21,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.i18n import tr
+
 DEVICE_TYPES = ("CPU", "GPU", "IGPU", "ACCEL", "META")  # enum ggml_backend_dev_type
 
 log = logging.getLogger(__name__)
@@ -70,7 +72,7 @@ class Backends:
         for b in self.backends:
             detail = ": ".join(filter(None, [b.module, " ".join(f for f in b.features if f != "LLAMAFILE")]))
             if b.name != "CPU" and not any(d.name.startswith(b.name) for d in self.devices):
-                detail = "no device"
+                detail = tr("no device")
             parts.append(f"{b.name} ({detail})" if detail else b.name)
         return ", ".join(parts)
 

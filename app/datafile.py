@@ -25,6 +25,7 @@ from typing import IO, Any, TypeVar
 
 from app import atomic
 from app.errors import HearthError
+from app.i18n import tr
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -75,11 +76,21 @@ def set_aside(path: Path, what: str, reason: str, fallback: str) -> Path | None:
     try:
         os.replace(path, bad)
     except OSError as exc:
-        notify(f"{what} ({path}) could not be read ({reason}) nor moved aside ({exc.strerror or exc}); "
-               f"Hearth uses {fallback} and will not write to it.")  # fmt: skip
+        text = tr(
+            "{what} ({path}) could not be read ({reason}) nor moved aside ({error}); "
+            "Hearth uses {fallback} and will not write to it."
+        )
+        notify(text.format(what=what, path=path, reason=reason, error=exc.strerror or exc, fallback=fallback))
         return None
-    notify(f"{what} ({path.name}) could not be read ({reason}). It was kept as {bad.name} in {path.parent}; "
-           f"Hearth continues with {fallback}.")  # fmt: skip
+    text = tr(
+        "{what} ({name}) could not be read ({reason}). It was kept as {bad} in {folder}; "
+        "Hearth continues with {fallback}."
+    )
+    notify(
+        text.format(
+            what=what, name=path.name, reason=reason, bad=bad.name, folder=path.parent, fallback=fallback
+        )
+    )
     return bad
 
 
@@ -94,7 +105,11 @@ def keep_copy(path: Path, what: str, reason: str) -> None:
     except OSError as exc:
         log.warning("could not keep a copy of %s: %s", path, exc)
         return
-    notify(f"{what} ({path.name}): {reason}. A copy of the file was kept as {bad.name}.")
+    notify(
+        tr("{what} ({name}): {reason}. A copy of the file was kept as {bad}.").format(
+            what=what, name=path.name, reason=reason, bad=bad.name
+        )
+    )
 
 
 def read_json(path: Path, what: str, fallback: str) -> dict[str, Any] | None:
@@ -108,7 +123,9 @@ def read_json(path: Path, what: str, fallback: str) -> dict[str, Any] | None:
         set_aside(path, what, reason, fallback)
         return None
     if not isinstance(data, dict):
-        set_aside(path, what, f"expected a JSON object, found {type(data).__name__}", fallback)
+        set_aside(
+            path, what, tr("expected a JSON object, found {type}").format(type=type(data).__name__), fallback
+        )
         return None
     return data
 
@@ -135,7 +152,7 @@ def locked(path: Path, busy: str | None = None) -> Iterator[None]:
         try:
             _acquire(fh, wait=busy is None)
         except BlockingIOError as exc:
-            raise HearthError(busy or "busy") from exc
+            raise HearthError(busy or tr("busy")) from exc
         try:
             yield
         finally:

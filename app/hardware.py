@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass
 import psutil
 
 from app import atomic, backends, paths
+from app.i18n import tr
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,11 @@ class Gpu:
     def label(self) -> str:
         """Short text for the status bar."""
         if not self.offload_supported:
-            return "CPU only"
-        name = self.name or "GPU"
+            return tr("CPU only")
+        name = self.name or tr("GPU")
         if self.vram_free_bytes is None:
-            return f"{name} (free memory unknown)"
-        return f"{name} ({self.vram_free_bytes / 2**30:.1f} GB free)"
+            return tr("{name} (free memory unknown)").format(name=name)
+        return tr("{name} ({free} GB free)").format(name=name, free=f"{self.vram_free_bytes / 2**30:.1f}")
 
 
 def _nvidia() -> tuple[str, int, int, float | None] | None:

@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from app import datafile, paths
+from app.i18n import tr, tr_noop
 from app.settings import ChatSettings
 
-WHAT = "Your per-model settings"
-FALLBACK = "the global chat settings for every model"
+WHAT = tr_noop("Your per-model settings")
+FALLBACK = tr_noop("the global chat settings for every model")
 LOAD_FIELDS = ("n_ctx", "n_gpu_layers", "kv_type", "flash_attn", "chat_template")
 SAMPLING_FIELDS = ("temperature", "top_p", "top_k", "min_p", "repeat_penalty", "max_tokens", "seed")
 Stat = tuple[int, int, int] | None  # (inode, size, mtime in ns) of the file; None: there is none
@@ -65,7 +66,11 @@ class ModelOverrides:
             if type(value) is expected or (expected is float and type(value) is int):
                 values[name] = expected(value)
             else:
-                problems.append(f"{name}={value!r} (expected {expected.__name__})")
+                problems.append(
+                    tr("{field}={value} (expected {type})").format(
+                        field=name, value=repr(value), type=expected.__name__
+                    )
+                )
         return cls(**values)
 
 
@@ -94,7 +99,7 @@ def _saved() -> dict[str, Any]:
     stat = _stat(file)
     if _cache is not None and _cache[:2] == (file, stat):
         return _cache[2]
-    data = datafile.read_json(file, WHAT, FALLBACK) or {}
+    data = datafile.read_json(file, tr(WHAT), tr(FALLBACK)) or {}
     _cache = (file, stat, data)
     return data
 
@@ -108,7 +113,8 @@ def get(path: Path) -> ModelOverrides:
     problems: list[str] = []
     found = ModelOverrides.from_dict(entry, problems)
     if problems:
-        datafile.keep_copy(store_file(), WHAT, f"{Path(path).name}: ignoring " + "; ".join(problems))
+        reason = tr("{name}: ignoring {problems}").format(name=Path(path).name, problems="; ".join(problems))
+        datafile.keep_copy(store_file(), tr(WHAT), reason)
     return found
 
 
@@ -124,7 +130,7 @@ def put(path: Path, overrides: ModelOverrides) -> None:
             data.pop(key, None)
 
     global _cache
-    datafile.update(store_file(), WHAT, FALLBACK, change)
+    datafile.update(store_file(), tr(WHAT), tr(FALLBACK), change)
     _cache = None  # the next get reads what was written (the stat would tell too, unless it looks the same)
 
 

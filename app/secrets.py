@@ -12,6 +12,7 @@ import contextlib
 import logging
 
 from app.errors import HearthError
+from app.i18n import tr
 
 log = logging.getLogger(__name__)
 
@@ -29,15 +30,18 @@ def get(account: str) -> str | None:
         return None
 
 
-def put(account: str, secret: str, what: str = "the API key") -> None:
+def put(account: str, secret: str, what: str | None = None) -> None:
+    """Save ``secret`` for ``account``; ``what`` names it in the error (default: "the API key")."""
     try:
         import keyring
 
         keyring.set_password(SERVICE, account, secret)
     except Exception as exc:
         raise HearthError(
-            f"The system keyring could not store {what} ({type(exc).__name__}: {exc}). On Linux,"
-            " a Secret Service (GNOME Keyring or KWallet) must be running."
+            tr(
+                "The system keyring could not store {what} ({error}). On Linux,"
+                " a Secret Service (GNOME Keyring or KWallet) must be running."
+            ).format(what=what or tr("the API key"), error=f"{type(exc).__name__}: {exc}")
         ) from exc
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from app import datafile, paths
+from app.i18n import tr
 
 T = TypeVar("T")
 GPU_LAYERS_AUTO = -2  # as many layers as the plan fits in free VRAM (all when VRAM is unknown)
@@ -230,7 +231,12 @@ def copy_into(target: Any, source: Any) -> None:
 def _from_dict(cls: type[T], data: Any, problems: list[str], prefix: str = "") -> T:
     obj = cls()
     if not isinstance(data, dict):
-        problems.append(f"{prefix.rstrip('.') or 'the file'} is not a JSON object")
+        section = prefix.rstrip(".")
+        problems.append(
+            tr("{section} is not a JSON object").format(section=section)
+            if section
+            else tr("the file is not a JSON object")
+        )
         return obj
     for f in dataclasses.fields(obj):  # type: ignore[arg-type]
         if f.name not in data:
@@ -242,20 +248,25 @@ def _from_dict(cls: type[T], data: Any, problems: list[str], prefix: str = "") -
         elif isinstance(value, type(current)) or (isinstance(current, float) and type(value) is int):
             setattr(obj, f.name, type(current)(value))
         else:
-            problems.append(f"{prefix}{f.name}={value!r} (expected {type(current).__name__})")
+            problems.append(
+                tr("{field}={value} (expected {type})").format(
+                    field=f"{prefix}{f.name}", value=repr(value), type=type(current).__name__
+                )
+            )
     return obj
 
 
 def load(path: Path | None = None) -> Settings:
     """Read settings; a missing file gives the defaults, a damaged one is kept aside (see above)."""
     path = path or paths.settings_file()
-    data = datafile.read_json(path, "Your settings", "the default settings")
+    data = datafile.read_json(path, tr("Your settings"), tr("the default settings"))
     if data is None:
         return Settings()
     problems: list[str] = []
     settings = _from_dict(Settings, data, problems)
     if problems:
-        datafile.keep_copy(path, "Your settings", "using defaults for " + "; ".join(problems))
+        reason = tr("using defaults for {problems}").format(problems="; ".join(problems))
+        datafile.keep_copy(path, tr("Your settings"), reason)
     return settings
 
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from app.chat import reasoning
 from app.chat.types import ChatMessage
 from app.errors import HearthError
+from app.i18n import tr
 
 if TYPE_CHECKING:
     from llama_cpp import Llama
@@ -67,7 +68,9 @@ def _format(formatter: Any, messages: list[dict[str, str]]) -> Any:
     try:
         return formatter(messages=messages)
     except Exception as exc:  # a template may reject e.g. a system role
-        raise HearthError(f"The model's chat template could not format this conversation: {exc}") from exc
+        raise HearthError(
+            tr("The model's chat template could not format this conversation: {error}").format(error=exc)
+        ) from exc
 
 
 def _render(llm: Llama, formatter: Any, messages: list[ChatMessage]) -> tuple[list[int], list[str]]:
@@ -155,7 +158,7 @@ def _merge_system(messages: list[ChatMessage]) -> list[ChatMessage]:
 
 def fit_prompt(llm: Llama, formatter: Any, messages: list[ChatMessage], max_tokens: int) -> FittedPrompt:
     if not messages or messages[-1].role != "user":
-        raise HearthError("A reply needs a user message last.")
+        raise HearthError(tr("A reply needs a user message last."))
     messages = [ChatMessage(m.role, reasoning.answer_only(m.content)) if m.role == "assistant" else m
                 for m in messages]  # fmt: skip
     n_ctx = llm.n_ctx()
@@ -187,8 +190,10 @@ def fit_prompt(llm: Llama, formatter: Any, messages: list[ChatMessage], max_toke
         keep = len(body) - over - 8
         if keep < 16:
             raise HearthError(
-                f"The system prompt alone does not fit the {n_ctx}-token context: shorten it or raise the"
-                " context length."
+                tr(
+                    "The system prompt alone does not fit the {n_ctx}-token context: shorten it or raise the"
+                    " context length."
+                ).format(n_ctx=n_ctx)
             )
         head = llm.detokenize(body[: keep // 2]).decode("utf-8", "ignore")
         tail = llm.detokenize(body[len(body) - keep // 2 :]).decode("utf-8", "ignore")
@@ -209,8 +214,14 @@ def drop_oldest_turn(history: list[ChatMessage]) -> list[ChatMessage]:
 
 
 def dropped_notice(dropped: int, n_ctx: int) -> str:
-    return f"Dropped the {dropped} oldest messages to fit the {n_ctx}-token context." if dropped else ""
+    if not dropped:
+        return ""
+    return tr("Dropped the {dropped} oldest messages to fit the {n_ctx}-token context.").format(
+        dropped=dropped, n_ctx=n_ctx
+    )
 
 
 def cut_notice(n_ctx: int) -> str:
-    return f"Your message was too long for the {n_ctx}-token context: its middle was left out."
+    return tr("Your message was too long for the {n_ctx}-token context: its middle was left out.").format(
+        n_ctx=n_ctx
+    )

@@ -29,6 +29,7 @@ from app.chat import context, llama_state, prompt_speed
 from app.chat.prompt_cache import PromptCache, common_prefix
 from app.chat.types import ChatMessage, Event, FinishReason, ModelInfo, Notice, PromptProgress, Stats, Token
 from app.errors import HearthError, ModelTooLarge
+from app.i18n import tr
 from app.models import fit, preflight
 from app.settings import GPU_LAYERS_ALL, GPU_LAYERS_AUTO, KV_TYPES, LoadParams, SamplingParams
 
@@ -72,11 +73,17 @@ class Engine(Protocol):
 
 def check_load_params(params: LoadParams) -> None:
     if params.kv_type not in KV_TYPES:
-        raise HearthError(f"Unknown KV cache type {params.kv_type!r}: use one of {', '.join(KV_TYPES)}.")
+        raise HearthError(
+            tr("Unknown KV cache type {kv_type}: use one of {types}.").format(
+                kv_type=repr(params.kv_type), types=", ".join(KV_TYPES)
+            )
+        )
     if params.kv_type != "f16" and not params.flash_attn:
         raise HearthError(
-            f"A {params.kv_type} KV cache needs flash attention: llama.cpp cannot use a quantized V cache"
-            " without it. Turn flash attention on, or use an f16 cache."
+            tr(
+                "A {kv_type} KV cache needs flash attention: llama.cpp cannot use a quantized V cache"
+                " without it. Turn flash attention on, or use an f16 cache."
+            ).format(kv_type=params.kv_type)
         )
 
 
@@ -138,7 +145,9 @@ class LocalEngine:
 
         report = plan(requested)
         if not report.fits and not params.allow_oversize:
-            raise ModelTooLarge(f"{report.summary} Lower the context length, or load anyway.")
+            raise ModelTooLarge(
+                tr("{summary} Lower the context length, or load anyway.").format(summary=report.summary)
+            )
         planned = report.gpu_layers if requested is None else requested
         if planned == GPU_LAYERS_ALL:
             planned = info.n_layers + 1
@@ -147,30 +156,41 @@ class LocalEngine:
         llm = None
         for ngl in gpu_attempts(planned, info.n_layers):
             if ngl < planned and not params.allow_oversize and not plan(ngl).fits:
-                failures.append(f"{ngl} GPU layers would not fit in RAM")
+                failures.append(tr("{n} GPU layers would not fit in RAM").format(n=ngl))
                 continue
             try:
                 llm = self._new_llama(path, params, ngl, threads)
                 break
             except (ValueError, RuntimeError, OSError) as exc:
                 log.warning("loading %s with %d GPU layers failed: %s", path.name, ngl, exc)
-                failures.append(f"{ngl} GPU layers: {exc}")
+                failures.append(tr("{n} GPU layers: {error}").format(n=ngl, error=exc))
         if llm is None:
             if planned == 0:
                 raise HearthError(
-                    f"Could not load {path.name}: llama.cpp rejected the file ({failures[-1]}). It may be"
-                    " truncated, corrupt, or an architecture this build does not support, or there is not"
-                    " enough memory for this context length."
+                    tr(
+                        "Could not load {name}: llama.cpp rejected the file ({error}). It may be"
+                        " truncated, corrupt, or an architecture this build does not support, or there is"
+                        " not enough memory for this context length."
+                    ).format(name=path.name, error=failures[-1])
                 )
             raise HearthError(
-                f"Could not load {path.name}: llama.cpp could not allocate it on the GPU nor on the CPU"
-                f" ({'; '.join(failures)}). Lower the context length or the GPU layers."
+                tr(
+                    "Could not load {name}: llama.cpp could not allocate it on the GPU nor on the CPU"
+                    " ({errors}). Lower the context length or the GPU layers."
+                ).format(name=path.name, errors="; ".join(failures))
             )
         used = min(ngl, info.n_layers + 1)
         note = ""
         if used < planned:
-            where = f"{used} of {info.n_layers + 1} layers on the GPU" if used else "the CPU"
-            note = f"The GPU could not hold {planned} layers of {path.name}; it runs with {where}."
+            if used:
+                note = tr(
+                    "The GPU could not hold {planned} layers of {name}; it runs with {used} of {total}"
+                    " layers on the GPU."
+                ).format(planned=planned, name=path.name, used=used, total=info.n_layers + 1)
+            else:
+                note = tr("The GPU could not hold {planned} layers of {name}; it runs with the CPU.").format(
+                    planned=planned, name=path.name
+                )
         self._install(llm, path, params, threads, used, info.n_layers, gpu, note)
         assert self._info is not None
         return self._info
@@ -224,19 +244,22 @@ class LocalEngine:
             formatter = context.make_formatter(llm, template)
         except Exception as exc:  # jinja2's TemplateSyntaxError and the like
             llm.close()
-            whose = "set for" if params.chat_template else "of"
-            raise HearthError(
-                f"The chat template {whose} {path.name} is not a valid Jinja template: {exc}"
-            ) from exc
+            if params.chat_template:
+                text = tr("The chat template set for {name} is not a valid Jinja template: {error}")
+            else:
+                text = tr("The chat template of {name} is not a valid Jinja template: {error}")
+            raise HearthError(text.format(name=path.name, error=exc)) from exc
         self._loaded = _Loaded(llm, formatter, llama_state.AbortHook(llm), identity)
         self._prompt_rate = prompt_speed.recall(identity)
         self._checkpointed = ()
         if not gpu.offload_supported:
             device = gpu.label
         elif gpu_layers:
-            device = f"{gpu.label} · {gpu_layers}/{n_layers + 1} layers"
+            device = tr("{gpu} · {used}/{total} layers").format(
+                gpu=gpu.label, used=gpu_layers, total=n_layers + 1
+            )
         else:
-            device = "CPU (GPU offload off)"
+            device = tr("CPU (GPU offload off)")
         self._info = ModelInfo(
             name=path.stem,
             path=str(path),
@@ -267,7 +290,7 @@ class LocalEngine:
 
     def _require(self) -> _Loaded:
         if self._loaded is None:
-            raise HearthError("No model is loaded.")
+            raise HearthError(tr("No model is loaded."))
         return self._loaded
 
     def count_tokens(self, text: str) -> int:

@@ -29,6 +29,7 @@ from app.chat import context, remote_probe
 from app.chat.servers import RemoteServer
 from app.chat.types import ChatMessage, Event, FinishReason, ModelInfo, Notice, PromptProgress, Stats, Token
 from app.errors import ConnectionLost, HearthError
+from app.i18n import tr
 from app.settings import RemoteSettings, SamplingParams
 
 if TYPE_CHECKING:
@@ -143,7 +144,7 @@ class RemoteEngine:
             n_gpu_layers=0,
             n_layers=0,
             has_chat_template=True,
-            device=f"Remote: {self.server.name}",
+            device=tr("Remote: {name}").format(name=self.server.name),
             remote=True,
         )
         return self._info
@@ -258,7 +259,11 @@ class RemoteEngine:
                         break
                     chunk = _chunk(data)
                     if chunk.get("error"):
-                        raise HearthError(f"{self.server.name} failed mid-reply: {_message(chunk['error'])}")
+                        raise HearthError(
+                            tr("{name} failed mid-reply: {error}").format(
+                                name=self.server.name, error=_message(chunk["error"])
+                            )
+                        )
                     if isinstance(chunk.get("usage"), dict):
                         usage = chunk["usage"]
                     for choice in chunk.get("choices") or []:
@@ -295,13 +300,16 @@ class RemoteEngine:
 
         name = self.server.name
         if isinstance(exc, httpx.TimeoutException):
-            why = f"it sent nothing for {self.settings.read_timeout_s:g} s"
+            why = tr("it sent nothing for {seconds} s").format(seconds=f"{self.settings.read_timeout_s:g}")
         elif isinstance(exc, _BadChunk):
-            why = f"it sent a part of the reply that is not valid JSON ({exc})"
+            why = tr("it sent a part of the reply that is not valid JSON ({error})").format(error=exc)
         else:
-            why = "the connection was closed before the reply ended"
-        kept = " What arrived is kept." if n_out else ""
-        return f"The reply from {name} broke off: {why}.{kept}"
+            why = tr("the connection was closed before the reply ended")
+        if n_out:
+            return tr("The reply from {name} broke off: {why}. What arrived is kept.").format(
+                name=name, why=why
+            )
+        return tr("The reply from {name} broke off: {why}.").format(name=name, why=why)
 
 
 class _BadChunk(Exception):
@@ -345,7 +353,7 @@ def fit_messages(
     dropped, else the middle of the newest message cut), on estimated token counts. Returns the
     messages, their estimated prompt tokens, the reply's max_tokens and a notice ("" if untouched)."""
     if not messages or messages[-1].role != "user":
-        raise HearthError("A reply needs a user message last.")
+        raise HearthError(tr("A reply needs a user message last."))
     reserve = context.reply_reserve(n_ctx, max_tokens)
     system = [m for m in messages[:1] if m.role == "system"]
     history = messages[len(system) : -1]
@@ -364,8 +372,10 @@ def fit_messages(
         keep = int(len(text) * max(0.0, 1 - over / max(1, int(count(text))))) - 16
         if keep < 32:
             raise HearthError(
-                f"The system prompt alone does not fit the {n_ctx}-token context: shorten it or raise the"
-                " context length."
+                tr(
+                    "The system prompt alone does not fit the {n_ctx}-token context: shorten it or raise the"
+                    " context length."
+                ).format(n_ctx=n_ctx)
             )
         last = ChatMessage("user", f"{text[: keep // 2]}\n[…]\n{text[len(text) - keep // 2 :]}")
         notice = (notice + " " if notice else "") + context.cut_notice(n_ctx)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.chat.servers import RemoteServer
 from app.errors import HearthError
+from app.i18n import tr
 
 if TYPE_CHECKING:
     import httpx
@@ -60,21 +61,33 @@ def status_error(server: RemoteServer, response: httpx.Response, model: str = ""
     name = server.name
     if code in (401, 403):
         return HearthError(
-            f"{name} refused the request ({said}): the API key is missing or wrong. Set it in Models →"
-            " Remote servers (or HEARTH_REMOTE_API_KEY)."
+            tr(
+                "{name} refused the request ({said}): the API key is missing or wrong. Set it in Models →"
+                " Remote servers (or HEARTH_REMOTE_API_KEY)."
+            ).format(name=name, said=said)
         )
     if code == 404 and model and response.request.url.path.endswith("/chat/completions"):
-        return HearthError(f"{name} has no model '{model}' ({said}). Pick one it offers.")
+        return HearthError(
+            tr("{name} has no model '{model}' ({said}). Pick one it offers.").format(
+                name=name, model=model, said=said
+            )
+        )
     if code == 404:
         return HearthError(
-            f"{name} has no {response.request.url.path} ({said}): is {server.url} the address of its"
-            " OpenAI-compatible API (usually ending in /v1)?"
+            tr(
+                "{name} has no {path} ({said}): is {url} the address of its"
+                " OpenAI-compatible API (usually ending in /v1)?"
+            ).format(name=name, path=response.request.url.path, said=said, url=server.url)
         )
     if code == 429:
-        return HearthError(f"{name} is busy ({said}): try again in a moment.")
+        return HearthError(tr("{name} is busy ({said}): try again in a moment.").format(name=name, said=said))
     if code >= 500:
-        return HearthError(f"{name} failed ({said}). Try again later, or look at the server's log.")
-    return HearthError(f"{name} rejected the request ({said}).")
+        return HearthError(
+            tr("{name} failed ({said}). Try again later, or look at the server's log.").format(
+                name=name, said=said
+            )
+        )
+    return HearthError(tr("{name} rejected the request ({said}).").format(name=name, said=said))
 
 
 def network_error(server: RemoteServer, exc: httpx.HTTPError) -> HearthError:
@@ -84,23 +97,35 @@ def network_error(server: RemoteServer, exc: httpx.HTTPError) -> HearthError:
     name, url = server.name, server.url
     text = str(exc) or type(exc).__name__
     if isinstance(exc, httpx.ProxyError):
-        return HearthError(f"The proxy refused the connection to {name} ({text}): check HTTPS_PROXY.")
+        return HearthError(
+            tr("The proxy refused the connection to {name} ({error}): check HTTPS_PROXY.").format(
+                name=name, error=text
+            )
+        )
     if isinstance(exc, httpx.ConnectTimeout):
-        return HearthError(f"{name} at {url} did not answer the connection in time: is the address right?")
+        return HearthError(
+            tr("{name} at {url} did not answer the connection in time: is the address right?").format(
+                name=name, url=url
+            )
+        )
     if isinstance(exc, httpx.TimeoutException):
-        return HearthError(f"{name} stopped answering (nothing for the read timeout). Try again later.")
+        return HearthError(
+            tr("{name} stopped answering (nothing for the read timeout). Try again later.").format(name=name)
+        )
     if isinstance(exc, httpx.ConnectError):
         low = text.lower()
         if "certificate" in low or "ssl" in low:
-            why = f"its TLS certificate is not trusted ({text}); SSL_CERT_FILE can name its CA"
+            why = tr("its TLS certificate is not trusted ({error}); SSL_CERT_FILE can name its CA").format(
+                error=text
+            )
         elif "refused" in low:
-            why = "the connection was refused: is the server running, on that port?"
+            why = tr("the connection was refused: is the server running, on that port?")
         elif "name" in low or "resolution" in low or "nodename" in low:
-            why = "that host name is unknown"
+            why = tr("that host name is unknown")
         else:
             why = text
-        return HearthError(f"Cannot connect to {name} at {url}: {why}")
-    return HearthError(f"The connection to {name} failed: {text}")
+        return HearthError(tr("Cannot connect to {name} at {url}: {why}").format(name=name, url=url, why=why))
+    return HearthError(tr("The connection to {name} failed: {error}").format(name=name, error=text))
 
 
 def _get(engine: RemoteEngine, url: str, body: dict[str, Any] | None = None) -> Any:
@@ -131,11 +156,15 @@ def list_models(engine: RemoteEngine) -> list[dict[str, Any]]:
     try:
         data = response.json()
     except ValueError:
-        raise HearthError(f"{server.name} at {server.url} does not answer like an OpenAI API.") from None
+        raise HearthError(
+            tr("{name} at {url} does not answer like an OpenAI API.").format(name=server.name, url=server.url)
+        ) from None
     entries = data.get("data") if isinstance(data, dict) else None
     found = [e for e in entries or [] if isinstance(e, dict) and isinstance(e.get("id"), str)]
     if not found:
-        raise HearthError(f"{server.name} offers no models (its /v1/models list is empty).")
+        raise HearthError(
+            tr("{name} offers no models (its /v1/models list is empty).").format(name=server.name)
+        )
     return found
 
 
@@ -143,10 +172,18 @@ def pick_model(server: RemoteServer, wanted: str, offered: list[str]) -> str:
     if wanted:
         if wanted in offered:
             return wanted
-        raise HearthError(f"{server.name} has no model '{wanted}'. It offers: {', '.join(offered)}.")
+        raise HearthError(
+            tr("{name} has no model '{model}'. It offers: {models}.").format(
+                name=server.name, model=wanted, models=", ".join(offered)
+            )
+        )
     if len(offered) == 1:
         return offered[0]
-    raise HearthError(f"{server.name} offers several models; pick one (--model NAME): {', '.join(offered)}.")
+    raise HearthError(
+        tr("{name} offers several models; pick one (--model NAME): {models}.").format(
+            name=server.name, models=", ".join(offered)
+        )
+    )
 
 
 def _positive(value: Any) -> int:

@@ -22,6 +22,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.tasklists import tasklists_plugin
 
+from app.i18n import tr
+
 SAFE_LINK = re.compile(r"^(https?:|mailto:)", re.IGNORECASE)
 # a last line still being typed that may turn the paragraph above into a heading, a rule or a list
 _PENDING_MARKUP = re.compile(r"^[ \t]*[-=*_+#>|`~.\d]*[ \t]*$")
@@ -76,16 +78,17 @@ def _render_code(self: Any, tokens: list[Token], idx: int, options: Any, env: di
     theme: Theme = env["theme"]
     n = env["code_base"] + len(code) - 1
     label = f'<span style="color: {theme.muted}">{html.escape(lang)}</span> &nbsp; ' if lang else ""
+    copy = html.escape(tr("Copy"))
     return (
         f'<table width="100%" cellspacing="0" cellpadding="8" bgcolor="{theme.code_bg}"><tr><td>'
-        f'<p>{label}<a href="copy:{n}">Copy</a></p>'
+        f'<p>{label}<a href="copy:{n}">{copy}</a></p>'
         f"<pre>{highlight(token.content, lang, theme.pygments_style)}</pre></td></tr></table>\n"
     )
 
 
 def _render_image(self: Any, tokens: list[Token], idx: int, options: Any, env: dict[str, Any]) -> str:
     token = tokens[idx]
-    alt = html.escape(token.content or "image")
+    alt = html.escape(token.content or tr("image"))
     src = str(token.attrGet("src") or "")
     return f'<a href="{html.escape(src)}">[{alt}]</a>' if _safe_link(src) else f"[{alt}]"
 
@@ -185,7 +188,7 @@ def open_fence(block: str) -> tuple[str, str] | None:
 
 def code_live_html(lang: str, code: str, theme: Theme = Theme()) -> str:
     """An open code block while it streams: plain text the view appends to, highlighted once closed."""
-    label = html.escape(lang) or "code"
+    label = html.escape(lang) or html.escape(tr("code"))
     return (
         f'<p><span style="color: {theme.muted}">{label} …</span></p>'
         f'<pre style="background-color: {theme.code_bg}">{html.escape(code)}</pre>'

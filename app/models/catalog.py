@@ -19,6 +19,7 @@ from typing import Any
 
 import resources
 from app.errors import HearthError
+from app.i18n import tr
 from app.models import fit, gguf, names
 
 CATALOG = resources.path("catalog.json")
@@ -54,7 +55,9 @@ def load(path: Traversable = CATALOG) -> list[Entry]:
             for f in m["files"]
         ]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise HearthError(f"The model catalog {path} is missing or damaged ({exc}).") from exc
+        raise HearthError(
+            tr("The model catalog {path} is missing or damaged ({error}).").format(path=path, error=exc)
+        ) from exc
 
 
 def approx_info(entry: Entry) -> gguf.GgufInfo:

@@ -31,6 +31,7 @@ from typing import Any, Literal
 from app import atomic, paths
 from app.cancel import CancelToken
 from app.errors import HearthError
+from app.i18n import tr
 from app.models import hub, library, partial
 from app.models.partial import discard, model_folder, part_path, pending
 
@@ -64,7 +65,7 @@ def find_remote(repo_id: str, filename: str, revision: str | None = None) -> hub
     for remote in hub.files(repo_id, revision):
         if filename in remote.parts:
             return remote
-    raise HearthError(f"{repo_id} has no GGUF file named {filename}.")
+    raise HearthError(tr("{repo} has no GGUF file named {file}.").format(repo=repo_id, file=filename))
 
 
 class _Speed:
@@ -94,7 +95,9 @@ def download(
     cancel = cancel or CancelToken()
     if not all(remote.part_sha256):
         raise HearthError(
-            f"The Hub gave no checksum for {remote.filename}; Hearth does not install unverified files."
+            tr("The Hub gave no checksum for {file}; Hearth does not install unverified files.").format(
+                file=remote.filename
+            )
         )
     folder = model_folder(remote.repo_id)
     first = part_path(remote.repo_id, remote.parts[0], remote.part_sha256[0])
@@ -151,8 +154,9 @@ def _check_disk(part: Path, target: Path, remaining: int) -> None:
         free = shutil.disk_usage(folder).free
         if free < remaining + DISK_MARGIN:
             raise HearthError(
-                f"Not enough disk space in {folder}: {remaining / 2**30:.2f} GB needed, "
-                f"{free / 2**30:.2f} GB free."
+                tr("Not enough disk space in {folder}: {needed} GB needed, {free} GB free.").format(
+                    folder=folder, needed=f"{remaining / 2**30:.2f}", free=f"{free / 2**30:.2f}"
+                )
             )
 
 
@@ -199,11 +203,17 @@ def _download_part(
     _check_disk(part, target, size - have)
     partial.write_note(part, remote)
     if have:
-        yield Progress(name, done_before + have, total, 0.0, None, "resuming", "checking the partial file")
+        yield Progress(
+            name, done_before + have, total, 0.0, None, "resuming", tr("checking the partial file")
+        )
     hasher = _hash_prefix(part, cancel, sha, size) if have else _new_hasher(sha, size)
     resolved = hub.resolve(remote.repo_id, name, revision)
     if resolved.size and resolved.size != size:
-        raise HearthError(f"{name}: the Hub reports {resolved.size} bytes but listed {size}; try again.")
+        raise HearthError(
+            tr("{name}: the Hub reports {reported} bytes but listed {listed}; try again.").format(
+                name=name, reported=resolved.size, listed=size
+            )
+        )
     client = hub.own_client()
     failures = 0
     refreshed_at: int | None = None  # bytes we had when the address was last asked again
@@ -223,14 +233,22 @@ def _download_part(
                     # each expiry as long as the last new address brought bytes
                     refreshed_at = have
                     resolved = hub.resolve(remote.repo_id, name, revision)
-                    raise _Transient(f"HTTP {resp.status_code} from the file server; asked the Hub again")
+                    raise _Transient(
+                        tr("HTTP {status} from the file server; asked the Hub again").format(
+                            status=resp.status_code
+                        )
+                    )
                 if resp.status_code == 416 and have >= size:
                     break
                 if resp.status_code == 200 and have:  # server ignored Range: start over
                     have, hasher = 0, _new_hasher(sha, size)
                     part.unlink(missing_ok=True)
                 elif resp.status_code not in (200, 206):
-                    raise HearthError(f"Downloading {name}: the server answered HTTP {resp.status_code}.")
+                    raise HearthError(
+                        tr("Downloading {name}: the server answered HTTP {status}.").format(
+                            name=name, status=resp.status_code
+                        )
+                    )
                 with part.open("ab") as fh:
                     with _Sink(fh, hasher, chunk or CHUNK) as sink:
                         for piece in resp.iter_raw():
@@ -246,22 +264,26 @@ def _download_part(
                             cancel.raise_if_cancelled()
                     os.fsync(fh.fileno())  # little left to write: the sink synced as it went
                 if have < size:
-                    raise _Transient("the connection closed early")
+                    raise _Transient(tr("the connection closed early"))
         except (httpx2.TransportError, _Transient) as exc:
             failures += 1
             if failures > retries:
                 raise HearthError(
-                    f"Downloading {name} failed after {retries} retries ({exc}); run it again to resume."
+                    tr(
+                        "Downloading {name} failed after {retries} retries ({error}); run it again to resume."
+                    ).format(name=name, retries=retries, error=exc)
                 ) from exc
             wait = min(backoff * 2 ** (failures - 1), 30.0)
-            yield Progress(name, done_before + have, total, 0.0, None, "retrying",
-                           f"{exc}; retry {failures}/{retries} in {wait:.1f} s")  # fmt: skip
+            note = tr("{error}; retry {n}/{retries} in {seconds} s").format(
+                error=exc, n=failures, retries=retries, seconds=f"{wait:.1f}"
+            )
+            yield Progress(name, done_before + have, total, 0.0, None, "retrying", note)
             _sleep(wait, cancel)
             on_disk = part.stat().st_size if part.exists() else 0
             if on_disk != have:  # a block was written but not hashed (or vice versa): rehash
                 hasher = _hash_prefix(part, cancel, sha, size) if on_disk else _new_hasher(sha, size)
                 have = on_disk
-    yield Progress(name, done_before + have, total, 0.0, None, "verifying", "checking sha256")
+    yield Progress(name, done_before + have, total, 0.0, None, "verifying", tr("checking sha256"))
     _verify(part, target, hasher.hexdigest(), sha.removeprefix(hub.GIT_SHA1), size)
 
 
@@ -338,7 +360,9 @@ def _verify(part: Path, target: Path, got: str, expected: str, size: int) -> Non
         os.replace(part, bad)
         partial.forget(part)
         raise HearthError(
-            f"{target.name} is corrupt: its SHA-256 does not match the Hub's, so it was not installed "
-            f"(moved to {bad}). Download it again."
+            tr(
+                "{name} is corrupt: its SHA-256 does not match the Hub's, so it was not installed "
+                "(moved to {path}). Download it again."
+            ).format(name=target.name, path=bad)
         )
     atomic.replace(part, partial.verified_path(part))

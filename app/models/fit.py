@@ -41,6 +41,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from app.i18n import tr, tr_noop
 from app.models import gguf, speed
 from app.models.speed import MachineSpeed
 
@@ -56,11 +57,12 @@ KV_BYTES = {"f32": 4.0, "f16": 2.0, "bf16": 2.0, "q8_0": 34 / 32, "q4_0": 18 / 3
             "q5_0": 22 / 32, "q5_1": 24 / 32, "iq4_nl": 18 / 32}  # fmt: skip
 GPU_RESERVE = 300 * MiB  # CUDA/Metal context and driver allocations (not measured: see above)
 
-VERDICT_GPU = "full GPU offload"
-VERDICT_RAM = "fits in RAM"
-VERDICT_TIGHT = "tight"
-VERDICT_TOO_LARGE = "too large"
-VERDICT_VRAM_UNKNOWN = "GPU memory unknown"
+# FitReport.verdict: the kind (what to act on) in words, for the user (shown through tr())
+VERDICT_GPU = tr_noop("full GPU offload")
+VERDICT_RAM = tr_noop("fits in RAM")
+VERDICT_TIGHT = tr_noop("tight")
+VERDICT_TOO_LARGE = tr_noop("too large")
+VERDICT_VRAM_UNKNOWN = tr_noop("GPU memory unknown")
 # FitReport.kind (what to act on); .verdict is its text
 Verdict = Literal["gpu", "partial", "ram", "tight", "too large", "vram unknown"]
 
@@ -223,18 +225,19 @@ def plan(
     full_offload = n_gpu_layers < 0 or n_gpu_layers > n_layers
     kind: Verdict
     if headroom < 0:
-        kind, verdict = "too large", VERDICT_TOO_LARGE
+        kind, verdict = "too large", tr(VERDICT_TOO_LARGE)
     elif vram and not vram_known:
-        kind, verdict = "vram unknown", VERDICT_VRAM_UNKNOWN
+        kind, verdict = "vram unknown", tr(VERDICT_VRAM_UNKNOWN)
     elif vram and full_offload:
-        kind, verdict = "gpu", VERDICT_GPU
+        kind, verdict = "gpu", tr(VERDICT_GPU)
     elif vram:
-        kind, verdict = "partial", f"partial offload ({n_gpu_layers} of {n_layers} layers)"
+        verdict = tr("partial offload ({used} of {total} layers)").format(used=n_gpu_layers, total=n_layers)
+        kind = "partial"
     elif headroom < margin:
-        kind, verdict = "tight", VERDICT_TIGHT
+        kind, verdict = "tight", tr(VERDICT_TIGHT)
     else:
-        kind, verdict = "ram", VERDICT_RAM
-    fits = verdict != VERDICT_TOO_LARGE
+        kind, verdict = "ram", tr(VERDICT_RAM)
+    fits = kind != "too large"
     tps = tps_full = None
     if machine.speed is not None:
         ngl = n_gpu_layers if offload else 0
@@ -242,23 +245,32 @@ def plan(
             round(1 / predict_seconds(info, fill, ngl, machine.speed, kv_type, weights), 1)
             for fill in (max(1, n_ctx // 2), n_ctx)
         )
-    where = f"{_gb(ram)} of RAM" + (f" and {_gb(vram)} of VRAM" if vram else "")
-    summary = (
-        f"Needs about {where} at {n_ctx} tokens of context (weights {_gb(weights)}, "
-        f"KV cache {_gb(sum(kv))}); {_gb(machine.available_ram)} of RAM is available: {verdict}."
-    )
+    figures = {"ram": _gb(ram), "vram": _gb(vram), "n_ctx": n_ctx, "weights": _gb(weights),
+               "kv": _gb(sum(kv)), "available": _gb(machine.available_ram), "verdict": verdict}  # fmt: skip
+    if vram:
+        summary = tr(
+            "Needs about {ram} of RAM and {vram} of VRAM at {n_ctx} tokens of context (weights {weights},"
+            " KV cache {kv}); {available} of RAM is available: {verdict}."
+        ).format(**figures)
+    else:
+        summary = tr(
+            "Needs about {ram} of RAM at {n_ctx} tokens of context (weights {weights}, KV cache {kv});"
+            " {available} of RAM is available: {verdict}."
+        ).format(**figures)
     if tps is not None:
-        summary += f" Predicted speed here: about {tps:.0f} tokens/s ({tps_full:.0f} with the context full)."
+        summary += " " + tr(
+            "Predicted speed here: about {tps} tokens/s ({full} with the context full)."
+        ).format(tps=f"{tps:.0f}", full=f"{tps_full:.0f}")
     if vram and not vram_known:
-        summary += (
-            " Free GPU memory cannot be read on this system: the load tries this offload and falls back"
+        summary += " " + tr(
+            "Free GPU memory cannot be read on this system: the load tries this offload and falls back"
             " to fewer layers if llama.cpp cannot allocate it."
         )
     elif vram and machine.free_vram is not None and vram > machine.free_vram - GPU_RESERVE:
-        summary += (
-            f" Only {_gb(machine.free_vram)} of VRAM is free: {best} GPU layers should fit"
+        summary += " " + tr(
+            "Only {free} of VRAM is free: {best} GPU layers should fit"
             " (the load falls back to fewer layers if needed)."
-        )
+        ).format(free=_gb(machine.free_vram), best=best)
     return FitReport(n_ctx, weights, sum(kv), compute, overhead, ram, vram, best, n_layers, verdict, fits,
                      summary, info.bytes_fetched or info.header_bytes_read, vram_known, kind,
                      tps, tps_full)  # fmt: skip

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from app.errors import HearthError
+from app.i18n import tr
 
 MAGIC = b"GGUF"
 MAX_TENSORS = 100_000
@@ -262,12 +263,16 @@ def _check_numbers(metadata: dict[str, Any]) -> None:
             continue
         items = value if isinstance(value, list) else [value]
         if not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= limit for v in items):
-            raise GgufError(f"The GGUF header has an impossible {key} ({str(value)[:40]}); it looks corrupt.")
+            raise GgufError(
+                tr("The GGUF header has an impossible {key} ({value}); it looks corrupt.").format(
+                    key=key, value=str(value)[:40]
+                )
+            )
 
 
 def tensor_nbytes(type_id: int, n_elements: int) -> int:
     if type_id not in GGML_TYPES:
-        raise GgufError(f"Unknown tensor type {type_id} in the GGUF file.")
+        raise GgufError(tr("Unknown tensor type {type} in the GGUF file.").format(type=type_id))
     _, block, size = GGML_TYPES[type_id]
     return (n_elements + block - 1) // block * size
 
@@ -281,7 +286,7 @@ class _Reader:
     def raw(self, n: int) -> bytes:
         data = self.src.read(n)
         if len(data) != n:
-            raise GgufError("The GGUF file is truncated: it ends inside its header.")
+            raise GgufError(tr("The GGUF file is truncated: it ends inside its header."))
         self.consumed += n
         return data
 
@@ -299,13 +304,15 @@ class _Reader:
     def string(self, limit: int = MAX_STRING) -> str:
         n = self.u64()
         if n > limit:
-            raise GgufError(f"The GGUF header has an oversized string ({n} bytes); the file looks corrupt.")
+            raise GgufError(
+                tr("The GGUF header has an oversized string ({n} bytes); the file looks corrupt.").format(n=n)
+            )
         return self.raw(n).decode("utf-8", errors="replace")
 
     def skip_strings(self, n: int) -> None:
         """Skip ``n`` length-prefixed strings (a vocabulary: up to ~260k) reading 64 KiB blocks
         instead of a read and a seek per string (10x faster on a 262k-token header)."""
-        truncated = GgufError("The GGUF file is truncated: it ends inside its header.")
+        truncated = GgufError(tr("The GGUF file is truncated: it ends inside its header."))
         buf, pos, at_end = b"", 0, False  # read-ahead from src; the next string starts at buf[pos]
         for _ in range(n):
             if pos + 8 > len(buf):
@@ -321,7 +328,11 @@ class _Reader:
                     raise truncated
             (size,) = _U64.unpack_from(buf, pos)
             if size > MAX_STRING:
-                raise GgufError(f"The GGUF header has an oversized string ({size} bytes); it looks corrupt.")
+                raise GgufError(
+                    tr("The GGUF header has an oversized string ({n} bytes); it looks corrupt.").format(
+                        n=size
+                    )
+                )
             pos += 8 + size
             self.consumed += 8 + size
         if at_end and pos > len(buf):
@@ -334,11 +345,17 @@ class _Reader:
         if vtype == T_STRING:
             return self.string()
         if vtype != T_ARRAY:
-            raise GgufError(f"Unknown value type {vtype} for key {key!r} in the GGUF header.")
+            raise GgufError(
+                tr("Unknown value type {type} for key {key} in the GGUF header.").format(
+                    type=vtype, key=repr(key)
+                )
+            )
         etype = int(self.unpack("<I"))
         n = self.u64()
         if n > MAX_ARRAY:
-            raise GgufError(f"The GGUF header has an oversized array {key!r} ({n} items).")
+            raise GgufError(
+                tr("The GGUF header has an oversized array {key} ({n} items).").format(key=repr(key), n=n)
+            )
         lengths[key] = n
         if etype in _SCALAR:
             size = struct.calcsize(_SCALAR[etype])
@@ -351,24 +368,34 @@ class _Reader:
                 self.skip_strings(n)
                 return f"<array of {n}>"
             return [self.string() for _ in range(n)]
-        raise GgufError(f"Unsupported array element type {etype} for key {key!r} in the GGUF header.")
+        raise GgufError(
+            tr("Unsupported array element type {type} for key {key} in the GGUF header.").format(
+                type=etype, key=repr(key)
+            )
+        )
 
 
 def read(src: Source) -> GgufInfo:
     """Parse the header of a GGUF file from ``src`` (positioned at the file's start)."""
     r = _Reader(src)
     if r.raw(4) != MAGIC:
-        raise GgufError("Not a GGUF model file (wrong magic bytes).")
+        raise GgufError(tr("Not a GGUF model file (wrong magic bytes)."))
     version = int(r.unpack("<I"))
     if version in (2 << 24, 3 << 24):
-        raise GgufError("This GGUF file is big-endian; llama.cpp on this machine needs a little-endian file.")
+        raise GgufError(
+            tr("This GGUF file is big-endian; llama.cpp on this machine needs a little-endian file.")
+        )
     if version not in (2, 3):
-        raise GgufError(f"Unsupported GGUF version {version} (Hearth reads versions 2 and 3).")
+        raise GgufError(
+            tr("Unsupported GGUF version {version} (Hearth reads versions 2 and 3).").format(version=version)
+        )
     n_tensors = r.u64()
     n_kv = r.u64()
     if n_tensors > MAX_TENSORS or n_kv > MAX_KV:
         raise GgufError(
-            f"The GGUF header claims {n_tensors} tensors and {n_kv} keys; the file looks corrupt."
+            tr("The GGUF header claims {tensors} tensors and {keys} keys; the file looks corrupt.").format(
+                tensors=n_tensors, keys=n_kv
+            )
         )
     metadata: dict[str, Any] = {}
     lengths: dict[str, int] = {}
@@ -381,7 +408,11 @@ def read(src: Source) -> GgufInfo:
         name = r.string(limit=MAX_NAME)
         n_dims = int(r.unpack("<I"))
         if n_dims > MAX_DIMS:
-            raise GgufError(f"Tensor {name!r} has {n_dims} dimensions; the file looks corrupt.")
+            raise GgufError(
+                tr("Tensor {name} has {n} dimensions; the file looks corrupt.").format(
+                    name=repr(name), n=n_dims
+                )
+            )
         shape = tuple(r.u64() for _ in range(n_dims))
         ttype = int(r.unpack("<I"))
         offset = r.u64()
@@ -389,7 +420,7 @@ def read(src: Source) -> GgufInfo:
     _check_numbers(metadata)
     alignment = metadata.get("general.alignment", 32)
     if not isinstance(alignment, int) or alignment <= 0 or alignment & (alignment - 1):
-        raise GgufError("The GGUF header has an invalid alignment.")
+        raise GgufError(tr("The GGUF header has an invalid alignment."))
     data_offset = (r.consumed + alignment - 1) // alignment * alignment
     tensors = []
     for name, ttype, shape, offset in raw_tensors:
@@ -397,7 +428,9 @@ def read(src: Source) -> GgufInfo:
         for d in shape:
             n_el *= d
         if n_el > 2**48:
-            raise GgufError(f"Tensor {name!r} is impossibly large; the file looks corrupt.")
+            raise GgufError(
+                tr("Tensor {name} is impossibly large; the file looks corrupt.").format(name=repr(name))
+            )
         type_name = GGML_TYPES.get(ttype, (f"type{ttype}", 1, 1))[0]
         tensors.append(Tensor(name, type_name, shape, offset, n_el, tensor_nbytes(ttype, n_el)))
     return GgufInfo(version, metadata, tensors, data_offset, r.consumed, lengths)
@@ -409,10 +442,15 @@ def read_file(path: Path) -> GgufInfo:
         with path.open("rb") as fh:
             info = read(fh)
     except OSError as exc:
-        raise GgufError(f"Cannot read {path.name}: {exc.strerror or exc}") from exc
+        raise GgufError(
+            tr("Cannot read {name}: {error}").format(name=path.name, error=exc.strerror or exc)
+        ) from exc
     size = path.stat().st_size
     end = max((t.offset + t.n_bytes for t in info.tensors), default=0)
     if info.data_offset + end > size:
-        raise GgufError(f"{path.name} is truncated: its tensors need {info.data_offset + end} bytes, "
-                        f"the file has {size}.")  # fmt: skip
+        raise GgufError(
+            tr("{name} is truncated: its tensors need {need} bytes, the file has {size}.").format(
+                name=path.name, need=info.data_offset + end, size=size
+            )
+        )
     return info

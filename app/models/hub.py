@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 from app import secrets
 from app.errors import HearthError
+from app.i18n import tr
 from app.models import fit, gguf, names
 
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
@@ -93,7 +94,9 @@ def offline() -> bool:
 
 def _check_online() -> None:
     if offline():
-        raise HearthError("Hub access is turned off (HF_HUB_OFFLINE is set); unset it to search or download.")
+        raise HearthError(
+            tr("Hub access is turned off (HF_HUB_OFFLINE is set); unset it to search or download.")
+        )
 
 
 @contextmanager
@@ -107,26 +110,40 @@ def plain_errors(what: str) -> Iterator[None]:
         raise
     except errors.GatedRepoError as exc:
         raise HearthError(
-            f"{what}: the repo is gated. Accept its license on the Hub, then log in "
-            "(huggingface-cli login) or set HF_TOKEN."
+            tr(
+                "{what}: the repo is gated. Accept its license on the Hub, then log in "
+                "(huggingface-cli login) or set HF_TOKEN."
+            ).format(what=what)
         ) from exc
     except errors.RepositoryNotFoundError as exc:
-        raise HearthError(f"{what}: no such model repo (or it is private: log in or set HF_TOKEN).") from exc
+        raise HearthError(
+            tr("{what}: no such model repo (or it is private: log in or set HF_TOKEN).").format(what=what)
+        ) from exc
     except (errors.EntryNotFoundError, errors.RemoteEntryNotFoundError) as exc:
-        raise HearthError(f"{what}: the file does not exist in this repo.") from exc
+        raise HearthError(tr("{what}: the file does not exist in this repo.").format(what=what)) from exc
     except errors.RevisionNotFoundError as exc:
-        raise HearthError(f"{what}: unknown revision.") from exc
+        raise HearthError(tr("{what}: unknown revision.").format(what=what)) from exc
     except errors.OfflineModeIsEnabled as exc:
-        raise HearthError("Hub access is turned off (HF_HUB_OFFLINE is set).") from exc
+        raise HearthError(tr("Hub access is turned off (HF_HUB_OFFLINE is set).")) from exc
     except errors.HfHubHTTPError as exc:
         status = exc.response.status_code if exc.response is not None else "?"
-        raise HearthError(f"{what}: the Hub answered with HTTP {status}. Try again later.") from exc
+        raise HearthError(
+            tr("{what}: the Hub answered with HTTP {status}. Try again later.").format(
+                what=what, status=status
+            )
+        ) from exc
     except OSError as exc:  # includes httpx2 transport errors' bases on some versions
-        raise HearthError(f"{what}: cannot reach the Hub at {endpoint()} ({exc}).") from exc
+        raise HearthError(_unreachable(what, exc)) from exc
     except Exception as exc:
         if type(exc).__module__.startswith(("httpx", "httpcore")):
-            raise HearthError(f"{what}: cannot reach the Hub at {endpoint()} ({exc}).") from exc
+            raise HearthError(_unreachable(what, exc)) from exc
         raise
+
+
+def _unreachable(what: str, exc: Exception) -> str:
+    return tr("{what}: cannot reach the Hub at {endpoint} ({error}).").format(
+        what=what, endpoint=endpoint(), error=exc
+    )
 
 
 def api() -> Any:
@@ -177,7 +194,7 @@ def search(query: str, limit: int = 30, sort: str = "downloads") -> list[RepoRes
             for m in found
         ]
 
-    return _call(f"Search for {query!r}", run)
+    return _call(tr("Search for {query}").format(query=repr(query)), run)
 
 
 def files(repo_id: str, revision: str | None = None) -> list[RemoteFile]:
@@ -298,20 +315,28 @@ class RangedReader:
         want = end + 1 - self.pos
         if self.fetched + want > MAX_HEADER_FETCH:
             raise gguf.GgufError(
-                f"The model header needs more than {MAX_HEADER_FETCH // 2**20} MiB; the file looks corrupt."
+                tr("The model header needs more than {mib} MiB; the file looks corrupt.").format(
+                    mib=MAX_HEADER_FETCH // 2**20
+                )
             )
         headers = dict(self.res.headers, Range=f"bytes={self.pos}-{end}")
         stream = self.client.stream("GET", self.res.url, headers=headers, follow_redirects=True, timeout=30)
         data = bytearray()
-        with plain_errors("Reading the model header"), stream as resp:
+        with plain_errors(tr("Reading the model header")), stream as resp:
             whole = resp.status_code == 200 and self.pos == 0 and end == self.size - 1
             if resp.status_code == 200 and not whole:  # the range was ignored: stop before the body
                 raise HearthError(
-                    "Reading the model header: the server ignores byte ranges and started sending the "
-                    "whole file, so Hearth stopped (download the model to see whether it fits)."
+                    tr(
+                        "Reading the model header: the server ignores byte ranges and started sending the "
+                        "whole file, so Hearth stopped (download the model to see whether it fits)."
+                    )
                 )
             if resp.status_code not in (200, 206):
-                raise HearthError(f"Reading the model header: the server answered HTTP {resp.status_code}.")
+                raise HearthError(
+                    tr("Reading the model header: the server answered HTTP {status}.").format(
+                        status=resp.status_code
+                    )
+                )
             for block in resp.iter_raw():  # never more than was asked, whatever the server sends
                 self.fetched += len(block)
                 data += block[: want - len(data)]
@@ -321,7 +346,7 @@ class RangedReader:
         self.buf_start, self.buf = self.pos, bytes(data)
         self.block = min(self.block * 2, self.MAX_BLOCK)
         if not data:
-            raise gguf.GgufError("The remote file ended early.")
+            raise gguf.GgufError(tr("The remote file ended early."))
 
 
 def read_remote_header(repo_id: str, filename: str, revision: str | None = None) -> gguf.GgufInfo:
@@ -387,7 +412,9 @@ def check_reachable(timeout: float = 10.0) -> None:
         with http_client(timeout=timeout) as client:
             client.get(f"{endpoint()}/api/models", params={"limit": 1})
     except httpx2.TransportError as exc:
-        raise HearthError(f"The Hub at {endpoint()} cannot be reached ({exc}).") from exc
+        raise HearthError(
+            tr("The Hub at {endpoint} cannot be reached ({error}).").format(endpoint=endpoint(), error=exc)
+        ) from exc
 
 
 NOT_CHAT = ("sentence-similarity", "feature-extraction", "embeddings")

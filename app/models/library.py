@@ -22,6 +22,7 @@ from typing import Any, Literal
 from app import atomic, datafile, paths
 from app.cancel import CancelToken
 from app.errors import HearthError
+from app.i18n import tr, tr_noop
 from app.models import bundled, fit, gguf, names, preflight
 
 MANIFEST = "library.json"
@@ -33,8 +34,8 @@ def folder() -> Path:
     return paths.models_dir()
 
 
-WHAT = "The model library list"
-FALLBACK = "the models found on disk"
+WHAT = tr_noop("The model library list")
+FALLBACK = tr_noop("the models found on disk")
 
 
 def _manifest_path() -> Path:
@@ -43,7 +44,7 @@ def _manifest_path() -> Path:
 
 def manifest() -> dict[str, dict[str, Any]]:
     """{path: {source, sha256, in_place}}: ``library.json`` plus the checksums kept beside downloads."""
-    data = datafile.read_json(_manifest_path(), WHAT, FALLBACK) or {}
+    data = datafile.read_json(_manifest_path(), tr(WHAT), tr(FALLBACK)) or {}
     out = {str(k): v for k, v in data.items() if isinstance(v, dict)}
     for path in paths.models_dir().rglob("*.gguf"):
         entry = verified(path)
@@ -54,7 +55,7 @@ def manifest() -> dict[str, dict[str, Any]]:
 
 def record(path: Path, source: str, sha256: str = "", in_place: bool = False) -> None:
     entry = {"source": source, "sha256": sha256, "in_place": in_place}
-    datafile.update(_manifest_path(), WHAT, FALLBACK, lambda data: data.__setitem__(str(path), entry))
+    datafile.update(_manifest_path(), tr(WHAT), tr(FALLBACK), lambda data: data.__setitem__(str(path), entry))
 
 
 def _forget(*paths_: Path) -> None:
@@ -62,7 +63,7 @@ def _forget(*paths_: Path) -> None:
         for p in paths_:
             data.pop(str(p), None)
 
-    datafile.update(_manifest_path(), WHAT, FALLBACK, drop)
+    datafile.update(_manifest_path(), tr(WHAT), tr(FALLBACK), drop)
 
 
 def checksum_file(path: Path) -> Path:
@@ -105,7 +106,9 @@ class Installed:
     @property
     def problem(self) -> str:
         """Why it cannot be loaded, as a list shows it ("" when it can)."""
-        return f"unreadable: {self.error}" if self.status == "unreadable" else self.error
+        return (
+            tr("unreadable: {error}").format(error=self.error) if self.status == "unreadable" else self.error
+        )
 
     def fit(self, n_ctx: int, machine: fit.Machine | None = None) -> fit.FitReport | None:
         if self.info is None or self.status != "ok":
@@ -189,7 +192,9 @@ def find(name: str) -> Installed:
     for m in installed():
         if name in (m.name, str(m.path)):
             return m
-    raise HearthError(f"No installed model named {name!r} (see 'hearth models list').")
+    raise HearthError(
+        tr("No installed model named {name} (see 'hearth models list').").format(name=repr(name))
+    )
 
 
 def import_file(
@@ -198,18 +203,22 @@ def import_file(
     """Add a GGUF from disk: copied into the library (yields bytes copied) or kept in place."""
     source = source.expanduser().resolve()
     if not source.is_file():
-        raise HearthError(f"No such file: {source}")
+        raise HearthError(tr("No such file: {path}").format(path=source))
     gguf.read_file(source)  # refuse non-GGUF or truncated files before touching the library
     if not copy:
         record(source, "import", in_place=True)
         return source
     target = paths.models_dir() / "imported" / source.name
     if target.exists():
-        raise HearthError(f"A model named {source.name} is already in the library.")
+        raise HearthError(tr("A model named {name} is already in the library.").format(name=source.name))
     target.parent.mkdir(parents=True, exist_ok=True)
     total = source.stat().st_size
     if shutil.disk_usage(target.parent).free < total + 64 * 2**20:
-        raise HearthError(f"Not enough disk space to copy {source.name} ({total / 2**30:.2f} GB).")
+        raise HearthError(
+            tr("Not enough disk space to copy {name} ({size} GB).").format(
+                name=source.name, size=f"{total / 2**30:.2f}"
+            )
+        )
     tmp = target.with_name(f".{target.name}.importing")
     done = 0
     try:
@@ -233,10 +242,12 @@ def remove(name: str) -> Path:
     """Delete a model from the library (in-place imports and HF-cache files are only forgotten)."""
     model = find(name)
     if model.source == "starter":
-        raise HearthError("The starter model ships with Hearth and cannot be removed.")
+        raise HearthError(tr("The starter model ships with Hearth and cannot be removed."))
     if model.source == "hf-cache":
         raise HearthError(
-            f"{model.name} lives in the Hugging Face cache; remove it with 'huggingface-cli delete-cache'."
+            tr(
+                "{name} lives in the Hugging Face cache; remove it with 'huggingface-cli delete-cache'."
+            ).format(name=model.name)
         )
     gone = [model.path]
     if not model.in_place:

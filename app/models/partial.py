@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from app import atomic, datafile, paths
+from app.i18n import tr
 from app.models import hub
 
 
@@ -97,5 +98,6 @@ def write_note(part: Path, remote: hub.RemoteFile) -> None:
 @contextmanager
 def exclusive(part: Path, label: str) -> Iterator[None]:
     """One downloader per model: a second Hearth window or command gets a plain error."""
-    with datafile.locked(part, busy=f"{label} is already being downloaded by another Hearth window."):
+    busy = tr("{name} is already being downloaded by another Hearth window.").format(name=label)
+    with datafile.locked(part, busy=busy):
         yield

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app import paths, secrets
+from app.i18n import tr
 from app.models import hub
 from app.settings import ModelSettings
 
@@ -22,6 +23,6 @@ def apply(models: ModelSettings) -> None:
 def save_token(token: str) -> None:
     """Keep ``token`` in the OS keyring ("" forgets it); HearthError if the keyring cannot store it."""
     if token.strip():
-        secrets.put(hub.HF_TOKEN_ACCOUNT, token.strip(), "the Hugging Face token")
+        secrets.put(hub.HF_TOKEN_ACCOUNT, token.strip(), tr("the Hugging Face token"))
     else:
         secrets.delete(hub.HF_TOKEN_ACCOUNT)
