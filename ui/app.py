@@ -57,13 +57,15 @@ def _single_instance() -> QLockFile | None:
     """Hold the data folder's lock, or tell the user another Hearth has it (``None``). One window per
     data folder: a second one would mark the first one's live reply as interrupted and fight over
     SQLite. A lock left by a process that died is taken over."""
-    from app import paths
+    from app import paths, settings
+    from ui import i18n
 
     lock = QLockFile(str(paths.home() / "hearth.lock"))
     lock.setStaleLockTime(0)  # stale only when its process is gone, however old
     if lock.tryLock(200):
         return lock
     pid, _, _ = lock.getLockInfo()
+    i18n.install(settings.load().appearance.language)  # no window will: say it in the user's language
     text = tr(
         "Hearth is already running with this data folder ({path}, process {pid}): use that window."
     ).format(path=paths.home(), pid=pid)

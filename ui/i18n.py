@@ -2,9 +2,9 @@
 
 Hearth's translations are ``resources/i18n/hearth_<lang>.ts`` (edited in Qt Linguist or by hand),
 compiled to ``.qm`` by ``make translations``; Qt's own dialogs and context menus use Qt's catalogue
-(``qtbase_<lang>.qm``, shipped with PySide6). :func:`install` puts both in place and points
-``app.i18n.tr`` at them; it runs before the main window builds its widgets, so a new language
-takes effect when Hearth starts again.
+(``qtbase_<lang>.qm``, shipped with PySide6). :func:`install` puts both in place, points
+``app.i18n.tr`` at them and makes the language's formats (dates, times) the default. It runs
+before the main window builds its widgets, so a new language takes effect when Hearth starts again.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def available() -> dict[str, str]:
     """Language code → its name in that language, English first, then each shipped catalogue."""
     codes = sorted(p.name[len("hearth_") : -len(".qm")] for p in catalogue_dir().iterdir()
                    if p.name.startswith("hearth_") and p.name.endswith(".qm"))  # fmt: skip
-    return {code: QLocale(code).nativeLanguageName().capitalize() for code in (SOURCE_LANGUAGE, *codes)}
+    return {SOURCE_LANGUAGE: "English"} | {code: QLocale(code).nativeLanguageName() for code in codes}
 
 
 def catalogue_dir() -> Path:
@@ -51,6 +51,7 @@ def install(language: str) -> str:
     _installed.clear()
     code = chosen(language)
     i18n.install(None)
+    QLocale.setDefault(QLocale.system() if not language or code == SOURCE_LANGUAGE else QLocale(code))
     if code == SOURCE_LANGUAGE or app is None:
         return SOURCE_LANGUAGE
     catalogues = (

@@ -308,7 +308,7 @@ class MainWindow(QMainWindow):
     def _on_model_loaded(self, info: ModelInfo) -> None:
         self.settings.chat.model_path = getattr(self, "_requested_model", info.path)
         settings_mod.save(self.settings)
-        name = bundled.STARTER_NAME if self.settings.chat.model_path == bundled.STARTER else info.name
+        name = tr(bundled.STARTER_NAME) if self.settings.chat.model_path == bundled.STARTER else info.name
         self.welcome.set_model(self.settings.chat.model_path)
         self.model_label.setText(name)
         self.device_label.setText(info.device)

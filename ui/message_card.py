@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import time
 
-from PySide6.QtCore import QRectF, QSize, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QDate, QDateTime, QLocale, QRectF, QSize, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
@@ -82,8 +82,12 @@ def meta_text(m: Message) -> str:
 
 
 def _when(t: float) -> str:
-    same_day = time.localtime(t)[:3] == time.localtime()[:3]
-    return time.strftime("%H:%M" if same_day else "%d %b %Y, %H:%M", time.localtime(t))
+    """The time of a message (and its date if not today), in the language's own format."""
+    when = QDateTime.fromSecsSinceEpoch(int(t))
+    short = QLocale.FormatType.ShortFormat
+    if when.date() == QDate.currentDate():
+        return QLocale().toString(when.time(), short)
+    return QLocale().toString(when, short)
 
 
 def _seconds(s: float) -> str:

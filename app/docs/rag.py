@@ -182,7 +182,7 @@ def _whole(
             if not text.strip():
                 continue
             row = ChunkRow(0, doc.doc_id, -1, page, text, n_tokens, doc.path, label, doc.kind)
-            block = _passage(len(blocks) + 1, doc.path, location(doc.kind, page, label), text)
+            block = _passage(len(blocks) + 1, doc.path, location(doc.kind, page, label, for_model=True), text)
             used += count(block) + 2
             if used > budget:
                 return None
@@ -247,7 +247,8 @@ def build_prompt(
         if len(blocks) >= k:
             break
         row = h.chunk
-        block = _passage(len(blocks) + 1, row.path, location(row.kind, row.page, row.label), row.text)
+        where = location(row.kind, row.page, row.label, for_model=True)
+        block = _passage(len(blocks) + 1, row.path, where, row.text)
         cost = count(block) + 2
         if used + cost > budget:
             continue

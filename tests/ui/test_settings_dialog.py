@@ -70,6 +70,7 @@ def test_every_page_round_trips_through_settings_json(window: MainWindow, tmp_pa
     d.library.token.setText("hf_secret_token")
     d.appearance.scheme.setCurrentIndex(d.appearance.scheme.findData("dark"))
     d.appearance.font_size.setValue(13)
+    d.appearance.language.setCurrentIndex(d.appearance.language.findData("de"))
     d.accept()
 
     raw = json.loads(paths.settings_file().read_text(encoding="utf-8"))
@@ -82,7 +83,7 @@ def test_every_page_round_trips_through_settings_json(window: MainWindow, tmp_pa
     assert raw["models"]["download_retries"] == 2
     assert raw["models"]["models_dir"] == str(tmp_path / "models elsewhere")
     assert raw["models"]["proxy"] == "http://127.0.0.1:3128"
-    assert raw["appearance"] == {"color_scheme": "dark", "font_size": 13}
+    assert raw["appearance"] == {"color_scheme": "dark", "font_size": 13, "language": "de"}
     assert "hf_secret_token" not in paths.settings_file().read_text(encoding="utf-8")  # the keyring has it
     assert "hf_secret_token" in keyring_file.store().read_text(encoding="utf-8")
     # applied at once, to the objects the pages share

@@ -1,10 +1,10 @@
 """The whole window in German: every text a user can read there is translated, Qt's own included.
 
-The window, its menus, every tab and the settings, About and Keyboard shortcuts dialogs are built
-twice, in English and in German (Settings → Appearance → Language), and every text they show (labels,
-buttons, tabs, menus, tooltips, placeholders, combo items, accessible names) is collected. A text
-shown unchanged in both languages was not translated, unless it is the same word in German or data
-(a model's name, a path, a number): those few are listed in SAME_IN_GERMAN.
+The window with a reply in it, its menus, every tab and the settings, About and Keyboard shortcuts
+dialogs are built twice, in English and in German (Settings → Appearance → Language), and every
+text they show (labels, buttons, tabs, menus, tooltips, placeholders, combo items, accessible
+names) is collected. A text shown unchanged in both languages was not translated, unless it is the
+same word in German or data (a model's name, a path, a number): those few are in SAME_IN_GERMAN.
 """
 
 from __future__ import annotations
@@ -31,16 +31,19 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from app import settings
+from app.settings import KV_TYPES
+from tests.ui.conftest import send_and_wait
 from ui import i18n
 from ui.about import AboutDialog
 from ui.main_window import MainWindow
 from ui.settings_dialog import SettingsDialog
 from ui.shortcuts import ShortcutsDialog
 
-# texts German writes as English does (or data shown as it is)
+# texts German writes as English does, and data shown as it is (KV cache types, the library "default")
 SAME_IN_GERMAN = {
-    "Hearth", "Chat", "Top-p", "Min-p", "Top-k (0 = off)", "GGUF", "Proxy", "Token", "OK", "Name",
-    "Status", "Preset", "Presets", "Server", "API", "Port", "Host", "Details", "English", "Deutsch",
+    "Hearth", "Chat", "Chats", "Downloads", "Top-p", "Min-p", "Top-k (0 = off)", "GGUF", "Proxy",
+    "Token", "OK", "Name", "Status", "Preset", "Presets", "Server", "API", "Port", "Host", "Details",
+    "English", "Deutsch", "pt", "default", *KV_TYPES,
 }  # fmt: skip
 DATA = re.compile(r"^[\W\d_]*$|^[\w.\-]+\.(gguf|json|md)$|^https?://|^/|SmolLM|gemma|Qwen|Llama|Phi")
 
@@ -93,6 +96,7 @@ def build(make_window: Callable[[], MainWindow], qtbot: QtBot) -> Iterator[Calla
         settings.save(s)
         window = make_window()
         qtbot.waitUntil(lambda: window.controller.model_info is not None, timeout=60_000)
+        send_and_wait(qtbot, window, "Hi")  # a reply's card, its actions and statistics too
         return everything(window, qtbot)
 
     yield run

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
 
+from app.i18n import tr
+
 Kind = Literal["pdf", "text", "markdown", "html", "docx", "epub"]
 
 
@@ -81,22 +83,22 @@ def has_pages(kind: str) -> bool:
 def dialog_filter() -> str:
     """A file-dialog filter naming every readable suffix."""
     patterns = " ".join(f"*{s}" for s in SUFFIXES)
-    return f"Documents ({patterns});;PDF files (*.pdf);;All files (*)"
+    return tr("Documents ({patterns});;PDF files (*.pdf);;All files (*)").format(patterns=patterns)
 
 
 def sniff(path: Path) -> str | None:
     """A plain reason why ``path`` cannot be read, or None if it might be readable."""
     reader = reader_for(path)
     if reader is None:
-        return f"not a supported kind of file ({', '.join(SUFFIXES)})"
+        return tr("not a supported kind of file ({suffixes})").format(suffixes=", ".join(SUFFIXES))
     try:
         size = path.stat().st_size
         with path.open("rb") as fh:
             head = fh.read(4096)
     except OSError as exc:
-        return f"cannot read the file ({exc.strerror or exc})"
+        return tr("cannot read the file ({reason})").format(reason=exc.strerror or exc)
     if size == 0:
-        return "empty file (0 bytes)"
+        return tr("empty file (0 bytes)")
     return reader.sniff(head)
 
 
@@ -108,10 +110,12 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def location(kind: str, unit: int, label: str) -> str:
-    """How a citation names a unit: "p. xii (page 14)", "page 3", or a section's heading."""
+def location(kind: str, unit: int, label: str, for_model: bool = False) -> str:
+    """How a citation names a unit: "p. xii (page 14)", "page 3", or a section's heading; in the
+    user's language, or ``for_model`` in English (the passage headers of a prompt)."""
+    text = (lambda s: s) if for_model else tr
     if has_pages(kind):
         if label and label != str(unit):
-            return f"p. {label} (page {unit})"
-        return f"page {unit}"
-    return label or f"section {unit}"
+            return text("p. {label} (page {unit})").format(label=label, unit=unit)
+        return text("page {unit}").format(unit=unit)
+    return label or text("section {unit}").format(unit=unit)
