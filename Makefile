@@ -63,7 +63,7 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python main.py bench chat
 
-# docs/screenshots/*.png: every page, light and dark, on the starter model (README, Screenshots);
+# docs/screenshots/*.png: every page, light and dark, on the starter model, and a few in German (README);
 # needs Debian's xvfb and Qt's xcb libraries (README, System packages)
 # resources/i18n: every tr() string of app/ and ui/ into each .ts (new ones unfinished, gone ones
 # dropped), then each .ts compiled to the .qm the app loads; tests/test_i18n.py checks both are current
@@ -73,6 +73,8 @@ translations: $(STAMP)
 
 screenshots: $(STAMP)
 	xvfb-run -a -s "-screen 0 1400x900x24" env QT_QPA_PLATFORM=xcb $(BIN)/python packaging/screenshots.py
+	xvfb-run -a -s "-screen 0 1400x900x24" env QT_QPA_PLATFORM=xcb $(BIN)/python packaging/screenshots.py \
+	  --language de --schemes light --pages chat,chat-documents,models,settings
 
 # a clean environment with only what the app needs at run time: PyInstaller bundles from it
 $(DIST_STAMP): pyproject.toml Makefile

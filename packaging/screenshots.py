@@ -7,13 +7,14 @@ a chat answered by the bundled starter model (a code block, a list, a regenerate
 citation viewer at the cited page, the Models tab (recommended list with predicted speeds), the
 remote servers tab and its Add dialog, Settings, About and Keyboard shortcuts. Each page is grabbed
 from the screen once the X server has painted it, in the light scheme and then the dark one, and
-written as an optimized PNG to ``docs/screenshots/<page>-<scheme>.png``.
+written as an optimized PNG to ``docs/screenshots/<page>-<scheme>.png`` (``--language de``: the
+window in German, ``<page>-<scheme>-de.png``).
 
 Dark: ``QStyleHints.setColorScheme(Dark)`` where the platform theme follows it (GNOME, KDE, Windows,
 macOS); a bare X server has no theme to ask, so there the Fusion style gets a dark palette instead.
 Either way the app's own colours follow the palette (message cards: ``ui.message_card.theme_of``).
 
-    python packaging/screenshots.py [--out DIR] [--pages about,chat] [--schemes light,dark]
+    python packaging/screenshots.py [--out DIR] [--pages about,chat] [--schemes light,dark] [--language de]
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", default=",".join(PAGES), help="comma-separated, of: " + ", ".join(PAGES))
     parser.add_argument("--schemes", default=",".join(SCHEMES))
     parser.add_argument("--home", type=Path, help="HEARTH_HOME to use (default: a fresh temporary one)")
+    parser.add_argument("--language", default="en", help="e.g. de: <page>-<scheme>-de.png in that language")
     args = parser.parse_args(argv)
     if str(ROOT) not in sys.path:  # run as a file: the checkout's packages (app, ui, tests.support)
         sys.path.insert(0, str(ROOT))
@@ -62,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         return under_xvfb(argv if argv is not None else sys.argv[1:])
     with fresh_home(args.home) as home:
         print(f"screenshots: HEARTH_HOME={home}, out={args.out}", flush=True)
-        written = capture(pages, args.schemes.split(","), args.out)
+        written = capture(pages, args.schemes.split(","), args.out, args.language)
     for path in written:
         print(f"  {path} ({path.stat().st_size // 1024} KiB)")
     return 0
@@ -131,11 +133,12 @@ def settle(ms: int = 300) -> None:
 class Stage:
     """The main window and whatever state the requested pages need, built once, on demand."""
 
-    def __init__(self) -> None:
+    def __init__(self, language: str) -> None:
         from app import settings
         from ui.main_window import MainWindow
 
         s = settings.load()
+        s.appearance.language = language
         s.chat.temperature = 0.0  # the same screenshots every run
         s.chat.max_tokens = 160
         s.chat.n_ctx = 2048
@@ -286,12 +289,8 @@ def _page_settings(stage: Stage) -> Any:
 
     w = stage.window
     info = w.controller.model_info
-    return SettingsDialog(
-        w.settings.chat,
-        w,
-        gpu_offload=info is not None and info.offload_supported,
-        prompt_cache=w.prompt_cache,
-    )
+    offload = info is not None and info.offload_supported
+    return SettingsDialog(w.settings, w, offload, w.prompt_cache, w._model_file())
 
 
 def _page_about(stage: Stage) -> Any:
@@ -398,11 +397,12 @@ def save_png(image: Any, path: Path) -> None:
     small.save(path, "PNG", optimize=True)
 
 
-def capture(pages: list[str], schemes: list[str], out: Path) -> list[Path]:
+def capture(pages: list[str], schemes: list[str], out: Path, language: str = "en") -> list[Path]:
     from ui.app import create_app
 
     app = create_app([sys.argv[0]])
-    stage = Stage()
+    stage = Stage(language)
+    suffix = "" if language == "en" else f"-{language}"
     written: list[Path] = []
     try:
         for name in pages:  # build every state first: the schemes then show the same ones
@@ -415,7 +415,7 @@ def capture(pages: list[str], schemes: list[str], out: Path) -> list[Path]:
                 widget.show()
                 widget.raise_()
                 settle(400)
-                path = out / f"{name}-{scheme}.png"
+                path = out / f"{name}-{scheme}{suffix}.png"
                 save_png(grab(widget), path)
                 written.append(path)
                 _close_extra(stage, widget)
