@@ -1454,7 +1454,7 @@
     </message>
     <message>
         <source>Pause</source>
-        <translation>Anhalten</translation>
+        <translation>Pausieren</translation>
     </message>
     <message>
         <source>Resume</source>
@@ -1631,7 +1631,7 @@
     </message>
     <message>
         <source>Add the Hub&apos;s most downloaded</source>
-        <translation>Meistheruntergeladene des Hubs hinzufügen</translation>
+        <translation>Meistgeladene Modelle des Hubs hinzufügen</translation>
     </message>
     <message>
         <source>Search GGUF models on the Hugging Face Hub, e.g. qwen2.5 instruct</source>
