@@ -28,6 +28,8 @@ EMBEDDER_ONNX := build/embedder-onnx/model.onnx
 OPENCV_VERSION := 5.0.0.93
 # lupdate: tr_noop is app.i18n's QT_TR_NOOP; no file:line locations (they would churn on every edit)
 LUPDATE_ARGS := -tr-function-alias QT_TR_NOOP+=tr_noop -no-obsolete -locations none
+# the catalogues lupdate updates; a new one (make translations TS=resources/i18n/hearth_fr.ts) is created
+TS ?= $(wildcard resources/i18n/hearth_*.ts)
 
 .PHONY: run test lint bench clean dist check-bundle screenshots translations
 
@@ -68,7 +70,7 @@ bench: $(STAMP)
 # resources/i18n: every tr() string of app/ and ui/ into each .ts (new ones unfinished, gone ones
 # dropped), then each .ts compiled to the .qm the app loads; tests/test_i18n.py checks both are current
 translations: $(STAMP)
-	$(BIN)/pyside6-lupdate $(LUPDATE_ARGS) $$(find app ui -name '*.py' | sort) -ts resources/i18n/*.ts
+	$(BIN)/pyside6-lupdate $(LUPDATE_ARGS) $$(find app ui -name '*.py' | sort) -ts $(TS)
 	for ts in resources/i18n/*.ts; do $(BIN)/pyside6-lrelease -silent $$ts; done
 
 screenshots: $(STAMP)

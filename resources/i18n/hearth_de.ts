@@ -384,6 +384,18 @@
         <translation>leere Datei (0 Byte)</translation>
     </message>
     <message>
+        <source>section {unit}</source>
+        <translation>Abschnitt {unit}</translation>
+    </message>
+    <message>
+        <source>p. {label} (page {unit})</source>
+        <translation>S. {label} (Seite {unit})</translation>
+    </message>
+    <message>
+        <source>page {unit}</source>
+        <translation>Seite {unit}</translation>
+    </message>
+    <message>
         <source>The list of watched folders</source>
         <translation>Die Liste der überwachten Ordner</translation>
     </message>
@@ -1454,7 +1466,7 @@
     </message>
     <message>
         <source>Pause</source>
-        <translation>Pausieren</translation>
+        <translation>Anhalten</translation>
     </message>
     <message>
         <source>Resume</source>
@@ -1631,7 +1643,7 @@
     </message>
     <message>
         <source>Add the Hub&apos;s most downloaded</source>
-        <translation>Meistgeladene Modelle des Hubs hinzufügen</translation>
+        <translation>Meistheruntergeladene des Hubs hinzufügen</translation>
     </message>
     <message>
         <source>Search GGUF models on the Hugging Face Hub, e.g. qwen2.5 instruct</source>

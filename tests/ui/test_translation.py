@@ -128,3 +128,15 @@ def test_qt_own_texts_follow_the_language(qtbot: QtBot) -> None:
 def test_a_language_hearth_lacks_falls_back_to_english() -> None:
     assert i18n.chosen("xx") == "en"
     assert "de" in i18n.available() and i18n.available()["de"] == "Deutsch"
+
+
+def test_citations_name_pages_in_german_and_prompts_stay_english(qtbot: QtBot) -> None:
+    from app.docs.readers import location
+
+    assert i18n.install("de") == "de"
+    try:
+        assert location("pdf", 14, "xii") == "S. xii (Seite 14)"
+        assert location("pdf", 3, "") == "Seite 3" and location("markdown", 2, "") == "Abschnitt 2"
+        assert location("pdf", 3, "", for_model=True) == "page 3"  # the model reads English headers
+    finally:
+        i18n.install("en")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
 
-from app.i18n import tr
+from app.i18n import tr, tr_noop
 
 Kind = Literal["pdf", "text", "markdown", "html", "docx", "epub"]
 
@@ -113,9 +113,12 @@ def sha256_file(path: Path) -> str:
 def location(kind: str, unit: int, label: str, for_model: bool = False) -> str:
     """How a citation names a unit: "p. xii (page 14)", "page 3", or a section's heading; in the
     user's language, or ``for_model`` in English (the passage headers of a prompt)."""
-    text = (lambda s: s) if for_model else tr
-    if has_pages(kind):
-        if label and label != str(unit):
-            return text("p. {label} (page {unit})").format(label=label, unit=unit)
-        return text("page {unit}").format(unit=unit)
-    return label or text("section {unit}").format(unit=unit)
+    if not has_pages(kind):
+        if label:
+            return label
+        text = tr_noop("section {unit}")
+    elif label and label != str(unit):
+        text = tr_noop("p. {label} (page {unit})")
+    else:
+        text = tr_noop("page {unit}")
+    return (text if for_model else tr(text)).format(label=label, unit=unit)
