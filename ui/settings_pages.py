@@ -124,6 +124,23 @@ def number_box(name: str, value: float) -> QSpinBox | QDoubleSpinBox:
     return box
 
 
+def folder_row(edit: QLineEdit, browse_name: str, title: str) -> QHBoxLayout:
+    """``edit`` for a folder's path with a Browse… button that picks one (named ``browse_name``)."""
+
+    def browse() -> None:
+        folder = QFileDialog.getExistingDirectory(edit, title, edit.text() or str(Path.home()))
+        if folder:
+            edit.setText(folder)
+
+    button = QPushButton(tr("Browse…"))
+    button.setAccessibleName(browse_name)
+    button.clicked.connect(browse)
+    row = QHBoxLayout()
+    row.addWidget(edit, 1)
+    row.addWidget(button)
+    return row
+
+
 def label_of(name: str) -> str:
     """The setting's label in the user's language."""
     return tr((FLOATS.get(name) or INTS[name])[0])
@@ -416,13 +433,9 @@ class DocumentsPage(QWidget):
                 " sentence-transformers model on this computer"
             )
         )
-        browse = QPushButton(tr("Browse…"))
-        browse.setAccessibleName(tr("Choose the embedding model's folder"))
-        browse.clicked.connect(self._browse_embedder)
-        row = QHBoxLayout()
-        row.addWidget(self.embedding_model, 1)
-        row.addWidget(browse)
-        form.addRow(tr("Embedding model"), row)
+        form.addRow(tr("Embedding model"), folder_row(
+            self.embedding_model, tr("Choose the embedding model's folder"), tr("Embedding model folder")
+        ))  # fmt: skip
         self.reindex_note = QLabel(
             tr(
                 "Documents must be indexed again with a new embedding model. A library indexed with"
@@ -440,13 +453,6 @@ class DocumentsPage(QWidget):
 
     def _embedding_changed(self) -> None:
         self.reindex_note.setVisible(self._embedding() != self._original.embedding_model)
-
-    def _browse_embedder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, tr("Embedding model folder"), self.embedding_model.text() or str(Path.home())
-        )
-        if folder:
-            self.embedding_model.setText(folder)
 
     def _advanced(self, docs: DocsSettings) -> QGroupBox:
         """Reading, prompt budgets, fusion, polling and batching: rarely changed."""
@@ -498,13 +504,9 @@ class LibraryPage(QWidget):
             models.models_dir, placeholderText=tr("Empty: the models folder in Hearth's data")
         )
         self.folder.setAccessibleName(tr("Download folder"))
-        browse = QPushButton(tr("Browse…"))
-        browse.setAccessibleName(tr("Choose the download folder"))
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.addWidget(self.folder, 1)
-        row.addWidget(browse)
-        form.addRow(tr("Download folder"), row)
+        form.addRow(tr("Download folder"), folder_row(
+            self.folder, tr("Choose the download folder"), tr("Download folder")
+        ))  # fmt: skip
         self.had_token = bool(secrets.get(hub.HF_TOKEN_ACCOUNT))
         self.token = QLineEdit()
         self.token.setEchoMode(QLineEdit.EchoMode.Password)
@@ -535,13 +537,6 @@ class LibraryPage(QWidget):
         fits = tr("Context assumed when judging what fits")
         self.fit_ctx = spin_box(models.fit_ctx, 256, 1_048_576, fits, 1024, suffix=tr(" tokens"))
         form.addRow(fits, self.fit_ctx)
-
-    def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(
-            self, tr("Download folder"), self.folder.text() or str(Path.home())
-        )
-        if folder:
-            self.folder.setText(folder)
 
     def token_change(self) -> str | None:
         """The new token, "" to forget the saved one, None to leave the keyring alone."""

@@ -19,11 +19,13 @@ laptop), plus the KV cache of the tokens already in the context, so the time per
   GPU layers are counted at the CPU's bandwidth (no speed-up claimed that was not measured).
 * ``EFFICIENCY`` (the share of the measured bandwidth llama.cpp's kernels reach: on a laptop core
   decoding Q4 blocks costs as much as reading them) and ``LAYER_S`` (per-layer cost that does not
-  scale with bytes: graph set-up, thread barriers) were fitted (least squares on the relative
-  error, ``TOKEN_S`` fixed) on the starter and the synthetic 0.8B model at 64 tokens of context;
-  held out: 512–1,536 tokens, q8_0 KV with flash attention, gemma-3-270m and the small synthetic
-  model (``python main.py bench speed``; figures and machine in the README). The GPU terms are not
-  measured (no GPU on the bench machines).
+  scale with bytes: graph set-up, the barriers of the threads) were fitted (least squares on the
+  relative error, ``TOKEN_S`` fixed) on the starter and the synthetic 0.8B model at 64 tokens of
+  context, timed on a quiet machine with the app's thread count (5 runs of ``bench speed``; an
+  earlier fit, timed on one thread of a loaded machine, missed the barriers of two threads and
+  predicted the starter 1.4x too fast there); held out: 512–1,536 tokens, q8_0 KV with flash
+  attention, gemma-3-270m and the small synthetic model (``python main.py bench speed``; figures
+  and machine in the README). The GPU terms are not measured (no GPU on the bench machines).
 
 The figure shown is the mean speed over a conversation that fills the chosen context (time per
 token grows linearly with the tokens in the context, so the mean is the speed at half of it); the
@@ -36,8 +38,8 @@ from dataclasses import dataclass
 
 from app.models import gguf
 
-EFFICIENCY = 0.61  # fitted: see the module docstring
-LAYER_S = 67e-6  # fitted: per layer run on the CPU, per token
+EFFICIENCY = 0.585  # fitted: see the module docstring
+LAYER_S = 147e-6  # fitted: per layer run on the CPU, per token
 TOKEN_S = 300e-6  # sampling and the Python binding, per token (not fitted)
 GPU_LAYER_S = 20e-6  # kernel launches per layer on a GPU (not measured)
 
