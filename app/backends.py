@@ -3,7 +3,7 @@
 The portable build that ``make dist`` ships (``GGML_BACKEND_DL`` with ``GGML_CPU_ALL_VARIANTS``)
 keeps its backends as loadable modules next to libllama: one CPU module per instruction-set level
 (``libggml-cpu-x64.so`` (baseline), ``-haswell`` (AVX2), ``-alderlake`` (AVX-VNNI), ``-icelake``
-(AVX-512), ``-sapphirerapids`` (AMX)) and GPU ones (``libggml-vulkan.so``). ggml scores every CPU
+(AVX-512); no AMX module: see the Makefile) and GPU ones (``libggml-vulkan.so``). ggml scores every CPU
 module against this CPU and keeps the best; a GPU module whose driver or device is missing registers
 no device and costs nothing. ggml looks for modules next to the executable and in the current
 folder, where neither the wheel nor the bundle keeps them, so :func:`load` points it at
