@@ -124,6 +124,13 @@ def number_box(name: str, value: float) -> QSpinBox | QDoubleSpinBox:
     return box
 
 
+def wrapped(text: str = "") -> QLabel:
+    """A label whose text wraps to the page's width (notes, explanations)."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
+
+
 def folder_row(edit: QLineEdit, browse_name: str, title: str) -> QHBoxLayout:
     """``edit`` for a folder's path with a Browse… button that picks one (named ``browse_name``)."""
 
@@ -178,8 +185,7 @@ class ChatPage(QWidget):
         self.kv_type = kv_combo(chat.kv_type)
         self.flash_attn = QCheckBox(tr("Flash attention"))
         self.flash_attn.setChecked(chat.flash_attn)
-        self.fa_note = QLabel(tr(FA_NEEDED))
-        self.fa_note.setWordWrap(True)
+        self.fa_note = wrapped(tr(FA_NEEDED))
         form.addRow(tr("KV cache type"), self.kv_type)
         form.addRow("", self.flash_attn)
         form.addRow("", self.fa_note)
@@ -245,10 +251,9 @@ class ModelPage(QWidget):
             self.rows: dict[str, tuple[QCheckBox, QWidget]] = {}
             self.template = QPlainTextEdit()
             return
-        title = QLabel(
+        title = wrapped(
             tr("Settings of {model} (ticked rows replace the Chat page's values)").format(model=model.name)
         )
-        title.setWordWrap(True)
         form.addRow(title)
         self.rows = {}
         for name in self.NUMBERS:
@@ -318,8 +323,7 @@ class PresetsPage(QWidget):
         layout = QVBoxLayout(self)
         self.list = QListWidget()
         self.list.setAccessibleName(tr("Presets"))
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
+        self.summary = wrapped()
         self.name = QLineEdit(current, placeholderText=tr("Preset name"))
         self.name.setAccessibleName(tr("Preset name"))
         save = QPushButton(tr("Save the Chat page's values as this preset"))
@@ -411,8 +415,7 @@ class DocumentsPage(QWidget):
             box.setAccessibleName(label)
             self.fields[name] = box
             form.addRow(label, box)
-        note = QLabel(tr("A new chunk size applies to documents added from now on."))
-        note.setWordWrap(True)
+        note = wrapped(tr("A new chunk size applies to documents added from now on."))
         form.addRow("", note)
         self.ocr = QCheckBox(tr("Read scanned pages (OCR)"))
         self.ocr.setChecked(docs.ocr)
@@ -436,14 +439,13 @@ class DocumentsPage(QWidget):
         form.addRow(tr("Embedding model"), folder_row(
             self.embedding_model, tr("Choose the embedding model's folder"), tr("Embedding model folder")
         ))  # fmt: skip
-        self.reindex_note = QLabel(
+        self.reindex_note = wrapped(
             tr(
                 "Documents must be indexed again with a new embedding model. A library indexed with"
                 " another model cannot be searched until then (nothing is mixed): adding a document"
                 " to it indexes all of its documents again with the new model."
             )
         )
-        self.reindex_note.setWordWrap(True)
         form.addRow("", self.reindex_note)
         self.embedding_model.textChanged.connect(self._embedding_changed)
         self._embedding_changed()
@@ -480,9 +482,8 @@ class DocumentsPage(QWidget):
         ):  # fmt: skip
             self.fields[name] = box
             form.addRow(label, box)
-        note = QLabel(tr("These apply to what starts next: the next question, the next document read,"
+        note = wrapped(tr("These apply to what starts next: the next question, the next document read,"
                               " a watched folder's next look."))  # fmt: skip
-        note.setWordWrap(True)
         form.addRow(note)
         return group
 
@@ -572,9 +573,8 @@ class ServersPage(QWidget):
         form.addRow(tr("Context length when a server does not say"), self.default_n_ctx)
         form.addRow(tr("Give up connecting after"), self.connect_timeout)
         form.addRow(tr("Give up on a server silent for"), self.read_timeout)
-        note = QLabel(tr("Servers are added on the Models tab (Remote servers). These apply from the"
+        note = wrapped(tr("Servers are added on the Models tab (Remote servers). These apply from the"
                               " next reply."))  # fmt: skip
-        note.setWordWrap(True)
         form.addRow(note)
         layout.addWidget(group)
         group = QGroupBox(tr("Local API"))
@@ -588,9 +588,8 @@ class ServersPage(QWidget):
         self.cors_origins.setAccessibleName(tr("Web pages allowed to call the API (CORS origins)"))
         form.addRow(tr("Requests waiting at most"), self.queue_size)
         form.addRow(tr("Web pages allowed (CORS)"), self.cors_origins)
-        note = QLabel(tr("Switched on in the Chat menu. These apply at once, also to a running API;"
+        note = wrapped(tr("Switched on in the Chat menu. These apply at once, also to a running API;"
                               " separate origins with commas."))  # fmt: skip
-        note.setWordWrap(True)
         form.addRow(note)
         layout.addWidget(group)
         layout.addStretch(1)
@@ -627,8 +626,7 @@ class AppearancePage(QWidget):
         self.language.setCurrentIndex(max(0, self.language.findData(appearance.language)))
         self.language.setAccessibleName(tr("Language"))
         form.addRow(tr("Language"), self.language)
-        note = QLabel(tr("A new language applies when Hearth starts again."))
-        note.setWordWrap(True)
+        note = wrapped(tr("A new language applies when Hearth starts again."))
         form.addRow("", note)
 
     def values(self) -> AppearanceSettings:
