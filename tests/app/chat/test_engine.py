@@ -10,7 +10,7 @@ import pytest
 
 from app import hardware
 from app.cancel import CancelToken
-from app.chat.engine import LocalEngine
+from app.chat.engine import MIN_SLICE, STOP_WITHIN_S, LocalEngine, slice_tokens
 from app.chat.types import ChatMessage, Notice, PromptProgress, Stats, Token
 from app.errors import HearthError, ModelTooLarge
 from app.models import fit
@@ -208,12 +208,25 @@ def test_stop_while_the_prompt_is_read(synthetic_small: Path) -> None:
     assert stats is not None and stats.finish_reason == "cancelled"
     assert stats.completion_tokens == 0 and stats.ttft_ms == 0
     assert progress[0].done == 0 and progress[0].total == stats.prompt_tokens > 2500
+    assert progress[0].reading_to == MIN_SLICE  # the reading speed is not known yet: a small slice
     assert stats.context_used == progress[1].done == progress[0].reading_to  # one slice, not all
     assert progress[1].tokens_per_s and progress[1].tokens_per_s > 0
     # the next turn reuses the slice already read
     _, again, _ = run(eng, [ChatMessage("user", LONG)])
     assert again.cached_tokens == stats.context_used and again.completion_tokens > 0
     eng.unload()
+
+
+def test_slices_grow_with_the_reading_speed_up_to_n_batch() -> None:
+    """On the CPU Stop waits for the graph node in progress, whose time grows with the slice."""
+    rates = (10, 23, 86, 130, 1000, 10_000)
+    sizes = [slice_tokens(rate, 16, 512) for rate in rates]
+    assert slice_tokens(None, 16, 512) == sizes[0] == MIN_SLICE and sizes[-1] == 512
+    assert sizes == sorted(sizes) and all(s & (s - 1) == 0 for s in sizes)  # powers of two
+    # above the smallest slice, each slice's largest node (a third of a layer) takes STOP_WITHIN_S or less
+    node_s = [s / rate / (3 * 16) for s, rate in zip(sizes, rates, strict=True) if s > MIN_SLICE]
+    assert node_s and max(node_s) <= STOP_WITHIN_S
+    assert slice_tokens(10_000, 16, 128) == 128
 
 
 def test_stop_mid_slice_from_another_thread(synthetic_small: Path) -> None:
