@@ -49,6 +49,7 @@ from app.i18n import tr, tr_noop
 from app.models import bundled, setup
 from app.settings import ChatSettings
 from ui import about, appearance, doc_viewer, i18n, jobs, messages
+from ui import app as ui_app
 from ui.api_switch import ApiSwitch
 from ui.chat_input import ChatInput
 from ui.conversations import ConversationDelegate, ConversationListModel
@@ -79,6 +80,7 @@ def window_settings() -> QSettings:
 class MainWindow(QMainWindow):
     def __init__(self, controller: InferenceController | None = None, store: ChatStore | None = None) -> None:
         super().__init__()
+        ui_app.skip_pyside_source_scan()  # the engine thread's imports (llama.cpp, the embedder) come next
         self.setWindowTitle(tr("Hearth"))
         self.settings = settings_mod.load()
         setup.apply(self.settings.models)  # the download folder and the Hub proxy

@@ -26,6 +26,23 @@ def test_gui_modules_do_not_import_heavy_libraries() -> None:
     assert proc.returncode == 0, proc.stderr
 
 
+def test_modules_imported_after_the_app_starts_are_not_read_for_pyside_features() -> None:
+    """PySide6's own import hook would read and tokenize each new module's source (holding the GIL
+    while the window waits); with the scan skipped, importing a module never calls inspect.getsource."""
+    code = (
+        "import inspect, sys, ui.app\n"
+        "ui.app.skip_pyside_source_scan()\n"
+        "calls = []\n"
+        "real = inspect.getsource\n"
+        "inspect.getsource = lambda obj: calls.append(obj) or real(obj)\n"
+        "import json.tool, email.mime.text\n"
+        "assert not calls, calls\n"
+        "inspect.getsource = real\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
 def test_settings_dialog_edits_and_flags_reload(qtbot: QtBot) -> None:
     dialog = SettingsDialog(Settings())
     qtbot.addWidget(dialog)
