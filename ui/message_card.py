@@ -45,6 +45,7 @@ from app.chat.store import Message
 from app.docs import citations
 from app.i18n import tr, tr_noop
 
+GROW_LINES = 4  # a growing (streamed) body is this many lines taller at a time
 ROLE_NAMES = {"system": tr_noop("System"), "user": tr_noop("You"), "assistant": tr_noop("Assistant")}
 STATUS_NOTES = {
     "interrupted": tr_noop("interrupted: the app closed before this reply finished"),
@@ -97,12 +98,19 @@ def _seconds(s: float) -> str:
 
 
 class MessageBody(QTextBrowser):
-    """Rich text sized to its content; the app's own links become signals."""
+    """Rich text sized to its content; the app's own links become signals.
+
+    A body that takes streamed text (``growing``) grows in steps of GROW_LINES lines, leaving blank
+    space under the newest line: each change of its height relays out the column and scrolls the
+    view, which repaints everything visible twice (5–8 ms on a 2-core AVX2 laptop, against
+    0.3–0.5 ms for text added within a line). Line by line, at ~3 new lines a second, that took
+    ~2 % of a core from a model sharing the cores with the window."""
 
     anchor = Signal(str, str)  # kind, argument: ("copy", "0"), ("source", "1"), ("more", "")
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, growing: bool = False) -> None:
         super().__init__(parent)
+        self._growing = growing
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -116,6 +124,9 @@ class MessageBody(QTextBrowser):
 
     def _fit(self, *_: object) -> None:
         height = int(self.document().size().height() + 0.99) + 2 * self.frameWidth()
+        if self._growing:
+            step = GROW_LINES * self.fontMetrics().lineSpacing()
+            height = -(-height // step) * step
         if height != self.height():
             self.setFixedHeight(height)
 
@@ -236,7 +247,7 @@ class MessageCard(QFrame):
         )
         layout.addLayout(self._head)
 
-        self.body = MessageBody()
+        self.body = MessageBody(growing=self.live)
         self.body.document().setDefaultStyleSheet(self._css())
         self.body.anchor.connect(self._on_anchor)
         layout.addWidget(self.body)

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette, QTextFormat
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.chat import render
@@ -123,6 +124,30 @@ def test_streaming_renders_only_the_open_block(qtbot: QtBot, monkeypatch: pytest
     assert live.body.toPlainText().split() == reply.split()
     assert max(len(t) for t in rendered) < 2 * len(paragraphs[0]) + 4  # never the whole reply again
     assert len(view.cards) == 3
+
+
+def test_a_streamed_reply_grows_a_few_lines_at_a_time_and_fits_once_done(qtbot: QtBot) -> None:
+    """Each change of the live card's height relays out and repaints the whole view: it changes
+    every GROW_LINES lines, with its text inside; the finished card is as tall as its text."""
+    view = make_view(qtbot)
+    view.begin_reply(Message(3, 1, "assistant", "", status="streaming", parent_id=2))
+    body = view.cards[-1].body
+    QApplication.processEvents()  # laid out, as in the window
+    step = message_card.GROW_LINES * body.fontMetrics().lineSpacing()
+    heights = []
+    words = ("The keeper climbed the stairs as the storm rolled in over the grey water. " * 30).split(" ")
+    for i in range(0, len(words), 3):
+        view.append_text(" ".join(words[i : i + 3]) + " ")
+        heights.append(body.height())
+        assert body.height() % step == 0 and body.height() >= body.document().size().height()
+    lines = body.document().size().height() / body.fontMetrics().lineSpacing()
+    assert lines > 3 * message_card.GROW_LINES  # the text took many lines...
+    assert len(set(heights)) <= lines / message_card.GROW_LINES + 1  # ...the height changed per step
+    text = " ".join(words)
+    view.set_messages([*msgs(), Message(3, 1, "assistant", text, created=3.0, parent_id=2)])
+    QApplication.processEvents()
+    done = view.cards[-1].body
+    assert done.height() - done.document().size().height() < body.fontMetrics().lineSpacing()
 
 
 def styled(card: MessageCard) -> list[tuple[str, bool, bool, bool, bool, int]]:
