@@ -117,7 +117,9 @@ class MessageBody(QTextBrowser):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.viewport().setAutoFillBackground(False)
+        # a growing body paints its own background (the reply card's Base colour): text added to it
+        # then repaints only the body, not the card and the column under it as well
+        self.viewport().setAutoFillBackground(growing)
         self.document().setDocumentMargin(2)
         self.document().documentLayout().documentSizeChanged.connect(self._fit)
         self.anchorClicked.connect(self._on_anchor)
@@ -349,9 +351,10 @@ class MessageCard(QFrame):
             and render.adds_plain_text(drawn, answer[len(drawn) :])
         ):
             cursor.movePosition(QTextCursor.MoveOperation.End)  # in the format of the text before it
-            cursor.insertText(answer[len(drawn) :])
-            self._open_drawn = answer
-            return
+            if not cursor.charFormat().isAnchor():  # (after a link, the new text must not join it)
+                cursor.insertText(answer[len(drawn) :])
+                self._open_drawn = answer
+                return
         self._open_drawn = None
         closed, open_ = render.split_open(answer)
         if closed:

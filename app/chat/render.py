@@ -150,19 +150,30 @@ def split_open(text: str, streaming: bool = True) -> tuple[str, str]:
     return closed, "\n".join(open_lines)
 
 
+SENTENCE_END = ".!?;:"  # plain text at a sentence's end, followed by a space
+
+
 def adds_plain_text(drawn: str, new: str) -> bool:
     """Whether ``new``, arriving after an open block whose text so far is drawn as ``drawn``, can only
     add plain text at the block's end: letters, digits, single spaces, commas and apostrophes after a
     letter or a digit (and a space) open no markup and close none (no emphasis, code, link, line
     break or block start), so they can be drawn as they are, without rendering the block again (most
-    batches of prose are such a run)."""
+    batches of prose are such a run). So can a sentence's end (``.!?;:``) right after a letter or a
+    digit and followed by a space, unless the block so far is only a number ("12" + ". " starts a
+    list): a space after it keeps linkify from joining it into a link ("example" + ".com")."""
     tail = drawn[-2:]
-    return (
-        bool(new)
-        and (tail[-1:].isalnum() or (tail[:1].isalnum() and tail[1:] == " "))
-        and "  " not in tail[-1:] + new
-        and all(c.isalnum() or c in " ,'" for c in new)
-    )
+    if not new or "  " in tail[-1:] + new or drawn.strip(SENTENCE_END).isdigit():
+        return False
+    after_word = tail[-1:].isalnum() or (tail[:1].isalnum() and tail[1:] == " ")
+    after_sentence = tail[:1].isalnum() and tail[1:] in tuple(SENTENCE_END) and new[0] == " "
+    if not (after_word or after_sentence):
+        return False
+    text = tail + new
+    for i, c in enumerate(new, start=len(tail)):
+        punctuation = c in SENTENCE_END and text[i - 1].isalnum() and text[i + 1 : i + 2] == " "
+        if not (c.isalnum() or c in " ,'" or punctuation):
+            return False
+    return True
 
 
 def _closes(fence: Token, line: str) -> bool:

@@ -194,6 +194,39 @@ def test_prose_streamed_as_plain_runs_looks_as_rendered_whole(
     assert len(calls) < len(pieces) / 2  # most were drawn without rendering
 
 
+@pytest.mark.parametrize("size", [2, 3, 5, 8, 13])
+def test_sentences_streamed_in_pieces_look_as_rendered_whole(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, size: int
+) -> None:
+    """Sentence ends are drawn without rendering, except where they could make a list or a link: each
+    piece drawn so looks as the text so far rendered whole."""
+    reply = (
+        "It was late. The storm came! Was it over? No; not yet: the keeper waited. "
+        "See example.com. Or example. com, and https://example.org and on. Then 3.14 or 2. Not a list.\n\n"
+        "12. A list after all\n\n7\n\n1. one\n2. two\n\nEnd of it. e.g. this, i.e. that. Done!\n"
+    )
+    calls: list[str] = []
+    real = render.to_html
+    monkeypatch.setattr(
+        message_card.render, "to_html", lambda t, *a, **k: calls.append(t) or real(t, *a, **k)
+    )
+    view = make_view(qtbot, [])
+    view.begin_reply(Message(3, 1, "assistant", "", status="streaming"))
+    drawn_plain = 0
+    for i in range(0, len(reply), size):
+        before = len(calls)
+        view.append_text(reply[i : i + size])
+        if len(calls) == before:  # drawn as plain text
+            drawn_plain += 1
+            so_far = MessageCard(Message(4, 1, "assistant", reply[: i + size]))
+            qtbot.addWidget(so_far)
+            assert styled(view.cards[-1]) == styled(so_far), reply[: i + size]
+    whole = MessageCard(Message(5, 1, "assistant", reply))
+    qtbot.addWidget(whole)
+    assert styled(view.cards[-1]) == styled(whole)
+    assert drawn_plain > len(reply) / size / 3
+
+
 def test_no_style_leaks_from_headings_or_rules_into_streamed_text(qtbot: QtBot) -> None:
     view = make_view(qtbot, [])
     view.begin_reply(Message(3, 1, "assistant", "", status="streaming"))
