@@ -102,7 +102,7 @@ class MessageBody(QTextBrowser):
 
     A body that takes streamed text (``growing``) grows in steps of GROW_LINES lines, leaving blank
     space under the newest line: each change of its height relays out the column and scrolls the
-    view, which repaints everything visible twice (5–8 ms on a 2-core AVX2 laptop, against
+    view, which repaints everything visible twice (5–8 ms on a 2-core EPYC VM, against
     0.3–0.5 ms for text added within a line). Line by line, at ~3 new lines a second, that took
     ~2 % of a core from a model sharing the cores with the window."""
 
