@@ -24,7 +24,7 @@ def skip_pyside_source_scan() -> None:
     switch features. Hearth never uses ``__feature__``, so the answer does not matter (a module marked
     "ignore" keeps the default selection, which every module has), but the scan holds the GIL: it
     made importing sentence-transformers take 7.9–11.9 s instead of 6.4–6.7 s and chromadb 0.9–1.1 s
-    instead of 0.6–0.8 s (2-core AVX-512 EPYC VM), during which the window could not paint. Idempotent."""
+    instead of 0.6–0.8 s (2-core EPYC VM), during which the window could not paint. Idempotent."""
     feature = sys.modules.get("PySide6.support.feature")
     if feature is not None and callable(getattr(feature, "_mod_uses_pyside", None)):
         feature._mod_uses_pyside = lambda _module: False  # type: ignore[attr-defined]

@@ -9,9 +9,9 @@ rest is read. The prompt is read in slices under llama.cpp's abort callback, so 
 is read (not only between generated tokens), and every slice reports progress. A slice is sized
 from the measured reading speed so that Stop takes effect within ~50 ms: on the CPU the callback
 ends a decode after the graph node in progress, and a node's time grows with the slice (512-token
-slices of a 0.8B model read at ~23 tok/s held Stop for up to 240 ms on a 2-core AVX2 VM); on a
-2-core AVX-512 VM 64-token slices read that model as fast as 512-token ones (84.5 vs 83.5 tok/s,
-medians of 5).
+slices of a 0.8B model read at ~23 tok/s held Stop for up to 240 ms on a 2-core VM); on another
+2-core VM, with the AVX2 build, 64-token slices read that model as fast as 512-token ones (84.5 vs
+83.5 tok/s, medians of 5).
 
 Loading checks the memory plan first (refused unless overridden), then tries the planned GPU offload
 and, if llama.cpp cannot allocate it, fewer layers and finally the CPU, saying what happened.
