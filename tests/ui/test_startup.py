@@ -10,6 +10,7 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from app.settings import ChatSettings, Settings
+from tests.support import fresh_python
 from ui.settings_dialog import SettingsDialog
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,8 +23,7 @@ def test_gui_modules_do_not_import_heavy_libraries() -> None:
         f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
         "assert not heavy, heavy\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
+    fresh_python.assert_runs(code)
 
 
 def test_modules_imported_after_the_app_starts_are_not_read_for_pyside_features() -> None:
@@ -39,8 +39,7 @@ def test_modules_imported_after_the_app_starts_are_not_read_for_pyside_features(
         "assert not calls, calls\n"
         "inspect.getsource = real\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
+    fresh_python.assert_runs(code)
 
 
 def test_settings_dialog_edits_and_flags_reload(qtbot: QtBot) -> None:
