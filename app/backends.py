@@ -28,6 +28,7 @@ DEVICE_TYPES = ("CPU", "GPU", "IGPU", "ACCEL", "META")  # enum ggml_backend_dev_
 log = logging.getLogger(__name__)
 _lock = threading.Lock()  # two threads loading at once would register every module twice
 _loaded: Backends | None = None
+_lib: ctypes.CDLL | None = None  # libggml, once load() ran
 
 
 class _Feature(ctypes.Structure):
@@ -148,11 +149,24 @@ def loaded() -> Backends | None:
     return _loaded
 
 
+def cpu_function(name: str) -> tuple[ctypes.CDLL, int]:
+    """libggml and the address of ``name`` as the CPU backend exports it through its registry (0 if
+    it does not): the way to reach the CPU backend's own API (its threadpool) in a build whose CPU
+    kernels are a module loaded at run time. Call after :func:`load`."""
+    assert _lib is not None, "backends.load() first"
+    for i in range(_lib.ggml_backend_reg_count()):
+        reg = _lib.ggml_backend_reg_get(i)
+        if _lib.ggml_backend_reg_name(reg) == b"CPU":
+            return _lib, _lib.ggml_backend_reg_get_proc_address(reg, name.encode()) or 0
+    return _lib, 0
+
+
 def _load() -> Backends:
     import llama_cpp
 
+    global _lib
     lib_dir = Path(llama_cpp.__file__).resolve().parent / "lib"
-    lib = _ggml(lib_dir)
+    lib = _lib = _ggml(lib_dir)
     folder = ""
     if lib.ggml_backend_reg_count() == 0:  # a backend-DL build: nothing is registered yet
         lib.ggml_backend_load_all_from_path(str(lib_dir).encode())

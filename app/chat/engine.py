@@ -120,6 +120,7 @@ class _Loaded:
     llm: Llama
     formatter: Any
     abort: llama_state.AbortHook
+    pool: llama_state.ThreadPool | None
     identity: dict[str, Any]  # what a saved KV state must match to be restored into this context
 
 
@@ -265,7 +266,8 @@ class LocalEngine:
             else:
                 text = tr("The chat template of {name} is not a valid Jinja template: {error}")
             raise HearthError(text.format(name=path.name, error=exc)) from exc
-        self._loaded = _Loaded(llm, formatter, llama_state.AbortHook(llm), identity)
+        pool = llama_state.ThreadPool.attach(llm, threads)
+        self._loaded = _Loaded(llm, formatter, llama_state.AbortHook(llm), pool, identity)
         self._prompt_rate = prompt_speed.recall(identity)
         self._checkpointed = ()
         if not gpu.offload_supported:
@@ -295,6 +297,8 @@ class LocalEngine:
 
     def unload(self) -> None:
         if self._loaded is not None:
+            if self._loaded.pool is not None:
+                self._loaded.pool.close()
             self._loaded.llm.close()
         self._loaded = None
         self._info = None

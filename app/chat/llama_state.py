@@ -1,5 +1,6 @@
 """The parts of llama.cpp that llama-cpp-python's ``Llama`` class does not wrap: the abort callback
-that stops a prompt being read, saving/loading one sequence's KV state to a file, and its log.
+that stops a prompt being read, a persistent CPU threadpool, saving/loading one sequence's KV state
+to a file, and its log.
 
 Both talk to the context pointer of a loaded ``Llama`` and keep the Python-side token bookkeeping
 (``input_ids`` / ``n_tokens``, which ``Llama.eval`` and ``Llama.generate`` use for prefix reuse) in
@@ -89,6 +90,68 @@ class AbortHook:
     def disarm(self) -> None:
         self._set(self._ctx, type(self._callback)(), None)  # a NULL callback
         self._cancel = None
+
+
+class _PoolParams(ctypes.Structure):  # struct ggml_threadpool_params (ggml.h)
+    _fields_ = [
+        ("cpumask", ctypes.c_bool * 512),  # GGML_MAX_N_THREADS
+        ("n_threads", ctypes.c_int),
+        ("prio", ctypes.c_int),
+        ("poll", ctypes.c_uint32),
+        ("strict_cpu", ctypes.c_bool),
+        ("paused", ctypes.c_bool),
+    ]
+
+
+class ThreadPool:
+    """One ggml CPU threadpool attached to a context for its lifetime, as llama.cpp's own server and
+    CLI do. Without one, every ``llama_decode`` on the CPU starts its worker threads and joins them
+    again (once per generated token); with one, the workers wait between decodes, polling briefly
+    (ggml's default level) before they sleep. On a 2-core VM with the AVX2 build, the starter model
+    generated 2.4 % faster with it (median of 8 interleaved runs, 0.98–1.11). A build whose CPU
+    backend does not export the threadpool API gets none: :meth:`attach` returns None.
+    """
+
+    def __init__(self, llm: Llama, pool: int, free: Any) -> None:
+        self._ctx = llm._ctx.ctx
+        self._pool: int | None = pool
+        self._free = free
+
+    @classmethod
+    def attach(cls, llm: Llama, n_threads: int) -> ThreadPool | None:
+        import llama_cpp
+
+        from app import backends
+
+        ggml, new_at = backends.cpu_function("ggml_threadpool_new")
+        _, free_at = backends.cpu_function("ggml_threadpool_free")
+        if not new_at or not free_at:
+            return None
+        params = _PoolParams()
+        ggml.ggml_threadpool_params_init.argtypes = [ctypes.POINTER(_PoolParams), ctypes.c_int]
+        ggml.ggml_threadpool_params_init.restype = None
+        ggml.ggml_threadpool_params_init(ctypes.byref(params), n_threads)
+        pool = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.POINTER(_PoolParams))(new_at)(ctypes.byref(params))
+        if not pool:
+            return None
+        lib = llama_cpp.llama_cpp._lib
+        lib.llama_attach_threadpool.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
+        lib.llama_attach_threadpool.restype = None
+        lib.llama_attach_threadpool(llm._ctx.ctx, pool, pool)  # the same pool for prompts and tokens
+        return cls(llm, pool, ctypes.CFUNCTYPE(None, ctypes.c_void_p)(free_at))
+
+    def close(self) -> None:
+        """Detach and free the pool (joins its threads); call before the context is freed."""
+        import llama_cpp
+
+        if self._pool is None:
+            return
+        lib = llama_cpp.llama_cpp._lib
+        lib.llama_detach_threadpool.argtypes = [ctypes.c_void_p]
+        lib.llama_detach_threadpool.restype = None
+        lib.llama_detach_threadpool(self._ctx)
+        self._free(self._pool)
+        self._pool = None
 
 
 def save(llm: Llama, path: Path) -> list[int]:
