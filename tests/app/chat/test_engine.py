@@ -162,6 +162,27 @@ def test_llama_build_has_no_openmp() -> None:
     assert "OPENMP = 1" not in info, f"stale llama-cpp-python build: {info}"
 
 
+def _os_threads() -> int:
+    return len(os.listdir("/proc/self/task"))
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc")
+def test_threadpool_lives_with_the_model_and_goes_with_it(starter_model: Path) -> None:
+    """Each load attaches one persistent CPU threadpool (its workers wait between decodes instead of
+    being started per token); unloading joins them, so loads do not leak threads."""
+    before = _os_threads()
+    for _ in range(2):
+        eng = LocalEngine()
+        eng.load(starter_model, LoadParams(n_ctx=512, n_threads=3))
+        assert eng._require().pool is not None
+        assert _os_threads() >= before + 2  # the pool's two workers beside the calling thread
+        text, stats, _ = run(eng, [ChatMessage("user", "Say hello.")])
+        assert text.strip() and stats.completion_tokens > 0
+        assert _os_threads() >= before + 2  # still there between decodes
+        eng.unload()
+        assert _os_threads() == before
+
+
 # --- a real-size load: reading the prompt, KV types, GPU planning ----------------------------
 
 LONG = "The keeper climbed the stairs and lit the lamp again. " * 260  # ~2,900 tokens
