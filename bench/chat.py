@@ -91,6 +91,11 @@ class Harness:
                 raise RuntimeError("bench: timed out")
             self.app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
 
+    def pause(self, seconds: float) -> None:
+        """Run the event loop for ``seconds`` (as between a reply's end and the user's next message)."""
+        until = time.monotonic() + seconds
+        self.wait_until(lambda: time.monotonic() >= until)
+
     def reply(self, w: Any, text: str) -> Any:
         """Send ``text`` through the window; returns the reply's Finished event."""
         w.finished_replies.clear()
@@ -240,13 +245,17 @@ def conversation(h: Harness, model: Path) -> tuple[list[float], int]:
     """Ten turns of a new chat in one window (short replies); TTFT per turn and the worst GUI stall.
     (The window opens on the last chat, here the real-size speed runs': turn 1 would read it all.)
     ``ttft_growth`` compares the median TTFT of turns 8–10 with that of turns 1–3: one turn's TTFT
-    (~100 ms, reading ~30 tokens) varies by ±50 % on a 2-core VM."""
+    (~100 ms, reading ~30 tokens) varies by ±50 % on a 2-core VM. Each question is sent 200 ms after
+    the previous reply ended, with the event loop running meanwhile: sent from the same pass, the
+    window's end-of-reply work (~10 ms at turn 10 here) and its send (~25 ms) ran back to back with
+    no heartbeat between them and counted as one stall, which two user actions never are."""
     h.configure(model, 2048, 48)
     w = h.window()
     w.new_chat()
     ttfts = []
     with Heartbeat() as beat:
         for turn in range(10):
+            h.pause(0.2)  # the next question is typed after the reply has ended, not in the same pass
             finished = h.reply(w, f"Question {turn + 1}: give me one fact about the number {turn + 7}.")
             ttfts.append(finished.stats.ttft_ms)
     h.close(w)
