@@ -392,6 +392,7 @@ def main(args: argparse.Namespace) -> int:
         "ttft_turn10_ms": round(ttfts[-1], 1),
         "ttft_growth": round(statistics.median(ttfts[-3:]) / statistics.median(ttfts[:3]), 3),
         "gui_max_stall_ms": max(stall_chat, stall_large),
+        "gui_max_stall_ms_conversation_stop": [stall_chat, stall_large],
         "startup_s": spread(st := startup_s(), 3)["median"],
         "startup_s_spread": spread(st, 3),
         "tokens_generated_app_raw": small["counts"],
