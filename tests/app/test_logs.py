@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -52,20 +53,27 @@ def test_warnings_from_threads_and_the_document_worker_reach_the_file(log_file: 
     assert worker and f"cannot read {damaged}" in worker[0]
 
 
+# Both writers start at the same moment (argv[2], after both have started up) and pace their lines,
+# so their writing overlaps: unpaced, one could finish its 300 lines (~25 KB, more than the six 4 KB
+# files keep) before the other began, and its lines were rightly rotated away.
 WRITER = r"""
-import logging, sys
+import logging, sys, time
 from app import logs
 logs.MAX_BYTES = 4096
 logs.setup(sys.argv[1])
+while time.time() < float(sys.argv[2]):
+    time.sleep(0.001)
 for i in range(300):
     logging.getLogger("app.writer").warning("line %d of %s", i, sys.argv[1])
+    time.sleep(0.001)
 """
 
 
 def test_two_processes_share_one_rotating_file(log_file: Path) -> None:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
+    start = time.time() + 3
     procs = [
-        subprocess.Popen([sys.executable, "-c", WRITER, name], env=env, stderr=subprocess.DEVNULL)
+        subprocess.Popen([sys.executable, "-c", WRITER, name, str(start)], env=env, stderr=subprocess.DEVNULL)
         for name in ("one", "two")
     ]
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
