@@ -197,7 +197,7 @@ def speed_pairs(h: Harness, model: Path, n_ctx: int, max_tokens: int, prompts: l
 
     The first half of the prompts loads the window's model first, the second half (a new window and
     a new raw Llama) the raw one first: of two instances of a model in one process, the one loaded
-    first generated 5-8 % slower on a 2-core VM (the synthetic model: 22.0 vs 24.2 tok/s, the starter
+    first generated ~9 % slower on a 2-core VM (the synthetic model: 22.0 vs 24.2 tok/s, the starter
     ~1 %), whichever side it was, so one fixed order biases the ratio by that much."""
     half = (len(prompts) + 1) // 2
     first = _speed_half(h, model, n_ctx, max_tokens, prompts[:half], app_first=True)
