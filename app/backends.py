@@ -149,16 +149,22 @@ def loaded() -> Backends | None:
     return _loaded
 
 
-def cpu_function(name: str) -> tuple[ctypes.CDLL, int]:
-    """libggml and the address of ``name`` as the CPU backend exports it through its registry (0 if
-    it does not): the way to reach the CPU backend's own API (its threadpool) in a build whose CPU
-    kernels are a module loaded at run time. Call after :func:`load`."""
+def ggml() -> ctypes.CDLL:
+    """libggml, as :func:`load` opened it (call after it)."""
     assert _lib is not None, "backends.load() first"
-    for i in range(_lib.ggml_backend_reg_count()):
-        reg = _lib.ggml_backend_reg_get(i)
-        if _lib.ggml_backend_reg_name(reg) == b"CPU":
-            return _lib, _lib.ggml_backend_reg_get_proc_address(reg, name.encode()) or 0
-    return _lib, 0
+    return _lib
+
+
+def cpu_function(name: str) -> int:
+    """The address of ``name`` as the CPU backend exports it through its registry (0 if it does not):
+    the way to reach the CPU backend's own API (its threadpool) in a build whose CPU kernels are a
+    module loaded at run time. Call after :func:`load`."""
+    lib = ggml()
+    for i in range(lib.ggml_backend_reg_count()):
+        reg = lib.ggml_backend_reg_get(i)
+        if lib.ggml_backend_reg_name(reg) == b"CPU":
+            return lib.ggml_backend_reg_get_proc_address(reg, name.encode()) or 0
+    return 0
 
 
 def _load() -> Backends:

@@ -125,11 +125,12 @@ class ThreadPool:
 
         from app import backends
 
-        ggml, new_at = backends.cpu_function("ggml_threadpool_new")
-        _, free_at = backends.cpu_function("ggml_threadpool_free")
+        new_at = backends.cpu_function("ggml_threadpool_new")
+        free_at = backends.cpu_function("ggml_threadpool_free")
         if not new_at or not free_at:
             return None
         params = _PoolParams()
+        ggml = backends.ggml()
         ggml.ggml_threadpool_params_init.argtypes = [ctypes.POINTER(_PoolParams), ctypes.c_int]
         ggml.ggml_threadpool_params_init.restype = None
         ggml.ggml_threadpool_params_init(ctypes.byref(params), n_threads)
