@@ -129,6 +129,19 @@ def to_html(text: str, theme: Theme = Theme(), code_base: int = 0) -> Rendered:
     return Rendered(out, env["code"])
 
 
+def preview(text: str, limit: int) -> str:
+    """The start of a long ``text`` to show folded: at most ``limit`` characters, cut at the last
+    paragraph, line or word break before it (mid-word only if there is none)."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    for sep in ("\n\n", "\n", " "):
+        cut = head.rfind(sep)
+        if cut > limit // 2:
+            return head[:cut].rstrip()
+    return head
+
+
 def split_open(text: str, streaming: bool = True) -> tuple[str, str]:
     """(closed, open): the text of the blocks that later text cannot change, and the last block.
 

@@ -1445,6 +1445,10 @@
         <translation>Nachgedacht</translation>
     </message>
     <message>
+        <source>Show all · {count} characters</source>
+        <translation>Alles zeigen · {count} Zeichen</translation>
+    </message>
+    <message>
         <source>Thinking… {time}</source>
         <translation>Denkt nach… {time}</translation>
     </message>

@@ -320,3 +320,18 @@ def test_an_open_code_block_is_appended_to_then_highlighted_once_closed(qtbot: Q
     assert "Copy" in card.body.toPlainText() and card.body.toPlainText().strip().endswith("Done.")
     card.body.anchorClicked.emit(QUrl("copy:0"))
     assert QGuiApplication.clipboard().text() == "".join(lines)
+
+
+def test_a_long_user_message_shows_its_start_until_show_all(qtbot: QtBot) -> None:
+    pasted = "".join(f"Line {i} of the pasted report, with some words.\n\n" for i in range(400))
+    view = make_view(qtbot, [Message(1, 1, "user", pasted)])
+    card = view.cards[0]
+    shown = card.body.toPlainText()
+    assert "Line 0 of" in shown and "Line 399" not in shown
+    assert len(shown) < message_card.FOLD_CHARS + 200
+    assert f"Show all · {len(pasted):,} characters" in shown
+    card.copy_button.click()  # Copy takes all of it
+    assert QGuiApplication.clipboard().text() == pasted
+    card.body.anchorClicked.emit(QUrl("all:"))
+    shown = card.body.toPlainText()
+    assert "Line 399 of" in shown and "Show all" not in shown

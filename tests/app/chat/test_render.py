@@ -82,3 +82,11 @@ def test_a_closed_fence_is_closed_and_an_open_one_is_recognised() -> None:
     assert render.open_fence("```py\nx = 1\ny") == ("py", "x = 1\ny")
     assert render.open_fence("Some `code` here") is None and render.open_fence("``` inline ` tick") is None
     assert "&lt;b&gt;" in render.code_live_html("", "<b>")
+
+
+def test_preview_cuts_a_long_text_at_a_break() -> None:
+    assert render.preview("short", 100) == "short"
+    text = "First paragraph here.\n\nSecond paragraph, which goes on and on."
+    assert render.preview(text, 40) == "First paragraph here."  # at the paragraph break
+    assert render.preview("word " * 40, 52) == ("word " * 10).rstrip()  # at a space
+    assert render.preview("x" * 80, 50) == "x" * 50  # no break at all: cut where it must
