@@ -57,6 +57,7 @@ class Harness:
 
         self.app = QApplication.instance() or QApplication([])
         self.windows: list[Any] = []
+        self._frozen = False
         self._wake = QTimer(interval=100)  # wait_until looks at its condition at least this often (the
         # events it waits for wake it sooner; a faster timer takes CPU from the engine under test)
         self._wake.start()
@@ -70,6 +71,7 @@ class Harness:
         settings.save(s)
 
     def window(self) -> Any:
+        from ui.app import freeze_startup_objects
         from ui.main_window import MainWindow
 
         w: Any = MainWindow()
@@ -79,6 +81,9 @@ class Harness:
         w.controller.reply_finished.connect(lambda _r, f: w.finished_replies.append((time.perf_counter(), f)))
         self.windows.append(w)
         self.wait_until(lambda: w.controller.model_info is not None and not w.controller.loading)
+        if len(self.windows) == 1 and not self._frozen:  # as the app does once its window is up
+            freeze_startup_objects()
+            self._frozen = True
         return w
 
     def wait_until(self, done: Callable[[], bool], timeout_s: float = 600) -> None:
@@ -283,9 +288,14 @@ def stop_latency(h: Harness, model: Path, runs: int = 3) -> tuple[list[float], i
 
 
 def _stop_once(h: Harness, w: Any, text: str) -> float:
+    """One stop run: a new chat, the long prompt sent, Stop pressed 1 s into its reading. The user's
+    three actions are apart in time, with the event loop running between them (as in
+    :func:`conversation`)."""
     from app.assistant.reply import Phase
 
+    h.pause(0.2)
     w.new_chat()
+    h.pause(0.2)
     w.finished_replies.clear()
     w.send(text)
     h.wait_until(lambda: w.controller.reply is not None and w.controller.reply.phase is Phase.READING)

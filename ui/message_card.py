@@ -49,7 +49,7 @@ from app.docs import citations
 from app.i18n import tr, tr_noop
 
 GROW_LINES = 4  # a growing (streamed) body is this many lines taller at a time
-FOLD_CHARS = 3000  # a longer user message shows this much of itself until "Show all"
+FOLD_CHARS = 1200  # a longer user message shows this much of itself (~13 lines) until "Show all"
 ROLE_NAMES = {"system": tr_noop("System"), "user": tr_noop("You"), "assistant": tr_noop("Assistant")}
 STATUS_NOTES = {
     "interrupted": tr_noop("interrupted: the app closed before this reply finished"),
