@@ -81,7 +81,7 @@ class Harness:
         w.controller.reply_finished.connect(lambda _r, f: w.finished_replies.append((time.perf_counter(), f)))
         self.windows.append(w)
         self.wait_until(lambda: w.controller.model_info is not None and not w.controller.loading)
-        if len(self.windows) == 1 and not self._frozen:  # as the app does once its window is up
+        if not self._frozen:  # as the app does once its window is up
             freeze_startup_objects()
             self._frozen = True
         return w
