@@ -215,9 +215,12 @@ def speed_pairs(h: Harness, model: Path, n_ctx: int, max_tokens: int, prompts: l
     first = _speed_half(h, model, n_ctx, max_tokens, prompts[:half], app_first=True)
     second = _speed_half(h, model, n_ctx, max_tokens, prompts[half:], app_first=False)
     out: dict[str, Any] = {k: first[k] + second[k] for k in first}
-    for key in ("ratios", "prefill_ratios"):
-        halves = statistics.median(first[key]), statistics.median(second[key])
-        out[key.removesuffix("s")] = round(statistics.mean(halves), 3)
+
+    def balanced(key: str) -> float:
+        halves = [statistics.median(first[key]), statistics.median(second[key])]
+        return round(float(statistics.mean(halves)), 3)
+
+    out["ratio"], out["prefill_ratio"] = balanced("ratios"), balanced("prefill_ratios")
     out["by_load_order"] = {"app_first": spread(first["ratios"]), "raw_first": spread(second["ratios"])}
     return out
 

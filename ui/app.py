@@ -47,7 +47,7 @@ def create_app(argv: list[str] | None = None) -> QApplication:
 def freeze_startup_objects() -> None:
     """Leave the objects made while starting (modules, Qt bindings, the window: ~72,000 in the chat
     benchmark's process) out of Python's garbage collections from now on. A full collection walked
-    all of them, holding the GIL for 21–27 ms on a 2-core VM, and stalled the window whenever one
+    all of them, holding the GIL for 21–33 ms on a 2-core VM, and stalled the window whenever one
     fell while it painted; with them frozen one walks only what was made since (~4,000 objects
     then). Call once the window is up (freezing takes no time; a collection first would delay the
     first paint by one such walk)."""
